@@ -1,0 +1,1 @@
+"""The toolchain of 《LLM推理优化实战》: checks that keep the book honest."""

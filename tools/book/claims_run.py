@@ -1,0 +1,102 @@
+"""`book claims`: every prose file of the book (or the given paths), read, split into units and checked."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import prose, sources
+from .claims import Citations, Claim, check_units, ledger
+from .diagnostics import Finding, ToolError, rel
+from .repo import Repo
+from .textio import FileProblem, read_text
+
+
+@dataclass
+class Result:
+    findings: list[Finding] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    documents: dict[str, prose.Document] = field(default_factory=dict)
+
+    def ledger(self) -> list[dict]:
+        return ledger(self.claims)
+
+
+def markdown_files(repo: Repo, paths: list[Path]) -> list[Path]:
+    if not paths:
+        return repo.prose_files()
+    files = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*.md") if p.is_file())
+        elif path.exists():
+            files.append(path)
+        else:
+            raise ToolError(f"{path}: no such file or folder")
+    return files
+
+
+def check_text(text: str, shown: str, citations: Citations, strict: bool, result: Result) -> None:
+    doc = prose.parse(text)
+    result.documents[shown] = doc
+    claims, findings = check_units(prose.units(doc), shown, citations, strict)
+    result.claims += claims
+    result.findings += findings
+
+
+def check_files(root: Path, files: list[Path], citations: Citations, strict: bool, keep_documents: bool) -> Result:
+    result = Result()
+    for path in files:
+        shown = rel(path, root)
+        try:
+            text = read_text(path, shown, "claims-read")
+        except FileProblem as problem:
+            result.findings.append(problem.finding)
+            continue
+        check_text(text, shown, citations, strict, result)
+    if not keep_documents:
+        result.documents.clear()
+    return result
+
+
+def shares(files: list[Path], workers: int) -> list[list[Path]]:
+    """Files dealt to workers, largest first, each to the least loaded: about equal characters each."""
+    loads = [[0, []] for _ in range(workers)]
+    for path in sorted(files, key=lambda p: p.stat().st_size if p.exists() else 0, reverse=True):
+        lightest = min(loads, key=lambda load: load[0])
+        lightest[0] += path.stat().st_size if path.exists() else 0
+        lightest[1].append(path)
+    return [sorted(files_) for _, files_ in loads if files_]
+
+
+PARALLEL_BYTES = 512 * 1024  # below this a second process costs more than it saves
+
+
+def run(repo: Repo, paths: list[Path], strict: bool = False, keep_documents: bool = False) -> Result:
+    """Check the prose files; a large book is checked in one process per core (documents are then not kept)."""
+    result = Result()
+    registry = sources.load(repo)
+    result.findings += registry.findings
+    if registry.findings and not registry.sources:
+        return result  # without a registry every citation would read as unknown: report the registry alone
+    citations = Citations(registry)
+    files = markdown_files(repo, paths)
+    size = sum(p.stat().st_size for p in files if p.exists())
+    workers = min(len(files), os.cpu_count() or 1)
+    if keep_documents or workers < 2 or size < PARALLEL_BYTES:
+        parts = [check_files(repo.root, files, citations, strict, keep_documents)]
+    else:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            parts = list(pool.map(check_files, [repo.root] * workers, shares(files, workers),
+                                  [citations] * workers, [strict] * workers, [False] * workers))
+    for part in parts:
+        result.findings += part.findings
+        result.claims += part.claims
+        result.documents.update(part.documents)
+    order = {rel(p, repo.root): k for k, p in enumerate(files)}
+    result.claims.sort(key=lambda c: (order.get(c.path, 0), c.line, c.col))
+    return result

@@ -1,0 +1,64 @@
+"""Findings in the ruff style (`path:line:col: severity code message`) and their reports."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Iterable
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    line: int
+    col: int
+    severity: str
+    code: str
+    message: str
+
+    def render(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
+
+
+class ToolError(Exception):
+    """The tool could not run at all (bad usage, unreadable configuration): exit status 2."""
+
+
+def rel(path: Path, root: Path) -> str:
+    """A path as findings print it: relative to the repository root where it lies inside it."""
+    path = Path(path).resolve()
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def summary(findings: Iterable[Finding]) -> dict:
+    findings = list(findings)
+    errors = sum(f.severity == ERROR for f in findings)
+    return {"errors": errors, "warnings": len(findings) - errors}
+
+
+def summary_line(what: str, findings: list[Finding]) -> str:
+    s = summary(findings)
+    verdict = "ok" if s["errors"] == 0 else "failed"
+    return f"{what}: {verdict} — {s['errors']} error(s), {s['warnings']} warning(s)"
+
+
+def emit(findings: list[Finding], fmt: str, what: str, extra: dict | None = None, echo=print) -> None:
+    findings = sorted(set(findings))
+    if fmt == "json":
+        doc = {"findings": [asdict(f) for f in findings], "summary": summary(findings)}
+        doc.update(extra or {})
+        echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    for f in findings:
+        echo(f.render())
+    echo(summary_line(what, findings))
+
+
+def exit_status(findings: Iterable[Finding]) -> int:
+    return 1 if any(f.severity == ERROR for f in findings) else 0

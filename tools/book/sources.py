@@ -1,0 +1,81 @@
+"""The source registry, manuscript/sources.yaml: loaded safely, validated by its schema, errors located."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .diagnostics import ERROR, Finding, rel
+from .repo import Repo
+from .schemas import describe, errors
+from .textio import FileProblem, read_text
+
+CODE = "source-registry"
+
+
+@dataclass
+class Registry:
+    sources: dict[str, dict] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    def alias_map(self) -> dict[str, str]:
+        """Each registered alias (spaces and case folded) → its key."""
+        return {fold(alias): key for key, src in self.sources.items() for alias in src.get("aliases", [])}
+
+    def aliases(self) -> list[str]:
+        return [alias for src in self.sources.values() for alias in src.get("aliases", [])]
+
+
+def fold(name: str) -> str:
+    return "".join(name.split()).casefold()
+
+
+def node_line(root: yaml.Node, path: list) -> int:
+    node, line = root, root.start_mark.line + 1
+    for step in path:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == step:
+                    line, node = key.start_mark.line + 1, value
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            node = node.value[step]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def load(repo: Repo) -> Registry:
+    path = repo.sources
+    shown = rel(path, repo.root)
+    try:
+        text = read_text(path, shown, CODE)
+    except FileProblem as problem:
+        return Registry(findings=[problem.finding])
+    try:
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return Registry(findings=[Finding(shown, line, col, ERROR, CODE,
+                                          f"not valid YAML: {getattr(exc, 'problem', None) or exc}")])
+    if not isinstance(data, dict) or root is None:
+        return Registry(findings=[Finding(shown, 1, 1, ERROR, CODE, "the registry must map source keys to sources")])
+    found = [Finding(shown, node_line(root, list(e.absolute_path)), 1, ERROR, CODE, describe(e))
+             for e in errors(repo.schemas / "sources.schema.json", data)]
+    if found:
+        return Registry(findings=found)
+    registry = Registry(sources=data)
+    seen: dict[str, str] = {}
+    for key, src in data.items():
+        for i, alias in enumerate(src.get("aliases", [])):
+            if fold(alias) in seen and seen[fold(alias)] != key:
+                registry.findings.append(Finding(shown, node_line(root, [key, "aliases", i]), 1, ERROR, CODE,
+                                                 f"alias '{alias}' is already used by {seen[fold(alias)]}"))
+            seen[fold(alias)] = key
+    return registry
