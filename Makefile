@@ -22,8 +22,11 @@ todo: $(STAMP)
 test: $(STAMP) browser
 	$(PYTEST) -q
 
-gpu: $(STAMP)
-	BOOK_SCALE=full BOOK_DEVICE=cuda $(BOOK) notebooks --scale full
+# On a GPU machine, with its own CUDA build of PyTorch and nbval installed (the .venv holds a CPU-only torch):
+# runs every notebook at full size under nbval; the notebooks record their figures into code/results/.
+GPU_PYTHON ?= python3
+gpu:
+	BOOK_SCALE=full BOOK_DEVICE=cuda PYTHONPATH=tools$${PYTHONPATH:+:$$PYTHONPATH} $(GPU_PYTHON) -m book.cli notebooks --scale full
 
 bench: $(STAMP)
 	$(VENV)/bin/python bench/claims_bench.py

@@ -36,7 +36,7 @@ def cmd_todo(args, repo) -> int:
 
 def cmd_notebooks(args, repo) -> int:
     from . import notebooks
-    return notebooks.main(repo, args.paths, scale=args.scale, extra=args.pytest_args)
+    return notebooks.main(repo, args.paths, scale=args.scale, extra=args.pytest_args, update=args.update_outputs)
 
 
 def cmd_site(args, repo) -> int:
@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     todo.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     nb = command("notebooks", cmd_notebooks, "用 pytest --nbval 运行每个章节的 notebook", paths=True, fmt=False)
     nb.add_argument("--scale", choices=["ci", "full"], default=None, help="BOOK_SCALE（默认取环境变量，否则 ci）")
+    nb.add_argument("--update-outputs", action="store_true",
+                    help="执行 notebook 并把输出写回文件（原子替换）；不做比较")
     nb.add_argument("pytest_args", nargs=argparse.REMAINDER, help="-- 之后的参数原样传给 pytest")
     site = command("site", cmd_site, "构建网站到 site/（原子替换：构建失败时保留旧的 site/）", fmt=False)
     site.add_argument("--draft", action="store_true", default=None, help="草稿版：显示待办页与待补来源标记（亦可 DRAFT=1）")

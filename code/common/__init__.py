@@ -1,0 +1,1 @@
+"""Shared code of the book's demos: one small model, generation, quantization, training, measurement, results."""

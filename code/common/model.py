@@ -1,0 +1,189 @@
+"""A small decoder-only transformer in plain PyTorch, in the spirit of gpt-fast and nanoGPT.
+
+RMSNorm, rotary position embeddings (RoPE), grouped-query attention (GQA), a SwiGLU feed-forward block and a static
+KV cache. Every sequence of a batch carries its own positions, so one cache serves plain decoding, continuous batching
+(each row of the cache is a slot that a request holds) and speculative decoding (rolling back is moving a position).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    vocab_size: int = 256          # the byte-level tokenizer's alphabet
+    dim: int = 256
+    n_layer: int = 4
+    n_head: int = 8
+    n_kv_head: int = 2             # < n_head: grouped-query attention; == n_head: multi-head attention
+    hidden_dim: int | None = None  # SwiGLU width; by default 8/3 of dim, rounded up to a multiple of 64
+    max_seq_len: int = 512
+    rope_base: float = 10000.0
+    norm_eps: float = 1e-5
+
+    @property
+    def head_dim(self) -> int:
+        return self.dim // self.n_head
+
+    @property
+    def ffn_dim(self) -> int:
+        if self.hidden_dim:
+            return self.hidden_dim
+        return 64 * math.ceil(8 * self.dim / 3 / 64)
+
+
+class RMSNorm(nn.Module):
+    def __init__(self, dim: int, eps: float):
+        super().__init__()
+        self.eps = eps
+        self.weight = nn.Parameter(torch.ones(dim))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x32 = x.float()
+        return (x32 * torch.rsqrt(x32.pow(2).mean(-1, keepdim=True) + self.eps)).type_as(x) * self.weight
+
+
+def rope_tables(config: ModelConfig, device=None) -> tuple[torch.Tensor, torch.Tensor]:
+    """cos and sin of every position × frequency, shape (max_seq_len, head_dim / 2)."""
+    freqs = 1.0 / (config.rope_base ** (torch.arange(0, config.head_dim, 2, device=device).float() / config.head_dim))
+    angles = torch.outer(torch.arange(config.max_seq_len, device=device).float(), freqs)
+    return angles.cos(), angles.sin()
+
+
+def apply_rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
+    """Rotate pairs of channels of x (B, T, H, D) by the angles of their positions; cos/sin are (B, T, D/2)."""
+    x1, x2 = x.float().unflatten(-1, (-1, 2)).unbind(-1)
+    cos, sin = cos.unsqueeze(2), sin.unsqueeze(2)
+    rotated = torch.stack((x1 * cos - x2 * sin, x1 * sin + x2 * cos), dim=-1).flatten(-2)
+    return rotated.type_as(x)
+
+
+class KVCache(nn.Module):
+    """Keys and values of past positions, preallocated for `max_batch` sequences of `max_seq_len` tokens."""
+
+    def __init__(self, max_batch: int, config: ModelConfig, dtype: torch.dtype, device=None):
+        super().__init__()
+        shape = (max_batch, config.n_kv_head, config.max_seq_len, config.head_dim)
+        self.register_buffer("k", torch.zeros(shape, dtype=dtype, device=device), persistent=False)
+        self.register_buffer("v", torch.zeros(shape, dtype=dtype, device=device), persistent=False)
+
+    def update(self, slots, positions: torch.Tensor, k: torch.Tensor, v: torch.Tensor):
+        """Store k, v (B, T, H_kv, D) at `positions` (B, T) of the cache rows `slots`; return those rows' caches."""
+        rows = torch.arange(k.shape[0], device=k.device) if slots is None else slots
+        self.k[rows.unsqueeze(1), :, positions] = k
+        self.v[rows.unsqueeze(1), :, positions] = v
+        if slots is None:
+            return self.k[: k.shape[0]], self.v[: k.shape[0]]
+        return self.k[slots], self.v[slots]
+
+
+class Attention(nn.Module):
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        self.config = config
+        kv_dim = config.n_kv_head * config.head_dim
+        self.wq = nn.Linear(config.dim, config.dim, bias=False)
+        self.wk = nn.Linear(config.dim, kv_dim, bias=False)
+        self.wv = nn.Linear(config.dim, kv_dim, bias=False)
+        self.wo = nn.Linear(config.dim, config.dim, bias=False)
+        self.cache: KVCache | None = None
+
+    def forward(self, x, cos, sin, positions, slots=None):
+        c = self.config
+        B, T, _ = x.shape
+        q = apply_rope(self.wq(x).view(B, T, c.n_head, c.head_dim), cos, sin)
+        k = apply_rope(self.wk(x).view(B, T, c.n_kv_head, c.head_dim), cos, sin)
+        v = self.wv(x).view(B, T, c.n_kv_head, c.head_dim)
+        if self.cache is None:  # recompute everything: attend causally within this call
+            out = F.scaled_dot_product_attention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2),
+                                                 is_causal=True, enable_gqa=c.n_kv_head != c.n_head)
+        else:
+            keys, values = self.cache.update(slots, positions, k, v)
+            # A query sees the cached keys at positions up to its own; later entries are stale or empty.
+            visible = torch.arange(c.max_seq_len, device=x.device)[None, None, None, :] <= positions[:, None, :, None]
+            out = F.scaled_dot_product_attention(q.transpose(1, 2), keys, values, attn_mask=visible,
+                                                 enable_gqa=c.n_kv_head != c.n_head)
+        return self.wo(out.transpose(1, 2).reshape(B, T, c.dim))
+
+
+class FeedForward(nn.Module):
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        self.w1 = nn.Linear(config.dim, config.ffn_dim, bias=False)
+        self.w3 = nn.Linear(config.dim, config.ffn_dim, bias=False)
+        self.w2 = nn.Linear(config.ffn_dim, config.dim, bias=False)
+
+    def forward(self, x):
+        return self.w2(F.silu(self.w1(x)) * self.w3(x))
+
+
+class Block(nn.Module):
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        self.attention_norm = RMSNorm(config.dim, config.norm_eps)
+        self.attention = Attention(config)
+        self.ffn_norm = RMSNorm(config.dim, config.norm_eps)
+        self.feed_forward = FeedForward(config)
+
+    def forward(self, x, cos, sin, positions, slots=None):
+        x = x + self.attention(self.attention_norm(x), cos, sin, positions, slots)
+        return x + self.feed_forward(self.ffn_norm(x))
+
+
+class Transformer(nn.Module):
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        self.config = config
+        self.tok_embeddings = nn.Embedding(config.vocab_size, config.dim)
+        self.layers = nn.ModuleList(Block(config) for _ in range(config.n_layer))
+        self.norm = RMSNorm(config.dim, config.norm_eps)
+        self.output = nn.Linear(config.dim, config.vocab_size, bias=False)
+        cos, sin = rope_tables(config)
+        self.register_buffer("rope_cos", cos, persistent=False)
+        self.register_buffer("rope_sin", sin, persistent=False)
+        self.apply(self._init_weights)
+
+    @staticmethod
+    def _init_weights(module):
+        if isinstance(module, (nn.Linear, nn.Embedding)):
+            nn.init.normal_(module.weight, mean=0.0, std=0.02)
+
+    def setup_cache(self, max_batch: int) -> None:
+        """Give every layer a static KV cache of `max_batch` rows (the model then decodes incrementally)."""
+        # The embedding table stays unquantized, so its dtype is the activations' dtype.
+        dtype, device = self.tok_embeddings.weight.dtype, self.tok_embeddings.weight.device
+        for layer in self.layers:
+            layer.attention.cache = KVCache(max_batch, self.config, dtype, device)
+
+    def drop_cache(self) -> None:
+        for layer in self.layers:
+            layer.attention.cache = None
+
+    @property
+    def has_cache(self) -> bool:
+        return self.layers[0].attention.cache is not None
+
+    def forward(self, tokens: torch.Tensor, positions: torch.Tensor | None = None, slots=None) -> torch.Tensor:
+        """Logits (B, T, vocab). `positions` (B, T) says where each token sits in its sequence; `slots` (B,) which
+        cache rows the batch uses (default: the first B)."""
+        B, T = tokens.shape
+        if positions is None:
+            positions = torch.arange(T, device=tokens.device).expand(B, T)
+        cos, sin = self.rope_cos[positions], self.rope_sin[positions]
+        x = self.tok_embeddings(tokens)
+        for layer in self.layers:
+            x = layer(x, cos, sin, positions, slots)
+        return self.output(self.norm(x)).float()
+
+
+def parameter_bytes(model: nn.Module) -> int:
+    """Bytes of the weights a decode step reads (parameters and quantized buffers, not caches or RoPE tables)."""
+    total = sum(p.numel() * p.element_size() for p in model.parameters())
+    total += sum(b.numel() * b.element_size() for name, b in model.named_buffers()
+                 if name.rsplit(".", 1)[-1] in ("weight_q", "scales"))
+    return total

@@ -1,0 +1,146 @@
+"""`book notebooks`: every chapter's notebook under `pytest --nbval`, then the recorded results against their schema.
+
+Compared outputs must match the stored ones on any machine (checks, correctness facts); timings live in cells marked
+`# NBVAL_IGNORE_OUTPUT`. A failure is reported as `notebook:cell N` in the book's diagnostic format.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import nbformat
+
+from .diagnostics import ERROR, Finding, ToolError, emit, exit_status, rel
+from .repo import Repo
+from .schemas import errors
+
+SANITIZE = Path(__file__).with_name("nbval-sanitize.cfg")
+CELL_TIMEOUT = {"ci": int(os.environ.get("BOOK_CELL_TIMEOUT", 120)), "full": int(os.environ.get("BOOK_CELL_TIMEOUT", 900))}  # seconds; low enough that a hung cell fails CI quickly
+
+
+def load_findings(path: Path, shown: str) -> list[Finding]:
+    """A notebook that is not valid JSON or not a valid notebook, located where possible."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text)
+    except UnicodeDecodeError as exc:
+        return [Finding(shown, 1, 1, ERROR, "notebook-invalid", f"not valid UTF-8: {exc.reason}")]
+    except json.JSONDecodeError as exc:
+        return [Finding(shown, exc.lineno, exc.colno, ERROR, "notebook-invalid", f"not valid JSON: {exc.msg}")]
+    except OSError as exc:
+        return [Finding(shown, 1, 1, ERROR, "notebook-invalid", f"cannot read: {exc.strerror}")]
+    try:
+        nbformat.validate(nbformat.from_dict(data))
+    except nbformat.ValidationError as exc:
+        where = "/".join(map(str, exc.absolute_path)) or "notebook"
+        return [Finding(shown, 1, 1, ERROR, "notebook-invalid", f"not a valid notebook: {where}: {exc.message}")]
+    return []
+
+
+ANSI = re.compile(r"(?:\x1b|#x1B)\[[0-9;]*m")
+CELL_REASON = re.compile(r"^Cell (?P<cell>\d+): (?P<reason>.+)$", re.M)
+
+
+def cell_line(notebook: Path, index: int) -> int:
+    """Line of the index-th cell in the notebook's JSON (nbformat writes one `"cell_type"` key per cell)."""
+    try:
+        lines = notebook.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return 1
+    starts = [n for n, line in enumerate(lines, start=1) if line.strip().startswith('"cell_type"')]
+    return starts[index] if index < len(starts) else 1
+
+
+def failures(junit: Path, repo: Repo) -> list[Finding]:
+    """Failed cells from pytest's JUnit report, as findings that name the notebook, the cell and why."""
+    if not junit.exists():
+        return []
+    found = []
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        problem = case.find("failure")
+        if problem is None:
+            problem = case.find("error")
+        if problem is None:
+            continue
+        notebook = (repo.root / case.get("file", case.get("classname", ""))).resolve()
+        text = ANSI.sub("", problem.text or problem.get("message") or "")
+        m = CELL_REASON.search(text)
+        index = int(m["cell"]) if m else int((case.get("name") or "Cell 0").split()[-1])
+        reason = m["reason"] if m else (text.strip().splitlines() or ["failed"])[0]
+        if "Timeout" in reason:
+            code = "nbval-timeout"
+        elif "exception" in reason:
+            code = "nbval-exception"
+            last = [line for line in text.strip().splitlines() if line.strip()][-1:]
+            reason += f": {last[0].strip()}" if last else ""
+        else:
+            code = "nbval-mismatch"
+        found.append(Finding(rel(notebook, repo.root), cell_line(notebook, index), 1, ERROR, code,
+                             f"cell {index}: {reason}"))
+    return found
+
+
+def results_findings(repo: Repo) -> list[Finding]:
+    """Every committed results file validates against schemas/results.schema.json."""
+    found = []
+    for path in sorted((repo.code / "results").glob("*.json")):
+        shown = rel(path, repo.root)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            found.append(Finding(shown, exc.lineno, exc.colno, ERROR, "results-schema", f"not valid JSON: {exc.msg}"))
+            continue
+        for e in errors(repo.schemas / "results.schema.json", data):
+            where = "/".join(map(str, e.absolute_path))
+            found.append(Finding(shown, 1, 1, ERROR, "results-schema", f"{where}: {e.message}" if where else e.message))
+    return found
+
+
+def update_outputs(paths: list[Path], repo: Repo, scale: str) -> int:
+    """Execute each notebook with nbclient and store its outputs in place (atomically): an author's explicit ask."""
+    from nbclient import NotebookClient
+    os.environ["BOOK_SCALE"] = scale
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        print(f"executing {rel(path, repo.root)} (BOOK_SCALE={scale}) …", flush=True)
+        NotebookClient(nb, timeout=CELL_TIMEOUT[scale], kernel_name="python3",
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        tmp = path.with_suffix(".ipynb.tmp")
+        nbformat.write(nb, tmp)
+        tmp.replace(path)
+    return 0
+
+
+def main(repo: Repo, paths: list[Path], scale: str | None, extra: list[str], update: bool = False) -> int:
+    scale = scale or os.environ.get("BOOK_SCALE", "ci")
+    notebooks = [Path(p).resolve() for p in paths] or repo.notebooks()
+    if not notebooks:
+        raise ToolError(f"no notebooks under {rel(repo.code, repo.root)}/ch*/")
+    invalid = [f for nb in notebooks for f in load_findings(nb, rel(nb, repo.root))]
+    if invalid:
+        emit(invalid, "text", "book notebooks")
+        return 1
+    if update:
+        return update_outputs(notebooks, repo, scale)
+    with tempfile.TemporaryDirectory() as tmp:
+        junit = Path(tmp) / "junit.xml"
+        command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
+                   "--nbval-sanitize-with", str(SANITIZE), "--nbval-cell-timeout", str(CELL_TIMEOUT[scale]),
+                   f"--junitxml={junit}", "-o", "junit_family=xunit1", "-q", "--color=no", "--rootdir", str(repo.root),
+                   *(str(nb) for nb in notebooks), *[a for a in extra if a != "--"]]
+        print(f"running {len(notebooks)} notebook(s) under nbval (BOOK_SCALE={scale}, "
+              f"cell timeout {CELL_TIMEOUT[scale]} s) …", flush=True)
+        env = dict(os.environ, BOOK_SCALE=scale, PYTHONWARNINGS="ignore")
+        status = subprocess.run(command, cwd=repo.root, env=env).returncode
+        found = failures(junit, repo)
+    found += results_findings(repo)
+    emit(found, "text", "book notebooks")
+    if status not in (0, 1) and not found:
+        found.append(Finding(rel(repo.code, repo.root), 1, 1, ERROR, "nbval-failed", f"pytest exited with status {status}"))
+    return 1 if status != 0 or exit_status(found) else 0
