@@ -21,6 +21,7 @@ NO_CITE = re.compile(r"<!--\s*no-cite\s*:?(?P<reason>.*?)-->", re.S)
 ADMONITION = re.compile(r"^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+\"[^\"]*\")?[ \t]*$")
 BOLD_NUMBERED_TITLE = re.compile(r"^(\*\*|__)(?:\d+|[A-Z])(?:\.\d+)+\s[^\n]*\1$")
 # A sentence ends at 。！？!? or at a full stop before a space; not at the `p.` of a page locator `[@key, p. 20]`.
+LISTED_SECTION_TITLE = re.compile(r"^(?:\d+|[A-Z])\.\d+(?:\.\d+)*\s+(?![倍%xX×])[^\s\d]")
 SENTENCE_END = re.compile(r"(?:[。！!]|(?<!p\. )(?<!p\.)[？?])+[”’」』）)]*|(?<!\bp)(?<!\bpp)\.(?=\s|$)")
 CITATION_TAIL = re.compile(r"^[\s。.,，;；]*(?:(?:\[@[^\]]*\]|[（(][^（）()]*第\s*\S+\s*页[）)]|<!--.*?-->)[\s。.,，;；]*)+$")
 
@@ -259,7 +260,7 @@ def units(doc: Document) -> list[Unit]:
                 row.add(" | ", cell.offsets[:1] * 3)
             row.add(cell.text, cell.offsets)
             continue
-        if heading_like(token):
+        if heading_like(token, "list_item_open" in containers[-1:]):
             continue
         unit = inline_unit(doc, token, "item" if "list_item_open" in containers[-1:] else "paragraph")
         if not unit.text.strip():
@@ -291,6 +292,8 @@ def split_lines(unit: Unit, kind: str) -> list[Unit]:
     return pieces
 
 
-def heading_like(token: Token) -> bool:
-    """A paragraph that is one bold numbered title (`**1.1.1 标题**`, the TOC's subsections) reads as a heading."""
-    return bool(BOLD_NUMBERED_TITLE.match(token.content.strip()))
+def heading_like(token: Token, in_list: bool) -> bool:
+    """A bold numbered title (`**1.1.1 标题**`, the TOC's subsections), or a list item that is a numbered section
+    title (`1.1 开篇案例：…`, a structure quoted in a proposal), reads as a heading: its figures are not claims."""
+    text = token.content.strip()
+    return bool(BOLD_NUMBERED_TITLE.match(text) or (in_list and LISTED_SECTION_TITLE.match(text)))
