@@ -36,6 +36,16 @@ def describe(error) -> str:
     return f"{where}: {error.message}" if where else error.message
 
 
+def error_path(error) -> list:
+    """Where an error is: for an unexpected key, the key itself (so its line is reported), else the node."""
+    path = list(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extra = [k for k in error.instance if k not in allowed]
+        path += extra[:1]
+    return path
+
+
 def errors(schema_path: Path, instance) -> Iterator:
     yield from sorted(validator(schema_path).iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
 

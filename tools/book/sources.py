@@ -8,7 +8,7 @@ import yaml
 
 from .diagnostics import ERROR, Finding, rel
 from .repo import Repo
-from .schemas import describe, errors
+from .schemas import describe, error_path, errors
 from .textio import FileProblem, read_text
 
 CODE = "source-registry"
@@ -66,7 +66,7 @@ def load(repo: Repo) -> Registry:
                                           f"not valid YAML: {getattr(exc, 'problem', None) or exc}")])
     if not isinstance(data, dict) or root is None:
         return Registry(findings=[Finding(shown, 1, 1, ERROR, CODE, "the registry must map source keys to sources")])
-    found = [Finding(shown, node_line(root, list(e.absolute_path)), 1, ERROR, CODE, describe(e))
+    found = [Finding(shown, node_line(root, error_path(e)), 1, ERROR, CODE, describe(e))
              for e in errors(repo.schemas / "sources.schema.json", data)]
     if found:
         return Registry(findings=found)

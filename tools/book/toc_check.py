@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .diagnostics import ERROR, WARNING, Finding, rel
 from .repo import Repo
-from .schemas import describe, errors, nearest_line
+from .schemas import describe, error_path, errors, nearest_line
 from .textio import FileProblem, read_text
 from .toc import APPENDIX, CHAPTER, SECTION, SUBSECTION, ParsedToc, chapters, inline_text, markdown
 
@@ -19,11 +19,7 @@ def schema_findings(parsed: ParsedToc, repo: Repo) -> list[Finding]:
 
     found = []
     for error in errors(repo.schemas / "toc.schema.json", parsed.model):
-        path = list(error.absolute_path)
-        if error.validator == "additionalProperties" and path == ["front_matter"]:
-            extra = [k for k in error.instance if k not in ("title", "status")]
-            path = path + extra[:1]
-        line = nearest_line(parsed.model, path, line_of)
+        line = nearest_line(parsed.model, error_path(error), line_of)
         found.append(Finding(parsed.shown, line, 1, ERROR, "toc-schema", describe(error)))
     return found
 

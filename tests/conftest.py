@@ -1,0 +1,64 @@
+"""Shared fixtures: the repository, a disposable copy of it, and a runner for the `book` CLI."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+COPIED = ["manuscript", "toc", "schemas", "tools", "mkdocs.yml", "code/results"]
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def json(self):
+        return json.loads(self.out)
+
+    def lines(self, code: str | None = None) -> list[str]:
+        return [l for l in self.out.splitlines() if code is None or f" {code} " in l]
+
+
+def run_book(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: int = 600,
+             shows_cell_tracebacks: bool = False) -> Run:
+    """Run `book`. A Python traceback in its output is a crash of the tool, except in nbval's report of a notebook
+    cell that raised (`shows_cell_tracebacks`), where showing the cell's traceback is the point."""
+    proc = subprocess.run([sys.executable, "-m", "book.cli", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "tools"), **(env or {})}, timeout=timeout)
+    if not shows_cell_tracebacks:
+        assert "Traceback" not in proc.stderr + proc.stdout, proc.stderr + proc.stdout
+    assert "most recent call last" not in proc.stderr, proc.stderr
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def book_copy(tmp_path: Path) -> Path:
+    """A copy of the book (prose, TOC, schemas, tools) that a test may break at will."""
+    target = tmp_path / "book"
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        else:
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    for notebook in ROOT.glob("code/ch*/*.ipynb"):
+        dest = target / notebook.relative_to(ROOT)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(notebook, dest)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -1,0 +1,144 @@
+"""`book claims`: the labelled examples of SPEC §5, the book itself, the ledger, and bad input."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT, edit, run_book
+
+EXAMPLES = [(name, case) for name in ("claims-examples.yaml", "claims-more.yaml")
+            for case in yaml.safe_load((ROOT / "tests/data" / name).read_text(encoding="utf-8"))]
+
+
+@pytest.fixture(scope="module")
+def checker():
+    """The checker in-process (the labelled sets are many small files)."""
+    import sys
+    sys.path.insert(0, str(ROOT / "tools"))
+    from book import claims_run
+    from book.repo import Repo
+    return lambda path, strict=False: claims_run.run(Repo(ROOT), [path], strict=strict)
+
+
+@pytest.mark.parametrize("name,case", EXAMPLES, ids=[f"{n}:{c['text'][:24]!r}" for n, c in EXAMPLES])
+def test_labelled_example(checker, tmp_path, name, case):
+    path = tmp_path / "snippet.md"
+    path.write_text(case["text"], encoding="utf-8")
+    result = checker(path)
+    errors = sorted({f.line for f in result.findings if f.severity == "error"})
+    pending = sorted({f.line for f in result.findings if f.code == "pending-citation"})
+    assert errors == case["errors"], [f.render() for f in result.findings]
+    assert pending == case.get("todo", []), [f.render() for f in result.findings]
+
+
+def test_uncited_claim_points_at_the_figure(tmp_path):
+    path = tmp_path / "x.md"
+    path.write_text("第一句没有数字。\n\n成本在一年内下降了 ９９％，需求随之上升。\n", encoding="utf-8")
+    run = run_book("claims", str(path))
+    assert run.code == 1
+    [finding] = run.lines("uncited-claim")
+    assert finding.split(": error")[0].endswith(":3:11")  # col counts code points: the full-width ９ is column 11
+    assert "'99%'" in finding
+
+
+def test_citation_problems_are_located(tmp_path):
+    path = tmp_path / "x.md"
+    path.write_text("成本 $1 [@nope, p. 3]。\n成本 $2 [@ark-big-ideas-2026, p. -4]。\n"
+                    "成本 $3 [@ark-big-ideas-2026, page]。\n成本 $4 [@ark-big-ideas-2026]。\n", encoding="utf-8")
+    run = run_book("claims", str(path))
+    assert run.code == 1
+    codes = {int(l.split(":")[1]): l.split()[2] for l in run.lines() if ": error " in l}
+    assert codes == {1: "unknown-source", 2: "bad-page", 3: "bad-page", 4: "missing-page"}, run.out
+    assert f"{path.as_posix()}:1:9:" in run.out  # the column of the key
+
+
+def test_pending_citation_is_an_error_under_strict(tmp_path):
+    path = tmp_path / "x.md"
+    path.write_text("市场规模预计 $500B [@ark-big-ideas-2026, p. ?]。\n", encoding="utf-8")
+    assert run_book("claims", str(path)).code == 0
+    strict = run_book("claims", str(path), env={"STRICT": "1"})
+    assert strict.code == 1 and strict.lines("pending-citation")[0].split()[1] == "error"
+
+
+def test_the_book_passes_and_chapter_one_has_a_ledger():
+    run = run_book("claims", "--format", "json")
+    assert run.code == 0, run.out
+    doc = run.json()
+    assert doc["summary"]["errors"] == 0
+    ch1 = [c for c in doc["claims"] if c["path"] == "manuscript/ch01-cost-revolution.md"]
+    assert len(ch1) >= 20
+    assert {"path", "line", "col", "figure", "kind", "sentence", "status", "citations"} <= set(ch1[0])
+    assert not [c for c in doc["claims"] if c["status"] == "uncited"]
+    cited_ark_pages = {c["page"] for claim in doc["claims"] for c in claim["citations"]
+                       if c["key"] == "ark-big-ideas-2026"}
+    assert cited_ark_pages <= {"6", "20", "?"}  # only the pages the plan gives; the rest are pending
+
+
+def measured_numbers(metrics: dict) -> set[str]:
+    """Every way the prose may print a recorded value: as stored, as a percentage, in GB, or as a ratio of two."""
+    values = [v["value"] for v in metrics.values() if isinstance(v["value"], (int, float))
+              and not isinstance(v["value"], bool)]
+    shown = set()
+    for v in values:
+        shown |= {str(v), f"{v:.1%}", f"{v:.0%}", f"{v / 1e9:.2f}", f"{v:.1f}"}
+        for w in values:
+            if w:
+                shown |= {f"{v / w:.0%}", f"{v / w:.1f}", f"{v / w:.2f}", f"{v / w - 1:.2%}"}
+    return {n for text in shown for n in re.findall(r"\d+(?:\.\d+)?", text)}
+
+
+def test_every_cited_results_figure_is_in_its_results_file():
+    """The book's own measurements: a figure cited only to results files is one of their recorded values."""
+    doc = run_book("claims", "--format", "json").json()
+    sources = yaml.safe_load((ROOT / "manuscript/sources.yaml").read_text(encoding="utf-8"))
+    checked = 0
+    for claim in doc["claims"]:
+        keys = {c["key"] for c in claim["citations"]}
+        if not keys or not all(k.startswith("results-") for k in keys):
+            continue
+        numbers = set()
+        for key in keys:
+            numbers |= measured_numbers(json.loads((ROOT / sources[key]["path"]).read_text(encoding="utf-8"))["metrics"])
+        for number in re.findall(r"\d+(?:\.\d+)?", claim["figure"].replace(",", "")):
+            checked += 1
+            assert number in numbers, (claim["figure"], claim["path"], claim["line"])
+    assert checked >= 20
+
+
+@pytest.mark.parametrize("problem,text,code", [
+    ("unknown key", "ark-big-ideas-2026:\n  title: Big Ideas 2026\n  paged: true\n  editor: someone\n", "source-registry"),
+    ("invalid YAML", "ark-big-ideas-2026:\n  title: [Big Ideas\n", "source-registry"),
+])
+def test_bad_registry_is_located(book_copy, problem, text, code):
+    (book_copy / "manuscript/sources.yaml").write_text(text, encoding="utf-8")
+    run = run_book("claims", cwd=book_copy)
+    assert run.code == 1
+    [finding] = run.lines(code)
+    assert finding.startswith("manuscript/sources.yaml:") and int(finding.split(":")[1]) >= 2, finding
+
+
+def test_non_utf8_chapter_is_located(book_copy):
+    chapter = book_copy / "manuscript/ch03-environment.md"
+    chapter.write_bytes(chapter.read_bytes().replace("本章".encode(), b"\xb1\xbe\xd5\xc2", 1))
+    run = run_book("claims", cwd=book_copy)
+    assert run.code == 1
+    [finding] = run.lines("claims-read")
+    assert finding.startswith("manuscript/ch03-environment.md:") and "UTF-8" in finding
+
+
+def test_paths_outside_the_repo_use_the_repos_registry(tmp_path):
+    path = tmp_path / "draft.md"
+    path.write_text("单次咨询 $0.20（来源：ARK报告第6页）。\n", encoding="utf-8")
+    run = run_book("claims", str(path))
+    assert run.code == 0, run.out
+
+
+def test_author_files_are_never_modified(book_copy):
+    before = {p: p.read_bytes() for p in (book_copy / "manuscript").glob("*")}
+    run_book("claims", cwd=book_copy)
+    run_book("todo", cwd=book_copy)
+    assert before == {p: p.read_bytes() for p in (book_copy / "manuscript").glob("*")}
