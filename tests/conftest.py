@@ -62,3 +62,19 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def release_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("release") / "site"
+    run = run_book("site", "--out", str(out), env={"DRAFT": "0"})
+    assert run.code == 0, run.out
+    return out
+
+
+@pytest.fixture(scope="session")
+def draft_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("draft") / "site"
+    run = run_book("site", "--draft", "--out", str(out))
+    assert run.code == 0, run.out
+    return out

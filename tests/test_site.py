@@ -1,0 +1,81 @@
+"""The published site: built strictly and atomically, navigation from the TOC, citations and boxes rendered."""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, edit, run_book
+
+sys.path.insert(0, str(ROOT / "tools"))
+from book import toc_run  # noqa: E402
+from book.repo import Repo  # noqa: E402
+from book.toc import chapters  # noqa: E402
+
+
+def page(site: Path, name: str) -> str:
+    return (site / name / "index.html").read_text(encoding="utf-8")
+
+
+def test_chapter_one_shows_currency_citations_and_boxes(release_site):
+    html = page(release_site, "ch01-cost-revolution")
+    assert "<td>$2-5 " in html and "$0.20" in html and "$0.02" in html  # currency is text, not math
+    assert "<math" not in html
+    assert re.search(r'<a class="citation" href="../references/#ark-big-ideas-2026">ARK报告，第 6 页</a>', html)
+    assert 'class="admonition abstract"' in html
+    assert "[@" not in html  # every citation became a link
+    assert 'class="admonition info"' in page(release_site, "ch02-gpu-hardware") and "商业动机" in page(release_site, "ch02-gpu-hardware")
+    assert 'class="admonition tip"' in page(release_site, "ch04-kv-cache") and "成本影响" in page(release_site, "ch04-kv-cache")
+
+
+def test_navigation_follows_the_toc(release_site):
+    _, [model] = toc_run.run(Repo(ROOT), [])
+    expected = [c["file"].split("/")[-1][:-3] for c in chapters(model) if c["file"]]
+    html = page(release_site, "")
+    linked = re.findall(r'<a href="([\w-]+)/" class="md-nav__link', html)
+    in_order = [name for name in linked if name in expected]
+    assert in_order == expected
+    assert "附录A" not in html  # a planned appendix without a file is left out
+
+
+def test_notebooks_are_pages_with_their_outputs(release_site):
+    html = page(release_site, "code/ch04-kv-cache/kv_cache")
+    assert "tokens identical: True" in html and "device=cuda scale=full" in html  # the stored H100 outputs
+    assert "mathjax" not in html.lower()  # the CDN loader is removed: offline, and $ stays text
+    assert (release_site / "code/ch04-kv-cache/kv_cache/kv_cache.ipynb").exists()
+    assert 'href="../code/ch04-kv-cache/kv_cache/"' in page(release_site, "ch04-kv-cache")
+
+
+def test_references_and_claims_pages(release_site):
+    refs = page(release_site, "references")
+    assert 'id="ark-big-ideas-2026"' in refs and 'id="results-ch05"' in refs
+    ledger = page(release_site, "claims")
+    assert "数据声明" in ledger and "ch01-cost-revolution" in ledger
+
+
+def test_drafts_show_todo_items_releases_do_not(release_site, draft_site):
+    assert not (release_site / "todo").exists()
+    assert "页码待补" not in page(release_site, "ch01-cost-revolution")
+    assert "确认 Toast 案例细节" in page(draft_site, "todo")
+    assert "页码待补" in page(draft_site, "ch01-cost-revolution")
+
+
+def test_broken_link_fails_and_leaves_the_previous_site(book_copy):
+    out = book_copy / "site"
+    assert run_book("site", "--out", str(out), cwd=book_copy).code == 0
+    before = (out / "ch05-batching" / "index.html").read_bytes()
+    edit(book_copy / "manuscript/ch05-batching.md", "调度器本身在", "调度器见[第9章](ch09-missing.md)，本身在")
+    run = run_book("site", "--out", str(out), cwd=book_copy)
+    assert run.code == 1
+    assert "ch09-missing.md" in run.out and "left as it was" in run.out
+    assert (out / "ch05-batching" / "index.html").read_bytes() == before
+    check = run_book("check", "--skip", "notebooks", cwd=book_copy)
+    assert check.code == 1 and "book check: failed" in check.out
+
+
+def test_broken_anchor_fails_the_strict_build(book_copy):
+    edit(book_copy / "manuscript/ch05-batching.md", "调度器本身在", "调度器见[这里](ch04-kv-cache.md#no-such-anchor)，本身在")
+    run = run_book("site", "--out", str(book_copy / "site"), cwd=book_copy)
+    assert run.code == 1 and "no-such-anchor" in run.out
