@@ -142,3 +142,11 @@ def test_author_files_are_never_modified(book_copy):
     run_book("claims", cwd=book_copy)
     run_book("todo", cwd=book_copy)
     assert before == {p: p.read_bytes() for p in (book_copy / "manuscript").glob("*")}
+
+
+def test_results_source_must_point_at_a_file(book_copy):
+    edit(book_copy / "manuscript/sources.yaml", "path: code/results/ch05-batching.json", "path: code/results/ch05-gone.json")
+    run = run_book("claims", cwd=book_copy)
+    assert run.code == 1
+    [finding] = run.lines("source-registry")
+    assert "ch05-gone.json does not exist" in finding

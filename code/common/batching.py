@@ -49,10 +49,19 @@ def _prefill(model: Transformer, request: Request, slot: int, device) -> int:
     return int(model(prompt, positions, slots=torch.tensor([slot], device=device))[0, -1].argmax())
 
 
-def _decode(model: Transformer, tokens: list[int], positions: list[int], slots: list[int], device) -> list[int]:
-    logits = model(torch.tensor(tokens, device=device)[:, None], torch.tensor(positions, device=device)[:, None],
-                   slots=torch.tensor(slots, device=device))
-    return logits[:, -1].argmax(-1).tolist()
+def _decode_step(model: Transformer, live: list[tuple[int, Request]], slots: int, stats: RunStats, clock,
+                 device) -> None:
+    """One iteration: the next token of every live (slot, request), in one model call over their cache rows."""
+    tokens = torch.tensor([r.output[-1] for _, r in live], device=device)[:, None]
+    positions = torch.tensor([len(r.prompt) + len(r.output) - 1 for _, r in live], device=device)[:, None]
+    logits = model(tokens, positions, slots=torch.tensor([s for s, _ in live], device=device))
+    for (_, request), token in zip(live, logits[:, -1].argmax(-1).tolist()):
+        request.output.append(token)
+        if request.done:
+            request.finished_at = clock()
+    stats.iterations += 1
+    stats.slot_steps += slots
+    stats.busy_slot_steps += len(live)
 
 
 @torch.no_grad()
@@ -73,16 +82,7 @@ def run_static(model: Transformer, requests: list[Request], slots: int, device) 
         for request in batch:
             request.first_token_at = clock()
         while not all(r.done for r in batch):
-            live = [(s, r) for s, r in enumerate(batch) if not r.done]
-            tokens = _decode(model, [r.output[-1] for _, r in live],
-                             [len(r.prompt) + len(r.output) - 1 for _, r in live], [s for s, _ in live], device)
-            for (_, request), token in zip(live, tokens):
-                request.output.append(token)
-                if request.done:
-                    request.finished_at = clock()
-            stats.iterations += 1
-            stats.slot_steps += slots
-            stats.busy_slot_steps += len(live)
+            _decode_step(model, [(s, r) for s, r in enumerate(batch) if not r.done], slots, stats, clock, device)
         for request in batch:
             request.finished_at = request.finished_at or clock()
     stats.seconds = clock()
@@ -112,16 +112,7 @@ def run_continuous(model: Transformer, requests: list[Request], slots: int, devi
         if not busy:
             time.sleep(0.0005)  # nothing to run until the next arrival
             continue
-        live = sorted(busy.items())
-        tokens = _decode(model, [r.output[-1] for _, r in live],
-                         [len(r.prompt) + len(r.output) - 1 for _, r in live], [s for s, _ in live], device)
-        for (slot, request), token in zip(live, tokens):
-            request.output.append(token)
-            if request.done:
-                request.finished_at = clock()
-                del busy[slot]
-        stats.iterations += 1
-        stats.slot_steps += slots
-        stats.busy_slot_steps += len(live)
+        _decode_step(model, sorted(busy.items()), slots, stats, clock, device)
+        busy = {slot: request for slot, request in busy.items() if not request.done}
     stats.seconds = clock()
     return stats

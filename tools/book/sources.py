@@ -73,6 +73,9 @@ def load(repo: Repo) -> Registry:
     registry = Registry(sources=data)
     seen: dict[str, str] = {}
     for key, src in data.items():
+        if "path" in src and not (repo.root / src["path"]).is_file():
+            registry.findings.append(Finding(shown, node_line(root, [key, "path"]), 1, ERROR, CODE,
+                                             f"{key}: {src['path']} does not exist in the repository"))
         for i, alias in enumerate(src.get("aliases", [])):
             if fold(alias) in seen and seen[fold(alias)] != key:
                 registry.findings.append(Finding(shown, node_line(root, [key, "aliases", i]), 1, ERROR, CODE,
