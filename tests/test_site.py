@@ -5,7 +5,6 @@ import re
 import sys
 from pathlib import Path
 
-import pytest
 
 from conftest import ROOT, edit, run_book
 

@@ -49,7 +49,7 @@ def step_notebooks(repo: Repo) -> int:
 
 def step_site(repo: Repo) -> int:
     from . import site
-    return site.main(repo, strict=True, draft=None, keep=False)  # the strict build is the check; site/ stays as is
+    return site.main(repo, keep=False)  # the strict build is the check; site/ stays as is
 
 
 STEPS = [("toc", step_toc), ("claims", step_claims), ("todo", step_todo),

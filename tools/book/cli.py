@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from .diagnostics import ToolError, emit, exit_status, rel
+from .diagnostics import ToolError, emit, exit_status
 
 
 def strict() -> bool:
@@ -41,7 +41,7 @@ def cmd_notebooks(args, repo) -> int:
 
 def cmd_site(args, repo) -> int:
     from . import site
-    return site.main(repo, strict=True, draft=args.draft, out=args.out)
+    return site.main(repo, draft=args.draft, out=args.out)
 
 
 def cmd_check(args, repo) -> int:

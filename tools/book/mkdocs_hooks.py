@@ -20,7 +20,6 @@ from book import claims_run, site_pages, todo, toc_run  # noqa: E402
 from book.claims_rules import CANONICAL_CITATION, CITATION_ITEM, LOCATOR, free_form_citation  # noqa: E402
 from book.repo import find_repo  # noqa: E402
 from book.sources import fold, load  # noqa: E402
-from book.toc import chapters  # noqa: E402
 
 REPO = find_repo(Path(__file__).resolve().parent)
 GENERATED = {"references.md": "参考来源", "claims.md": "数据声明", "todo.md": "待办数据项"}
@@ -131,7 +130,7 @@ def cite_link(key: str | None, page: str | None) -> str:
     source = state["registry"].sources.get(key or "")
     if source is None:
         return ""
-    name = source.get("aliases", [source["title"]])[0] if key.startswith("ark") else source["title"]
+    name = source.get("short", source["title"])
     if page in ("?", "？"):
         marker = '<span class="pending-citation" title="页码待核实">页码待补</span>' if draft() else ""
         where = f"，{marker}" if marker else ""

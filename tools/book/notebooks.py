@@ -21,7 +21,14 @@ from .repo import Repo
 from .schemas import errors
 
 SANITIZE = Path(__file__).with_name("nbval-sanitize.cfg")
-CELL_TIMEOUT = {"ci": int(os.environ.get("BOOK_CELL_TIMEOUT", 120)), "full": int(os.environ.get("BOOK_CELL_TIMEOUT", 900))}  # seconds; low enough that a hung cell fails CI quickly
+DEFAULT_CELL_TIMEOUT = {"ci": 120, "full": 900}  # seconds; low enough that a hung cell fails CI quickly
+
+
+def cell_timeout(scale: str) -> int:
+    value = os.environ.get("BOOK_CELL_TIMEOUT") or str(DEFAULT_CELL_TIMEOUT[scale])
+    if not value.isdigit() or int(value) < 1:
+        raise ToolError(f"BOOK_CELL_TIMEOUT must be a whole number of seconds, not {value!r}")
+    return int(value)
 
 
 def load_findings(path: Path, shown: str) -> list[Finding]:
@@ -109,7 +116,7 @@ def update_outputs(paths: list[Path], repo: Repo, scale: str) -> int:
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         print(f"executing {rel(path, repo.root)} (BOOK_SCALE={scale}) …", flush=True)
-        NotebookClient(nb, timeout=CELL_TIMEOUT[scale], kernel_name="python3",
+        NotebookClient(nb, timeout=cell_timeout(scale), kernel_name="python3",
                        resources={"metadata": {"path": str(path.parent)}}).execute()
         tmp = path.with_suffix(".ipynb.tmp")
         nbformat.write(nb, tmp)
@@ -119,6 +126,8 @@ def update_outputs(paths: list[Path], repo: Repo, scale: str) -> int:
 
 def main(repo: Repo, paths: list[Path], scale: str | None, extra: list[str], update: bool = False) -> int:
     scale = scale or os.environ.get("BOOK_SCALE", "ci")
+    if scale not in DEFAULT_CELL_TIMEOUT:
+        raise ToolError(f"BOOK_SCALE must be one of {', '.join(DEFAULT_CELL_TIMEOUT)}, not {scale!r}")
     notebooks = [Path(p).resolve() for p in paths] or repo.notebooks()
     if not notebooks:
         raise ToolError(f"no notebooks under {rel(repo.code, repo.root)}/ch*/")
@@ -131,11 +140,11 @@ def main(repo: Repo, paths: list[Path], scale: str | None, extra: list[str], upd
     with tempfile.TemporaryDirectory() as tmp:
         junit = Path(tmp) / "junit.xml"
         command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
-                   "--nbval-sanitize-with", str(SANITIZE), "--nbval-cell-timeout", str(CELL_TIMEOUT[scale]),
+                   "--nbval-sanitize-with", str(SANITIZE), "--nbval-cell-timeout", str(cell_timeout(scale)),
                    f"--junitxml={junit}", "-o", "junit_family=xunit1", "-q", "--color=no", "--rootdir", str(repo.root),
                    *(str(nb) for nb in notebooks), *[a for a in extra if a != "--"]]
         print(f"running {len(notebooks)} notebook(s) under nbval (BOOK_SCALE={scale}, "
-              f"cell timeout {CELL_TIMEOUT[scale]} s) …", flush=True)
+              f"cell timeout {cell_timeout(scale)} s) …", flush=True)
         env = dict(os.environ, BOOK_SCALE=scale, PYTHONWARNINGS="ignore")
         status = subprocess.run(command, cwd=repo.root, env=env).returncode
         found = failures(junit, repo)

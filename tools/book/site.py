@@ -23,8 +23,7 @@ def problems(log: str) -> list[str]:
     return [line for line in log.splitlines() if line.startswith(("WARNING", "ERROR")) or "Aborted" in line]
 
 
-def main(repo: Repo, strict: bool = True, draft: bool | None = None, out: Path | None = None,
-         keep: bool = True) -> int:
+def main(repo: Repo, draft: bool | None = None, out: Path | None = None, keep: bool = True) -> int:
     """Build into a temporary folder next to the target; swap it in only when the build succeeded."""
     draft = os.environ.get("DRAFT", "") not in ("", "0") if draft is None else draft
     target = (out or repo.root / "site").resolve()

@@ -1,7 +1,6 @@
 """Checks on a parsed TOC: the schema, then what a schema cannot say (numbering, files, drift)."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from .diagnostics import ERROR, WARNING, Finding, rel

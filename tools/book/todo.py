@@ -4,10 +4,9 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 from . import claims_run, toc_run
-from .diagnostics import ERROR, WARNING, Finding, emit, rel
+from .diagnostics import ERROR, Finding, rel
 from .prose import Document
 from .repo import Repo
 from .toc import chapters
