@@ -1,6 +1,8 @@
 """Find the data claims of a prose unit and the citations that cover them (SPEC §5)."""
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -47,6 +49,7 @@ class Citations:
         self.registry = registry
         self.free_form = free_form_citation(registry.aliases())
         self.aliases = registry.alias_map()
+        self.digest = hashlib.sha256(json.dumps(registry.sources, sort_keys=True, default=str).encode()).hexdigest()
 
     def find(self, text: str) -> list[Citation]:
         found = []

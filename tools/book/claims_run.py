@@ -1,8 +1,10 @@
 """`book claims`: every prose file of the book (or the given paths), read, split into units and checked."""
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
+import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,7 +49,21 @@ def check_text(text: str, shown: str, citations: Citations, strict: bool, result
     result.findings += findings
 
 
+# The code and the registry that decide a file's verdict; any change to them invalidates the cache.
+RULES_DIGEST = hashlib.sha256(b"".join(Path(__file__).with_name(name).read_bytes()
+                                       for name in ("claims_rules.py", "claims.py", "prose.py"))).hexdigest()
+
+
+def cache_path(root: Path, shown: str, text: str, citations: Citations, strict: bool) -> Path:
+    """Where a file's claims and findings are kept: keyed by its text, its name, the rules, registry and strictness."""
+    key = hashlib.sha256("\0".join([RULES_DIGEST, citations.digest, str(strict), shown, text]).encode()).hexdigest()
+    return root / ".cache" / "claims" / f"{key[:32]}.pickle"
+
+
 def check_files(root: Path, files: list[Path], citations: Citations, strict: bool, keep_documents: bool) -> Result:
+    """Check files one by one. Without documents to keep, a file checked before with the same text, rules and
+    registry is answered from .cache/claims (as jupyter-cache does for notebooks); a cache that cannot be written
+    is simply not used."""
     result = Result()
     for path in files:
         shown = rel(path, root)
@@ -56,10 +72,34 @@ def check_files(root: Path, files: list[Path], citations: Citations, strict: boo
         except FileProblem as problem:
             result.findings.append(problem.finding)
             continue
-        check_text(text, shown, citations, strict, result)
-    if not keep_documents:
-        result.documents.clear()
+        cached = None if keep_documents else cache_path(root, shown, text, citations, strict)
+        if cached is not None and cached.is_file():
+            try:
+                claims, findings = pickle.loads(cached.read_bytes())
+                result.claims += claims
+                result.findings += findings
+                continue
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+                pass  # a damaged entry: check the file again
+        part = Result()
+        check_text(text, shown, citations, strict, part)
+        result.claims += part.claims
+        result.findings += part.findings
+        if keep_documents:
+            result.documents.update(part.documents)
+        elif cached is not None:
+            store(cached, (part.claims, part.findings))
     return result
+
+
+def store(path: Path, value) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(path)
+    except OSError:
+        pass
 
 
 def shares(files: list[Path], workers: int) -> list[list[Path]]:
