@@ -149,3 +149,14 @@ def test_results_source_must_point_at_a_file(book_copy):
     assert run.code == 1
     [finding] = run.lines("source-registry")
     assert "ch05-gone.json does not exist" in finding
+
+
+def test_cached_results_follow_the_registry(book_copy):
+    path = book_copy / "manuscript" / "extra.md"
+    path.write_text("单次咨询 $0.20（来源：ARK报告第6页）。\n", encoding="utf-8")
+    assert run_book("claims", str(path), cwd=book_copy).code == 0
+    assert list((book_copy / ".cache" / "claims").glob("*.pickle"))  # the verdict was cached
+    assert run_book("claims", str(path), cwd=book_copy).code == 0  # and reused
+    edit(book_copy / "manuscript/sources.yaml", "aliases: [ARK报告, ", "aliases: [")
+    run = run_book("claims", str(path), cwd=book_copy)
+    assert run.code == 1 and run.lines("unknown-source")  # a registry change invalidates the cache
