@@ -157,6 +157,6 @@ def test_cached_results_follow_the_registry(book_copy):
     assert run_book("claims", str(path), cwd=book_copy).code == 0
     assert list((book_copy / ".cache" / "claims").glob("*.pickle"))  # the verdict was cached
     assert run_book("claims", str(path), cwd=book_copy).code == 0  # and reused
-    edit(book_copy / "manuscript/sources.yaml", "aliases: [ARK报告, ", "aliases: [")
+    edit(book_copy / "manuscript/sources.yaml", "aliases: [ARK报告, ARK 报告, ", "aliases: [")
     run = run_book("claims", str(path), cwd=book_copy)
     assert run.code == 1 and run.lines("unknown-source")  # a registry change invalidates the cache
