@@ -72,3 +72,11 @@ def test_passing_notebook(planted):
     run = run_book("notebooks", str(nb), cwd=book)
     assert run.code == 0, run.out
     assert "book notebooks: ok" in run.out
+
+
+def test_pytest_failing_before_any_cell_is_an_error(planted):
+    book, folder = planted
+    nb = notebook(folder / "fine.ipynb", [ran("print('ok')", "ok\n")])
+    run = run_book("notebooks", str(nb), "--", "--no-such-pytest-flag", cwd=book)
+    assert run.code == 1
+    assert run.lines("nbval-failed") and "book notebooks: failed" in run.out

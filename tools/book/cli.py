@@ -36,7 +36,7 @@ def cmd_todo(args, repo) -> int:
 
 def cmd_notebooks(args, repo) -> int:
     from . import notebooks
-    return notebooks.main(repo, args.paths, scale=args.scale, extra=args.pytest_args, update=args.update_outputs)
+    return notebooks.main(repo, args.paths, scale=args.scale, extra=args.passthrough, update=args.update_outputs)
 
 
 def cmd_site(args, repo) -> int:
@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     nb.add_argument("--scale", choices=["ci", "full"], default=None, help="BOOK_SCALE（默认取环境变量，否则 ci）")
     nb.add_argument("--update-outputs", action="store_true",
                     help="执行 notebook 并把输出写回文件（原子替换）；不做比较")
-    nb.add_argument("pytest_args", nargs=argparse.REMAINDER, help="-- 之后的参数原样传给 pytest")
+    nb.epilog = "-- 之后的参数原样传给 pytest，例如：book notebooks -- -x"
     site = command("site", cmd_site, "构建网站到 site/（原子替换：构建失败时保留旧的 site/）", fmt=False)
     site.add_argument("--draft", action="store_true", default=None, help="草稿版：显示待办页与待补来源标记（亦可 DRAFT=1）")
     site.add_argument("--out", type=Path, default=None, help="输出目录（默认 site/）")
@@ -80,7 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    passthrough = argv[argv.index("--") + 1:] if "--" in argv else []  # for pytest, after `book notebooks --`
+    args = build_parser().parse_args(argv[:argv.index("--")] if "--" in argv else argv)
+    args.passthrough = passthrough
     from .repo import find_repo
     try:
         repo = find_repo()

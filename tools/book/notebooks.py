@@ -142,14 +142,15 @@ def main(repo: Repo, paths: list[Path], scale: str | None, extra: list[str], upd
         command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
                    "--nbval-sanitize-with", str(SANITIZE), "--nbval-cell-timeout", str(cell_timeout(scale)),
                    f"--junitxml={junit}", "-o", "junit_family=xunit1", "-q", "--color=no", "--rootdir", str(repo.root),
-                   *(str(nb) for nb in notebooks), *[a for a in extra if a != "--"]]
+                   *(str(nb) for nb in notebooks), *extra]
         print(f"running {len(notebooks)} notebook(s) under nbval (BOOK_SCALE={scale}, "
               f"cell timeout {cell_timeout(scale)} s) …", flush=True)
         env = dict(os.environ, BOOK_SCALE=scale, PYTHONWARNINGS="ignore")
         status = subprocess.run(command, cwd=repo.root, env=env).returncode
         found = failures(junit, repo)
+    if status != 0 and not found:  # pytest itself failed (usage, collection): no cell to blame
+        found.append(Finding(rel(repo.code, repo.root), 1, 1, ERROR, "nbval-failed",
+                             f"pytest exited with status {status} before any cell failed; see its output above"))
     found += results_findings(repo)
     emit(found, "text", "book notebooks")
-    if status not in (0, 1) and not found:
-        found.append(Finding(rel(repo.code, repo.root), 1, 1, ERROR, "nbval-failed", f"pytest exited with status {status}"))
-    return 1 if status != 0 or exit_status(found) else 0
+    return exit_status(found)
