@@ -12,7 +12,7 @@ DIGITS = r"\d+(?:,\d{3})*(?:\.\d+)?"
 NUM = rf"(?<![A-Za-z0-9_.\-/]){DIGITS}"                              # 3, 1.5, 1,000 — not the 100 of H100
 CN = r"[零一二两三四五六七八九十百千万亿]+"                              # 三百, 二十, 两
 RANGE = rf"{NUM}(?:\s*[-~–—至到]\s*{DIGITS})?"                          # 3-10, 1.5~2, 60–80
-MAGNITUDE = r"(?:万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|[KMBT](?![A-Za-z]))"
+MAGNITUDE = r"(?:万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|[KkMBT](?![A-Za-z]))"
 # A Chinese-numeral count is a claim only when it is large (三百万次, 两千名): 一次, 一个请求, 每千次 are ordinary words.
 CN_LARGE = r"(?<![每几数上成第])[零一二两三四五六七八九十]*[百千万亿][零一二两三四五六七八九十百千万亿]*(?=[万亿]?\s*[次个名位家])(?<=[百千万亿])"
 CURRENCY = r"[$¥￥€£]"
@@ -28,7 +28,7 @@ CLAIM_PATTERNS: list[tuple[str, str]] = [
     ("percent", rf"{RANGE}\s*(?:percent|per cent|pct)\b"),
     ("percent", rf"{RANGE}\s*个?百分点"),
     ("percent", rf"百分之{CN}"),
-    ("percent", r"(?<![零一二两三四五六七八九十])[一二三四五六七八九]成(?![本功为员立熟长交果就型品分年人])"),
+    ("percent", r"(?<![零一二两三四五六七八九十])[一二两三四五六七八九]成(?![本功为员立熟长交果就型品分年人])"),
     ("multiplier", rf"{RANGE}\s*(?:倍|[xX](?![A-Za-z0-9])|×(?!\s*[\w(（]))"),  # not the × of a formula: 2 × 层数
     ("multiplier", rf"{NUM}\s*(?:times\b|-?fold\b)"),
     ("multiplier", rf"{CN}倍"),
@@ -43,6 +43,7 @@ CLAIM_PATTERNS: list[tuple[str, str]] = [
     ("count", rf"(?:{RANGE}|{CN_LARGE})\s*{MAGNITUDE}?\s*(?:次(?:请求|查询|咨询|调用|对话|会话|推理)?|个?(?:请求|查询|会话|对话|咨询|调用)"
               r"|名?(?:用户|客户|开发者|工程师|客服)|位(?:用户|客户)|家(?:企业|公司|客户|餐厅|商户))" + PER),
     ("count", rf"{RANGE}\s*{MAGNITUDE}\s*(?:tokens?|个\s*token)"),
+    ("count", rf"{RANGE}\s*(?:万亿|千亿|百亿|十亿|亿|千万|百万|十万|万)(?![\w])"),  # 日活达到 5000 万
 ]
 
 # What only looks like a claim (SPEC §5 "Not claims"). Masked out before the claim patterns run.

@@ -21,6 +21,7 @@ NO_CITE = re.compile(r"<!--\s*no-cite\s*:?(?P<reason>.*?)-->", re.S)
 ADMONITION = re.compile(r"^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+\"[^\"]*\")?[ \t]*$")
 BOLD_NUMBERED_TITLE = re.compile(r"^(\*\*|__)(?:\d+|[A-Z])(?:\.\d+)+\s[^\n]*\1$")
 # A sentence ends at 。！？!? or at a full stop before a space; not at the `p.` of a page locator `[@key, p. 20]`.
+DISPLAY_MATH = re.compile(r"^\s*\$\$.*\$\$\s*$", re.S)  # a paragraph that is one `$$ … $$` formula
 LISTED_SECTION_TITLE = re.compile(r"^(?:\d+|[A-Z])\.\d+(?:\.\d+)*\s+(?![倍%xX×])[^\s\d]")
 SENTENCE_END = re.compile(r"(?:[。！!]|(?<!p\. )(?<!p\.)[？?])+[”’」』）)]*|(?<!\bp)(?<!\bpp)\.(?=\s|$)")
 CITATION_TAIL = re.compile(r"^[\s。.,，;；]*(?:(?:\[@[^\]]*\]|[（(][^（）()]*第\s*\S+\s*页[）)]|<!--.*?-->)[\s。.,，;；]*)+$")
@@ -260,7 +261,7 @@ def units(doc: Document) -> list[Unit]:
                 row.add(" | ", cell.offsets[:1] * 3)
             row.add(cell.text, cell.offsets)
             continue
-        if heading_like(token, "list_item_open" in containers[-1:]):
+        if heading_like(token, "list_item_open" in containers[-1:]) or DISPLAY_MATH.match(token.content):
             continue
         unit = inline_unit(doc, token, "item" if "list_item_open" in containers[-1:] else "paragraph")
         if not unit.text.strip():
