@@ -20,9 +20,9 @@ HALF_WIDTH = str.maketrans("０１２３４５６７８９％＄．～－＋ｘ�
 NO_CITE = re.compile(r"<!--\s*no-cite\s*:?(?P<reason>.*?)-->", re.S)
 ADMONITION = re.compile(r"^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+\"[^\"]*\")?[ \t]*$")
 BOLD_NUMBERED_TITLE = re.compile(r"^(\*\*|__)(?:\d+|[A-Z])(?:\.\d+)+\s[^\n]*\1$")
-# A sentence ends at 。！？!? or at a full stop before a space; not at the `p.` of a page locator `[@key, p. 20]`.
 DISPLAY_MATH = re.compile(r"^\s*\$\$.*\$\$\s*$", re.S)  # a paragraph that is one `$$ … $$` formula
 LISTED_SECTION_TITLE = re.compile(r"^(?:\d+|[A-Z])\.\d+(?:\.\d+)*\s+(?![倍%xX×])[^\s\d]")
+# A sentence ends at 。！？!? or at a full stop before a space; not at the `p.` of a page locator `[@key, p. 20]`.
 SENTENCE_END = re.compile(r"(?:[。！!]|(?<!p\. )(?<!p\.)[？?])+[”’」』）)]*|(?<!\bp)(?<!\bpp)\.(?=\s|$)")
 CITATION_TAIL = re.compile(r"^[\s。.,，;；]*(?:(?:\[@[^\]]*\]|[（(][^（）()]*第\s*\S+\s*页[）)]|<!--.*?-->)[\s。.,，;；]*)+$")
 
