@@ -42,11 +42,11 @@ def on_config(config):
     errors = [f for f in findings if f.severity == "error"]
     if errors or models[0] is None:
         raise PluginError("the TOC has errors; run `book toc`:\n" + "\n".join(f.render() for f in errors[:20]))
-    result = claims_run.run(REPO, [], keep_documents=False)
+    result = claims_run.run(REPO, [], keep_documents=draft())  # a draft's TODO page reads the documents too
     registry = load(REPO)
     state.update(model=models[0], claims=result.claims, registry=registry,
                  free_form=free_form_citation(registry.aliases()), aliases=registry.alias_map(),
-                 todo=todo.collect(REPO)[0] if draft() else [], notebooks=REPO.notebooks())
+                 todo=todo.collect(REPO, result=result)[0] if draft() else [], notebooks=REPO.notebooks())
     config["nav"] = navigation(models[0], state["notebooks"])
     return config
 

@@ -30,8 +30,7 @@ def describe(error) -> str:
     if error.validator == "enum":
         allowed = ", ".join(map(str, error.validator_value))
         return f"{where or 'value'}: {error.instance!r} is not one of: {allowed}"
-    if error.validator in ("minLength", "pattern") and error.instance == "" or (
-            error.validator == "pattern" and isinstance(error.instance, str) and not error.instance.strip()):
+    if error.validator in ("minLength", "pattern") and isinstance(error.instance, str) and not error.instance.strip():
         return f"{where}: must not be empty"
     return f"{where}: {error.message}" if where else error.message
 

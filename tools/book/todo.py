@@ -28,8 +28,7 @@ class Item:
 
 def chapter_groups(repo: Repo) -> dict[str, str]:
     """Each chapter file (as findings name it) → its label in the TOC, in book order."""
-    _, models = toc_run.run(repo, [])
-    model = models[0]
+    model = toc_run.load(repo.toc, repo).model  # the structure only: no need to re-run the TOC's checks
     if model is None:
         return {}
     groups = {}
@@ -68,7 +67,9 @@ def items_of(shown: str, doc: Document, group: str) -> list[Item]:
     return found
 
 
-def collect(repo: Repo, strict: bool = False) -> tuple[list[Item], list[Finding]]:
+def collect(repo: Repo, strict: bool = False,
+            result: claims_run.Result | None = None) -> tuple[list[Item], list[Finding]]:
+    """Open data items; `result` is a claims run over the whole book that kept its documents, if one was made."""
     groups = chapter_groups(repo)
 
     def group_of(shown: str) -> str:
@@ -78,7 +79,8 @@ def collect(repo: Repo, strict: bool = False) -> tuple[list[Item], list[Finding]
             return HOME_GROUP
         return groups.get(shown, OTHER_GROUP)
 
-    result = claims_run.run(repo, [], strict=strict, keep_documents=True)
+    if result is None or not result.documents:
+        result = claims_run.run(repo, [], strict=strict, keep_documents=True)
     items = []
     for shown, doc in result.documents.items():
         items += items_of(shown, doc, group_of(shown))
