@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 
 import pytest
 import yaml
@@ -160,3 +161,38 @@ def test_cached_results_follow_the_registry(book_copy):
     edit(book_copy / "manuscript/sources.yaml", "aliases: [ARK报告, ARK 报告, ", "aliases: [")
     run = run_book("claims", str(path), cwd=book_copy)
     assert run.code == 1 and run.lines("unknown-source")  # a registry change invalidates the cache
+
+
+def long_book(folder):
+    """The benchmark's generated book (over the size at which the check is shared between processes)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import claims_bench
+    folder.mkdir(parents=True, exist_ok=True)
+    claims_bench.generate(folder)
+    return folder
+
+
+def test_shared_check_matches_the_single_process_one(tmp_path):
+    sys.path.insert(0, str(ROOT / "tools"))
+    from book import claims_run
+    from book.repo import Repo
+    book = long_book(tmp_path / "book")
+    (book / "ch90-latin1.md").write_bytes("成本 30%\n".encode("gb18030"))
+    (book / "ch91-broken.md").write_text("成本 $3 [@ark-big-ideas-2026, page]。吞吐提升 3 倍。\n", encoding="utf-8")
+    assert sum(p.stat().st_size for p in book.iterdir()) > claims_run.PARALLEL_BYTES
+    repo = Repo(ROOT)
+    alone = claims_run.run(repo, [book], workers=1)
+    shared = claims_run.run(repo, [book], workers=2)
+    assert sorted(shared.findings) == sorted(alone.findings)
+    assert shared.ledger() == alone.ledger()
+    codes = {f.code for f in shared.findings}
+    assert {"claims-read", "bad-page", "uncited-claim", "pending-citation"} <= codes
+    assert len(shared.claims) > 10_000
+
+
+def test_shared_check_with_a_broken_registry_reports_the_registry(book_copy, tmp_path):
+    long_book(book_copy / "manuscript" / "long")
+    (book_copy / "manuscript/sources.yaml").write_text("ark-big-ideas-2026: [unclosed\n", encoding="utf-8")
+    run = run_book("claims", cwd=book_copy)
+    assert run.code == 1
+    assert {l.split()[2] for l in run.lines() if ": error " in l} == {"source-registry"}, run.out

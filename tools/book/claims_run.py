@@ -1,4 +1,10 @@
-"""`book claims`: every prose file of the book (or the given paths), read, split into units and checked."""
+"""`book claims`: every prose file of the book (or the given paths), read, split into units and checked.
+
+A long book is shared with one helper process per further core. The helpers are forked before the registry is
+loaded and start parsing at once (parsing needs no registry); this process loads and validates the registry
+meanwhile, sends it to them, and then takes files itself. Files are dealt one at a time from a shared counter,
+largest first, so every process stays busy to the end.
+"""
 from __future__ import annotations
 
 import gc
@@ -6,8 +12,8 @@ import hashlib
 import multiprocessing
 import os
 import pickle
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from pathlib import Path
 
 from . import prose, sources
@@ -42,67 +48,79 @@ def markdown_files(repo: Repo, paths: list[Path]) -> list[Path]:
     return files
 
 
-def check_text(text: str, shown: str, citations: Citations, strict: bool, result: Result) -> None:
-    doc = prose.parse(text)
-    result.documents[shown] = doc
-    claims, findings = check_units(prose.units(doc), shown, citations, strict)
-    result.claims += claims
-    result.findings += findings
-
-
-# The code and the registry that decide a file's verdict; any change to them invalidates the cache.
+# The code that decides a file's verdict; any change to it invalidates the cache.
 RULES_DIGEST = hashlib.sha256(b"".join(Path(__file__).with_name(name).read_bytes()
                                        for name in ("claims_rules.py", "claims.py", "prose.py"))).hexdigest()
 
 
-def cache_path(root: Path, shown: str, text: str, citations: Citations, strict: bool) -> Path:
-    """Where a file's claims and findings are kept: keyed by its text, its name, the rules, registry and strictness."""
-    key = hashlib.sha256("\0".join([RULES_DIGEST, citations.digest, str(strict), shown, text]).encode()).hexdigest()
-    return root / ".cache" / "claims" / f"{key[:32]}.pickle"
+class Checker:
+    """One process's share of the work. Without documents to keep, a file checked before with the same text, name,
+    rules, registry file and strictness is answered from .cache/claims (as jupyter-cache does for notebooks); a
+    cache that cannot be written is simply not used. Files parsed before the registry arrives wait for it."""
 
+    def __init__(self, root: Path, strict: bool, registry_digest: str, keep_documents: bool = False):
+        self.root, self.strict, self.keep_documents = root, strict, keep_documents
+        self.registry_digest = registry_digest
+        self.citations: Citations | None = None
+        self.waiting: list[tuple[str, list[prose.Unit], Path | None]] = []
+        self.result = Result()
 
-def check_files(root: Path, files: list[Path], citations: Citations, strict: bool, keep_documents: bool) -> Result:
-    """Check files one by one. Without documents to keep, a file checked before with the same text, rules and
-    registry is answered from .cache/claims (as jupyter-cache does for notebooks); a cache that cannot be written
-    is simply not used."""
-    # The parse allocates millions of short-lived objects that reference counting frees; the cyclic collector
-    # would only rescan them (a fifth of the run time on a long book). It is back on when the files are done.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return check_each(root, files, citations, strict, keep_documents)
-    finally:
-        if collecting:
-            gc.enable()
+    def cache_path(self, shown: str, text: str) -> Path:
+        key = "\0".join([RULES_DIGEST, self.registry_digest, str(self.strict), shown, text])
+        return self.root / ".cache" / "claims" / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle"
 
-
-def check_each(root: Path, files: list[Path], citations: Citations, strict: bool, keep_documents: bool) -> Result:
-    result = Result()
-    for path in files:
-        shown = rel(path, root)
+    def take(self, path: Path) -> None:
+        shown = rel(path, self.root)
         try:
             text = read_text(path, shown, "claims-read")
         except FileProblem as problem:
-            result.findings.append(problem.finding)
-            continue
-        cached = None if keep_documents else cache_path(root, shown, text, citations, strict)
-        if cached is not None and cached.is_file():
-            try:
-                claims, findings = pickle.loads(cached.read_bytes())
-                result.claims += claims
-                result.findings += findings
-                continue
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-                pass  # a damaged entry: check the file again
-        part = Result()
-        check_text(text, shown, citations, strict, part)
-        result.claims += part.claims
-        result.findings += part.findings
-        if keep_documents:
-            result.documents.update(part.documents)
-        elif cached is not None:
-            store(cached, (part.claims, part.findings))
-    return result
+            self.result.findings.append(problem.finding)
+            return
+        cached = None if self.keep_documents else self.cache_path(shown, text)
+        if cached is not None and self.answer_from(cached):
+            return
+        doc = prose.parse(text)
+        if self.keep_documents:
+            self.result.documents[shown] = doc
+        self.waiting.append((shown, prose.units(doc), cached))
+        if self.citations is not None:
+            self.check_waiting()
+
+    def answer_from(self, cached: Path) -> bool:
+        try:
+            claims, findings = from_rows(pickle.loads(cached.read_bytes()))
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+            return False  # not there, or damaged: check the file again
+        self.result.claims += claims
+        self.result.findings += findings
+        return True
+
+    def start_checking(self, citations: Citations) -> None:
+        self.citations = citations
+        self.check_waiting()
+
+    def check_waiting(self) -> None:
+        for shown, units, cached in self.waiting:
+            claims, findings = check_units(units, shown, self.citations, self.strict)
+            self.result.claims += claims
+            self.result.findings += findings
+            if cached is not None:
+                store(cached, as_rows(claims, findings))
+        self.waiting.clear()
+
+
+# Claims and findings travel (to the cache, between processes) as plain tuples: several times cheaper to pickle.
+CLAIM_ROW = attrgetter(*(f.name for f in fields(Claim)))
+FINDING_ROW = attrgetter(*(f.name for f in fields(Finding)))
+
+
+def as_rows(claims: list[Claim], findings: list[Finding]) -> tuple[list[tuple], list[tuple]]:
+    return [CLAIM_ROW(c) for c in claims], [FINDING_ROW(f) for f in findings]
+
+
+def from_rows(rows: tuple[list[tuple], list[tuple]]) -> tuple[list[Claim], list[Finding]]:
+    claim_rows, finding_rows = rows
+    return [Claim(*row) for row in claim_rows], [Finding(*row) for row in finding_rows]
 
 
 def store(path: Path, value) -> None:
@@ -115,41 +133,120 @@ def store(path: Path, value) -> None:
         pass
 
 
-def shares(files: list[Path], workers: int) -> list[list[Path]]:
-    """Files dealt to workers, largest first, each to the least loaded: about equal characters each."""
-    loads = [[0, []] for _ in range(workers)]
-    for path in sorted(files, key=lambda p: p.stat().st_size if p.exists() else 0, reverse=True):
-        lightest = min(loads, key=lambda load: load[0])
-        lightest[0] += path.stat().st_size if path.exists() else 0
-        lightest[1].append(path)
-    return [sorted(files_) for _, files_ in loads if files_]
+def usable_citations(registry: sources.Registry) -> Citations | None:
+    """Without a registry every citation would read as unknown: then only the registry's own findings count."""
+    return None if registry.findings and not registry.sources else Citations(registry)
+
+
+def next_file(counter) -> int:
+    with counter.get_lock():
+        index = counter.value
+        counter.value += 1
+    return index
+
+
+def helper(conn, root: Path, files: list[Path], counter, strict: bool, registry_digest: str) -> None:
+    """A forked helper: parses the files it draws while the registry loads, checks them once it arrives."""
+    gc.disable()  # see check_without_gc
+    try:
+        checker = Checker(root, strict, registry_digest)
+        while (index := next_file(counter)) < len(files):
+            checker.take(files[index])
+            if checker.citations is None and conn.poll():
+                citations = conn.recv()
+                if citations is None:
+                    break
+                checker.start_checking(citations)
+        if checker.citations is None:
+            citations = conn.recv()
+            if citations is not None:
+                checker.start_checking(citations)
+        conn.send(as_rows(checker.result.claims, checker.result.findings))
+    except BaseException as exc:  # reported by the parent, which re-raises it
+        conn.send(exc)
+    finally:
+        conn.close()
 
 
 PARALLEL_BYTES = 512 * 1024  # below this a second process costs more than it saves
 
 
-def run(repo: Repo, paths: list[Path], strict: bool = False, keep_documents: bool = False) -> Result:
-    """Check the prose files; a large book is checked in one process per core (documents are then not kept)."""
-    result = Result()
-    registry = sources.load(repo)
-    result.findings += registry.findings
-    if registry.findings and not registry.sources:
-        return result  # without a registry every citation would read as unknown: report the registry alone
-    citations = Citations(registry)
+def run(repo: Repo, paths: list[Path], strict: bool = False, keep_documents: bool = False,
+        workers: int | None = None) -> Result:
+    """Check the prose files; a long book is checked by `workers` processes (default: one per core; documents are
+    then not kept)."""
     files = markdown_files(repo, paths)
-    size = sum(p.stat().st_size for p in files if p.exists())
-    workers = min(len(files), os.cpu_count() or 1)
-    if keep_documents or workers < 2 or size < PARALLEL_BYTES:
-        parts = [check_files(repo.root, files, citations, strict, keep_documents)]
-    else:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            parts = list(pool.map(check_files, [repo.root] * workers, shares(files, workers),
-                                  [citations] * workers, [strict] * workers, [False] * workers))
-    for part in parts:
-        result.findings += part.findings
-        result.claims += part.claims
-        result.documents.update(part.documents)
+    sizes = {p: p.stat().st_size if p.exists() else 0 for p in files}
+    workers = min(len(files), workers or os.cpu_count() or 1)
+    collecting = gc.isenabled()
+    # The parse allocates millions of short-lived objects that reference counting frees; the cyclic collector
+    # would only rescan them (a fifth of the run time on a long book). It is back on when the files are done.
+    gc.disable()
+    try:
+        if keep_documents or workers < 2 or sum(sizes.values()) < PARALLEL_BYTES or not hasattr(os, "fork"):
+            result = run_here(repo, files, strict, keep_documents)
+        else:
+            result = run_shared(repo, sorted(files, key=sizes.get, reverse=True), workers, strict)
+    finally:
+        if collecting:
+            enable_gc_quietly()
     order = {rel(p, repo.root): k for k, p in enumerate(files)}
     result.claims.sort(key=lambda c: (order.get(c.path, 0), c.line, c.col))
+    return result
+
+
+def enable_gc_quietly() -> None:
+    """Turn the cyclic collector back on without an immediate full pass over everything allocated meanwhile (about
+    70 ms on a long book, spent at once by the first allocation): the objects join the oldest generation unscanned."""
+    gc.freeze()
+    gc.enable()
+    gc.unfreeze()
+
+
+def run_here(repo: Repo, files: list[Path], strict: bool, keep_documents: bool) -> Result:
+    registry = sources.load(repo)
+    checker = Checker(repo.root, strict, sources.fingerprint(repo), keep_documents)
+    citations = usable_citations(registry)
+    if citations is not None:
+        checker.start_checking(citations)
+        for path in files:
+            checker.take(path)
+    checker.result.findings[:0] = registry.findings
+    return checker.result
+
+
+def run_shared(repo: Repo, files: list[Path], workers: int, strict: bool) -> Result:
+    context = multiprocessing.get_context("fork")
+    counter = context.Value("i", 0)
+    digest = sources.fingerprint(repo)
+    helpers = []
+    for _ in range(workers - 1):
+        ours, theirs = context.Pipe()
+        process = context.Process(target=helper, args=(theirs, repo.root, files, counter, strict, digest), daemon=True)
+        process.start()
+        theirs.close()
+        helpers.append((process, ours))
+    registry = sources.load(repo)
+    citations = usable_citations(registry)
+    for _, conn in helpers:
+        conn.send(citations)
+    checker = Checker(repo.root, strict, digest)
+    if citations is not None:
+        checker.start_checking(citations)
+        while (index := next_file(counter)) < len(files):
+            checker.take(files[index])
+    result = checker.result
+    result.findings[:0] = registry.findings
+    for process, conn in helpers:
+        try:
+            answer = conn.recv()
+        except EOFError:
+            raise ToolError(f"a checking process ended without an answer (exit status {process.exitcode})") from None
+        finally:
+            process.join()
+        if isinstance(answer, BaseException):
+            raise answer
+        claims, findings = from_rows(answer)
+        result.claims += claims
+        result.findings += findings
     return result

@@ -6,7 +6,7 @@ unit. Every character of a unit keeps its source line and column, so a finding c
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -17,13 +17,16 @@ from mdit_py_plugins.texmath import texmath_plugin
 
 # Full-width digits and symbols read as their ASCII twins; one character for one, so columns stay true.
 HALF_WIDTH = str.maketrans("０１２３４５６７８９％＄．～－＋ｘＸ", "0123456789%$.~-+xX")
+FULL_WIDTH = re.compile("[０１２３４５６７８９％＄．～－＋ｘＸ]")
 NO_CITE = re.compile(r"<!--\s*no-cite\s*:?(?P<reason>.*?)-->", re.S)
 ADMONITION = re.compile(r"^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+\"[^\"]*\")?[ \t]*$")
 BOLD_NUMBERED_TITLE = re.compile(r"^(\*\*|__)(?:\d+|[A-Z])(?:\.\d+)+\s[^\n]*\1$")
 DISPLAY_MATH = re.compile(r"^\s*\$\$.*\$\$\s*$", re.S)  # a paragraph that is one `$$ … $$` formula
 LISTED_SECTION_TITLE = re.compile(r"^(?:\d+|[A-Z])\.\d+(?:\.\d+)*\s+(?![倍%xX×])[^\s\d]")
 # A sentence ends at 。！？!? or at a full stop before a space; not at the `p.` of a page locator `[@key, p. 20]`.
-SENTENCE_END = re.compile(r"(?:[。！!]|(?<!p\. )(?<!p\.)[？?])+[”’」』）)]*|(?<!\bp)(?<!\bpp)\.(?=\s|$)")
+# It opens with the set of end marks so that the regex engine skips ahead to the next candidate at C speed.
+SENTENCE_END = re.compile(r"[。！!？?.](?:(?<=[。！!])|(?<=[？?])(?<!p\.[？?])(?<!p\. [？?])"
+                          r"|(?<=\.)(?<!\bp\.)(?<!\bpp\.)(?=\s|$)(?P<stop>))(?(stop)|[。！!？?]*[”’」』）)]*)")
 CITATION_TAIL = re.compile(r"^[\s。.,，;；]*(?:(?:\[@[^\]]*\]|[（(][^（）()]*第\s*\S+\s*页[）)]|<!--.*?-->)[\s。.,，;；]*)+$")
 
 
@@ -35,6 +38,11 @@ STYLE_ONLY_RULES = ["emphasis", "strikethrough", "entity", "newline", "image", "
 
 # Without one of these, and with no reference definitions, the inline parser would return the text unchanged.
 INLINE_MARKUP = re.compile(r"[`<\\]|\]\(|\]\[")
+
+
+def half_width(text: str) -> str:
+    """Full-width digits and symbols folded; most text has none, and the test is much cheaper than the translation."""
+    return text.translate(HALF_WIDTH) if FULL_WIDTH.search(text) else text
 
 
 @cache
@@ -62,6 +70,7 @@ def parse_inline(md: MarkdownIt, tokens: list[Token], env: dict) -> None:
 class Document:
     """One Markdown file: its source lines (admonition bodies dedented) and its tokens."""
     lines: list[str]
+    source: str                 # the lines joined: what the parser read
     col_shift: list[int]      # columns removed from each line when dedenting admonition bodies
     admonition_lines: set[int]  # 0-based lines inside an admonition body
     tokens: list[Token]
@@ -74,25 +83,46 @@ class Document:
         return line0 + 1, offset - self.line_starts[line0] + 1 + self.col_shift[line0]
 
 
-@dataclass
+@dataclass(slots=True)
 class Unit:
-    """A stretch of prose that one citation must cover: a sentence, a list item, a table row or an admonition line."""
+    """A stretch of prose that one citation must cover: a sentence, a list item, a table row or an admonition line.
+
+    The text is made of pieces; piece k starts at `starts[k]` in the text and at `sources[k]` in the (dedented)
+    source, and runs on there character for character. Plain prose is one piece per line, so a million characters
+    of book need no per-character bookkeeping."""
     kind: str
     doc: Document
     text: str = ""
-    offsets: list[int] = field(default_factory=list)  # source offset of each character
+    starts: list[int] = field(default_factory=list)
+    sources: list[int] = field(default_factory=list)
     no_cite: str | None = None
 
-    def add(self, text: str, offsets: list[int]) -> None:
-        self.text += text
-        self.offsets += offsets
+    def add(self, text: str, source: int) -> None:
+        """Append text that lies contiguously in the source from `source` on."""
+        if text:
+            self.starts.append(len(self.text))
+            self.sources.append(source)
+            self.text += text
+
+    def add_at(self, text: str, source: int) -> None:
+        """Append text that stands in for the one source position `source` (a separator, a skipped code span)."""
+        for ch in text:
+            self.add(ch, source)
 
     def where(self, index: int) -> tuple[int, int]:
         """(line, col) of the unit's character at `index` (clamped to the unit)."""
-        return self.doc.position(self.offsets[max(0, min(index, len(self.offsets) - 1))])
+        index = max(0, min(index, len(self.text) - 1))
+        k = bisect_right(self.starts, index) - 1
+        return self.doc.position(self.sources[k] + index - self.starts[k])
 
     def slice(self, start: int, end: int) -> "Unit":
-        return Unit(self.kind, self.doc, self.text[start:end], self.offsets[start:end], self.no_cite)
+        if len(self.starts) == 1:  # one line of plain prose
+            return Unit(self.kind, self.doc, self.text[start:end], [0], [self.sources[0] + start], self.no_cite)
+        first = bisect_right(self.starts, start) - 1
+        after = bisect_left(self.starts, end, first + 1)
+        starts = [0, *(s - start for s in self.starts[first + 1:after])]
+        sources = [self.sources[first] + start - self.starts[first], *self.sources[first + 1:after]]
+        return Unit(self.kind, self.doc, self.text[start:end], starts, sources, self.no_cite)
 
 
 def dedent_admonitions(lines: list[str]) -> tuple[list[str], list[int], set[int]]:
@@ -121,13 +151,14 @@ def parse(text: str) -> Document:
     raw = text.split("\n")
     lines, shift, inside = dedent_admonitions(raw)
     env: dict = {}
-    tokens = markdown().parse("\n".join(lines), env)
+    source = "\n".join(lines)
+    tokens = markdown().parse(source, env)
     parse_inline(markdown(), tokens, env)
     starts, at = [], 0
     for line in lines:
         starts.append(at)
         at += len(line) + 1
-    doc = Document(lines, shift, inside, tokens, {}, starts)
+    doc = Document(lines, source, shift, inside, tokens, {}, starts)
     for token in tokens:
         if token.type == "html_block" and token.map:
             for m in NO_CITE.finditer(token.content):
@@ -137,37 +168,54 @@ def parse(text: str) -> Document:
 
 
 class Aligner:
-    """Walks an inline token's children along its source text, giving each prose character its position."""
+    """Walks an inline token's children along its lines of the source, giving each prose character its position."""
 
     def __init__(self, doc: Document, first_line: int, last_line: int):
-        self.base = doc.line_starts[first_line]
-        self.source = "\n".join(doc.lines[first_line:last_line])
-        self.cursor = 0
+        self.source = doc.source
+        self.cursor = doc.line_starts[first_line]
+        self.start = self.cursor
+        self.end = doc.line_starts[last_line] - 1 if last_line < len(doc.line_starts) else len(doc.source)
 
-    def take(self, content: str) -> list[int]:
-        """Offsets of `content`, found at or after the cursor; escapes and entities are matched char by char."""
-        at = self.source.find(content, self.cursor)
-        if at >= 0 and "\n" not in self.source[self.cursor:at]:
-            self.cursor = at + len(content)
-            return list(range(self.base + at, self.base + at + len(content)))
-        offsets = []
-        for ch in content:
-            found = self.source.find(ch, self.cursor, self.cursor + 12)
-            if found >= 0:
-                self.cursor = found + 1
-            offsets.append(self.base + (found if found >= 0 else max(0, min(self.cursor, len(self.source) - 1))))
-        return offsets
+    def find(self, text: str, start: int, end: int | None = None) -> int:
+        return self.source.find(text, start, self.end if end is None else min(end, self.end))
+
+    def near_cursor(self) -> int:
+        """Where something that cannot be found is placed: the cursor, kept inside the token's lines."""
+        return max(self.start, min(self.cursor, self.end - 1))
+
+    def take(self, unit: Unit, content: str) -> None:
+        """Append a text child to the unit, each of its lines found at or after the cursor. A line the source does not
+        hold verbatim (an escape) is placed character by character."""
+        shown = half_width(content)
+        at_char = 0
+        for k, line in enumerate(content.split("\n") if "\n" in content else (content,)):
+            if k:
+                newline = self.find("\n", self.cursor)
+                unit.add("\n", newline if newline >= 0 else self.near_cursor())
+                self.cursor = newline + 1 if newline >= 0 else self.cursor
+                at_char += 1
+            at = self.find(line, self.cursor) if line else -1
+            if at >= 0 and self.find("\n", self.cursor, at) < 0:
+                unit.add(shown[at_char:at_char + len(line)], at)
+                self.cursor = at + len(line)
+            else:
+                for i, ch in enumerate(line):
+                    found = self.find(ch, self.cursor, self.cursor + 12)
+                    if found >= 0:
+                        self.cursor = found + 1
+                    unit.add(shown[at_char + i], found if found >= 0 else self.near_cursor())
+            at_char += len(line)
 
     def skip(self, content: str) -> int:
-        at = self.source.find(content, self.cursor) if content else -1
-        start = self.base + (at if at >= 0 else min(self.cursor, max(0, len(self.source) - 1)))
-        if at >= 0:
-            self.cursor = at + len(content)
-        return start
+        at = self.find(content, self.cursor) if content else -1
+        if at < 0:
+            return self.near_cursor()
+        self.cursor = at + len(content)
+        return at
 
     def skip_link_target(self) -> None:
         """After a link's text: step over `](target "title")` or `][ref]`."""
-        rest = self.source[self.cursor:]
+        rest = self.source[self.cursor:self.end]
         if rest.startswith("]("):
             depth, k = 0, 1
             while k < len(rest):
@@ -198,19 +246,19 @@ def inline_unit(doc: Document, token: Token, kind: str) -> Unit:
                 skipping_autolink = False
             continue
         if child.type == "text":
-            unit.add(child.content.translate(HALF_WIDTH), aligner.take(child.content))
+            aligner.take(unit, child.content)
         elif child.type in ("softbreak", "hardbreak"):
-            unit.add("\n", [aligner.skip("\n")])
+            unit.add_at("\n", aligner.skip("\n"))
         elif child.type in ("code_inline", "math_inline", "math_inline_double"):
-            unit.add(" ", [aligner.skip(child.content)])
+            unit.add_at(" ", aligner.skip(child.content))
         elif child.type == "html_inline":
             m = NO_CITE.search(child.content)
             start = aligner.skip(child.content)
             if m:
                 doc.no_cite_lines[doc.position(start)[0]] = m["reason"].strip()
-            unit.add(" ", [start])
+            unit.add_at(" ", start)
         elif child.type == "link_open" and child.markup == "autolink":
-            unit.add(" ", [aligner.skip(child.attrGet("href") or "")])
+            unit.add_at(" ", aligner.skip(child.attrGet("href") or ""))
             skipping_autolink = True
         elif child.type == "link_close":
             aligner.skip_link_target()
@@ -257,9 +305,11 @@ def units(doc: Document) -> list[Unit]:
             continue
         if row is not None:
             cell = inline_unit(doc, token, "row")
-            if row.text and cell.offsets:
-                row.add(" | ", cell.offsets[:1] * 3)
-            row.add(cell.text, cell.offsets)
+            if row.text and cell.text:
+                row.add_at(" | ", cell.sources[0])
+            row.starts += [len(row.text) + s for s in cell.starts]
+            row.sources += cell.sources
+            row.text += cell.text
             continue
         if heading_like(token, "list_item_open" in containers[-1:]) or DISPLAY_MATH.match(token.content):
             continue
@@ -273,8 +323,10 @@ def units(doc: Document) -> list[Unit]:
         else:
             out += split_sentences(unit)
     if doc.no_cite_lines:
-        for unit in out:
-            first, last = unit.where(0)[0], unit.where(len(unit.text) - 1)[0]
+        starts = doc.line_starts
+        for unit in out:  # the unit's first and last line (1-based), from its first and last piece
+            first = bisect_right(starts, unit.sources[0])
+            last = bisect_right(starts, unit.sources[-1] + len(unit.text) - 1 - unit.starts[-1])
             reasons = [doc.no_cite_lines[n] for n in range(first, last + 1) if n in doc.no_cite_lines]
             if reasons:
                 unit.no_cite = reasons[0]
@@ -283,13 +335,12 @@ def units(doc: Document) -> list[Unit]:
 
 def split_lines(unit: Unit, kind: str) -> list[Unit]:
     pieces, start = [], 0
-    for k, ch in enumerate(unit.text + "\n"):
-        if ch == "\n":
-            if unit.text[start:k].strip():
-                piece = unit.slice(start, k)
-                piece.kind = kind
-                pieces.append(piece)
-            start = k + 1
+    for line in unit.text.split("\n"):
+        if line.strip():
+            piece = unit.slice(start, start + len(line))
+            piece.kind = kind
+            pieces.append(piece)
+        start += len(line) + 1
     return pieces
 
 

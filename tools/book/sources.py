@@ -1,13 +1,15 @@
-"""The source registry, manuscript/sources.yaml: loaded safely, validated by its schema, errors located."""
+"""The source registry, manuscript/sources.yaml: loaded safely, validated by its schema, errors located.
+
+yaml and jsonschema are imported by `load` itself: `book claims` starts its helper processes before it loads the
+registry, and they need neither.
+"""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
-
-import yaml
 
 from .diagnostics import ERROR, Finding, rel
 from .repo import Repo
-from .schemas import describe, error_path, errors
 from .textio import FileProblem, read_text
 
 CODE = "source-registry"
@@ -30,7 +32,16 @@ def fold(name: str) -> str:
     return "".join(name.split()).casefold()
 
 
-def node_line(root: yaml.Node, path: list) -> int:
+def fingerprint(repo: Repo) -> str:
+    """A digest of the registry file as it is on disk: what the checker's verdicts depend on, known before loading."""
+    try:
+        return hashlib.sha256(repo.sources.read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
+def node_line(root, path: list) -> int:
+    import yaml
     node, line = root, root.start_mark.line + 1
     for step in path:
         if isinstance(node, yaml.MappingNode):
@@ -49,6 +60,9 @@ def node_line(root: yaml.Node, path: list) -> int:
 
 
 def load(repo: Repo) -> Registry:
+    import yaml
+
+    from .schemas import describe, error_path, errors
     path = repo.sources
     shown = rel(path, repo.root)
     try:
