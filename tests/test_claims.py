@@ -196,3 +196,42 @@ def test_shared_check_with_a_broken_registry_reports_the_registry(book_copy, tmp
     run = run_book("claims", cwd=book_copy)
     assert run.code == 1
     assert {l.split()[2] for l in run.lines() if ": error " in l} == {"source-registry"}, run.out
+
+
+INLINE_CASES = ["纯文本 30%，没有标记。", "成本 $3 <!-- no-cite: 作者估算 --> 之后", "文字<!--紧贴-->文字", "前 <!-- 没有结束",
+                "注释 <!-- a --> 和标签 <b>粗</b>", "注释里有代码 <!-- `x` --> 后", "短注释 <!--> 与 <!---> 之后",
+                "两个 <!-- a --> 和 <!-- b -->", "第一行\n第二行 <!-- c -->\n  第三行", "[@ark-big-ideas-2026, p. 3] 引用 <!-- x -->",
+                "注释后有代码 <!-- x --> `30%`", "奇怪的 <!-- -- --> 注释", "链接 [a](http://x/30%) <!-- x -->",
+                "<https://a.b/5%> <!-- x -->", "公式 \\(a\\) <!-- x -->", "引用 [ref] 与 <!-- x -->\n\n[ref]: http://x"]
+
+
+@pytest.mark.parametrize("text", INLINE_CASES)
+def test_inline_fast_paths_give_the_parsers_children(text):
+    sys.path.insert(0, str(ROOT / "tools"))
+    from book import prose
+    md = prose.markdown()
+    doc = prose.parse(text)
+    inline = [t for t in doc.tokens if t.type == "inline"]
+    assert inline
+    env: dict = {}
+    md.parse(text, env)  # reference definitions, as the inline parser would see them
+    for token in inline:
+        full = []
+        md.inline.parse(token.content, md, env, full)
+        assert [(c.type, c.content) for c in token.children] == [(c.type, c.content) for c in full]
+
+
+def test_inline_fast_paths_on_the_book():
+    sys.path.insert(0, str(ROOT / "tools"))
+    from book import prose
+    from book.repo import Repo
+    md = prose.markdown()
+    for path in Repo(ROOT).prose_files():
+        text = path.read_text(encoding="utf-8")
+        doc = prose.parse(text)
+        env: dict = {}
+        md.parse("\n".join(doc.lines), env)
+        for token in (t for t in doc.tokens if t.type == "inline"):
+            full = []
+            md.inline.parse(token.content, md, env, full)
+            assert [(c.type, c.content) for c in token.children] == [(c.type, c.content) for c in full], path
