@@ -173,6 +173,7 @@ def long_book(folder):
 
 
 def test_shared_check_matches_the_single_process_one(tmp_path):
+    """Two processes, or findings without the ledger, find exactly what one process writing the ledger finds."""
     sys.path.insert(0, str(ROOT / "tools"))
     from book import claims_run
     from book.repo import Repo
@@ -183,8 +184,10 @@ def test_shared_check_matches_the_single_process_one(tmp_path):
     repo = Repo(ROOT)
     alone = claims_run.run(repo, [book], workers=1)
     shared = claims_run.run(repo, [book], workers=2)
-    assert sorted(shared.findings) == sorted(alone.findings)
+    findings_only = claims_run.run(repo, [book], workers=2, ledger=False)
+    assert sorted(shared.findings) == sorted(alone.findings) == sorted(findings_only.findings)
     assert shared.ledger() == alone.ledger()
+    assert findings_only.claims == []
     codes = {f.code for f in shared.findings}
     assert {"claims-read", "bad-page", "uncited-claim", "pending-citation"} <= codes
     assert len(shared.claims) > 10_000
@@ -235,3 +238,24 @@ def test_inline_fast_paths_on_the_book():
             full = []
             md.inline.parse(token.content, md, env, full)
             assert [(c.type, c.content) for c in token.children] == [(c.type, c.content) for c in full], path
+
+
+@pytest.mark.parametrize("files_left", [True, False], ids=["while-parsing", "after-parsing"])
+def test_helper_stops_when_the_registry_is_unusable(tmp_path, files_left):
+    """The parent sends None for a broken registry, whether the helper is still drawing files or already done."""
+    import multiprocessing
+    sys.path.insert(0, str(ROOT / "tools"))
+    from book import claims_run
+    path = tmp_path / "a.md"
+    path.write_text("成本 30%。\n", encoding="utf-8")
+    ours, theirs = multiprocessing.Pipe()
+    ours.send(None)  # already waiting before the helper draws its first file
+    counter = multiprocessing.get_context("fork").Value("i", 0)
+    files = [path, path] if files_left else []
+    import threading
+    thread = threading.Thread(target=claims_run.helper, args=(theirs, ROOT, files, counter, False, True, "digest"),
+                              daemon=True)
+    thread.start()
+    thread.join(timeout=30)
+    assert not thread.is_alive(), "the helper still waits for a registry that will not come"
+    assert ours.recv() == ([], [])

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import attrgetter
 
 from .claims_rules import (CANONICAL_CITATION, CITATION_ITEM, CLAIM_KINDS, CLAIMS, LOCATOR, MAY_HOLD_CLAIM, NOT_CLAIMS,
                            PAGE_RANGE, PENDING_PAGE, free_form_citation)
@@ -47,29 +49,43 @@ class Citations:
         self.registry = registry
         self.free_form = free_form_citation(registry.aliases())
         self.aliases = registry.alias_map()
+        self.readings: dict[str, list[tuple]] = {}  # a citation's text -> (key, page, problem) of each source it names
 
     def find(self, text: str) -> list[Citation]:
+        """The citations in the text, in order. A citation's reading depends on its own text alone, and a book repeats
+        its citations (`[@ark-big-ideas-2026, p. 6]`), so each distinct one is read once."""
         found = []
-        for m in CANONICAL_CITATION.finditer(text):
-            offset = m.start("body")
+        for m in chain(CANONICAL_CITATION.finditer(text), self.free_form.finditer(text)):
+            whole, start = m[0], m.start()
+            readings = self.readings.get(whole)
+            if readings is None:
+                readings = self.readings[whole] = [(c.key, c.page, c.problem and (*c.problem[:2], c.problem[2] - start))
+                                                   for c in self.read(m)]
+            for key, page, problem in readings:
+                found.append(Citation(start, m.end(), whole, key, page,
+                                      problem and (problem[0], problem[1], problem[2] + start)))
+        return sorted(found, key=attrgetter("start"))
+
+    def read(self, m: re.Match) -> list[Citation]:
+        """What one citation says: a canonical `[@a, p. 1; @b, p. 2]` holds several, a free-form one names one."""
+        if m.re is CANONICAL_CITATION:
+            found, offset = [], m.start("body")
             for item in m["body"].split(";"):
                 found.append(self.canonical_item(item, offset, m))
                 offset += len(item) + 1
-        for m in self.free_form.finditer(text):
-            if m["alias"]:
-                key = self.aliases.get(fold(m["alias"]))
-            else:
-                key = self.aliases.get(fold(m["name"]))
-                if key is None:
-                    found.append(Citation(m.start(), m.end(), m[0], None, m["page"],
-                                          ("unknown-source", f"'{m['name'].strip()}' is not a registered source or alias"
-                                                             " (manuscript/sources.yaml)", m.start("name"))))
-                    continue
-            page = m["page"]
-            if page and page not in PENDING_PAGE:
-                page = str(to_int(page))
-            found.append(self.checked(Citation(m.start(), m.end(), m[0], key, page), m.start()))
-        return sorted(found, key=lambda c: c.start)
+            return found
+        if m["alias"]:
+            key = self.aliases.get(fold(m["alias"]))
+        else:
+            key = self.aliases.get(fold(m["name"]))
+            if key is None:
+                return [Citation(m.start(), m.end(), m[0], None, m["page"],
+                                 ("unknown-source", f"'{m['name'].strip()}' is not a registered source or alias"
+                                                    " (manuscript/sources.yaml)", m.start("name")))]
+        page = m["page"]
+        if page and page not in PENDING_PAGE:
+            page = str(to_int(page))
+        return [self.checked(Citation(m.start(), m.end(), m[0], key, page), m.start())]
 
     def canonical_item(self, item: str, offset: int, m: re.Match) -> Citation:
         parsed = CITATION_ITEM.match(item)
@@ -148,8 +164,10 @@ def find_claims(text: str, citation_spans: list[tuple[int, int]]) -> list[tuple[
 UNIT_SEPARATOR = "\x00"  # no rule matches across it, so a whole file's units are scanned in one pass
 
 
-def check_units(units: list[Unit], shown: str, citations: Citations, strict: bool) -> tuple[list[Claim], list[Finding]]:
-    """Claims and findings of a file's units. The rules run once over all units joined, then split back per unit."""
+def check_units(units: list[Unit], shown: str, citations: Citations, strict: bool,
+                ledger: bool = True) -> tuple[list[Claim], list[Finding]]:
+    """Claims and findings of a file's units. The rules run once over all units joined, then split back per unit.
+    Without `ledger` only the findings are wanted: covered claims are then not written down."""
     joined = UNIT_SEPARATOR.join(u.text for u in units)
     starts, at = [], 0
     for u in units:
@@ -173,14 +191,14 @@ def check_units(units: list[Unit], shown: str, citations: Citations, strict: boo
     for unit, cites, found in zip(units, cites_of, claims_of):
         if not (cites or found or unit.no_cite is not None):
             continue  # most units: nothing to judge
-        unit_claims, unit_findings = judge_unit(unit, shown, cites, found, strict)
+        unit_claims, unit_findings = judge_unit(unit, shown, cites, found, strict, ledger)
         claims += unit_claims
         findings += unit_findings
     return claims, findings
 
 
 def judge_unit(unit: Unit, shown: str, cites: list[Citation], found: list[tuple[int, int, str]],
-               strict: bool) -> tuple[list[Claim], list[Finding]]:
+               strict: bool, ledger: bool = True) -> tuple[list[Claim], list[Finding]]:
     findings: list[Finding] = []
     for c in cites:
         if c.problem:
@@ -194,7 +212,8 @@ def judge_unit(unit: Unit, shown: str, cites: list[Citation], found: list[tuple[
     if unit.no_cite is not None and not unit.no_cite:
         line, col = unit.where(0)
         findings.append(Finding(shown, line, col, ERROR, "no-cite-reason", "<!-- no-cite: … --> needs a reason"))
-    if not found:
+    covered = bool(cites) or unit.no_cite is not None
+    if not found or (covered and not ledger):
         return [], findings
 
     claims = []
@@ -212,9 +231,10 @@ def judge_unit(unit: Unit, shown: str, cites: list[Citation], found: list[tuple[
             findings.append(Finding(shown, line, col, ERROR, "uncited-claim",
                                     f"'{figure}' needs a source with a page in the same sentence"
                                     f", e.g. [@ark-big-ideas-2026, p. N] (or p. ? while pending)"))
-        claims.append(Claim(shown, line, col, figure, kind, sentence, status, covering, unit.no_cite))
+        if ledger:
+            claims.append(Claim(shown, line, col, figure, kind, sentence, status, covering, unit.no_cite))
     return claims, findings
 
 
-def ledger(claims: list[Claim]) -> list[dict]:
+def ledger_rows(claims: list[Claim]) -> list[dict]:
     return [dict(vars(c)) for c in claims]

@@ -17,7 +17,7 @@ from operator import attrgetter
 from pathlib import Path
 
 from . import prose, sources
-from .claims import Citations, Claim, check_units, ledger
+from .claims import Citations, Claim, check_units, ledger_rows
 from .diagnostics import Finding, ToolError, rel
 from .repo import Repo
 from .textio import FileProblem, read_text
@@ -30,7 +30,7 @@ class Result:
     documents: dict[str, prose.Document] = field(default_factory=dict)
 
     def ledger(self) -> list[dict]:
-        return ledger(self.claims)
+        return ledger_rows(self.claims)
 
 
 def markdown_files(repo: Repo, paths: list[Path]) -> list[Path]:
@@ -58,15 +58,16 @@ class Checker:
     rules, registry file and strictness is answered from .cache/claims (as jupyter-cache does for notebooks); a
     cache that cannot be written is simply not used. Files parsed before the registry arrives wait for it."""
 
-    def __init__(self, root: Path, strict: bool, registry_digest: str, keep_documents: bool = False):
-        self.root, self.strict, self.keep_documents = root, strict, keep_documents
+    def __init__(self, root: Path, strict: bool, registry_digest: str, keep_documents: bool = False,
+                 ledger: bool = True):
+        self.root, self.strict, self.keep_documents, self.ledger = root, strict, keep_documents, ledger
         self.registry_digest = registry_digest
         self.citations: Citations | None = None
         self.waiting: list[tuple[str, list[prose.Unit], Path | None]] = []
         self.result = Result()
 
     def cache_path(self, shown: str, text: str) -> Path:
-        key = "\0".join([RULES_DIGEST, self.registry_digest, str(self.strict), shown, text])
+        key = "\0".join([RULES_DIGEST, self.registry_digest, str(self.strict), str(self.ledger), shown, text])
         return self.root / ".cache" / "claims" / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle"
 
     def take(self, path: Path) -> None:
@@ -101,7 +102,7 @@ class Checker:
 
     def check_waiting(self) -> None:
         for shown, units, cached in self.waiting:
-            claims, findings = check_units(units, shown, self.citations, self.strict)
+            claims, findings = check_units(units, shown, self.citations, self.strict, self.ledger)
             self.result.claims += claims
             self.result.findings += findings
             if cached is not None:
@@ -145,22 +146,29 @@ def next_file(counter) -> int:
     return index
 
 
-def helper(conn, root: Path, files: list[Path], counter, strict: bool, registry_digest: str) -> None:
+def accept(checker: Checker, citations: Citations | None) -> bool:
+    """Start checking with the registry the parent sent; None means it is unusable and there is nothing to do."""
+    if citations is None:
+        checker.waiting.clear()
+        return False
+    checker.start_checking(citations)
+    return True
+
+
+def helper(conn, root: Path, files: list[Path], counter, strict: bool, ledger: bool, registry_digest: str) -> None:
     """A forked helper: parses the files it draws while the registry loads, checks them once it arrives."""
     gc.disable()  # see check_without_gc
     try:
-        checker = Checker(root, strict, registry_digest)
+        checker = Checker(root, strict, registry_digest, ledger=ledger)
+        waiting_for_registry = True
         while (index := next_file(counter)) < len(files):
             checker.take(files[index])
-            if checker.citations is None and conn.poll():
-                citations = conn.recv()
-                if citations is None:
+            if waiting_for_registry and conn.poll():
+                waiting_for_registry = False
+                if not accept(checker, conn.recv()):
                     break
-                checker.start_checking(citations)
-        if checker.citations is None:
-            citations = conn.recv()
-            if citations is not None:
-                checker.start_checking(citations)
+        if waiting_for_registry:
+            accept(checker, conn.recv())
         conn.send(as_rows(checker.result.claims, checker.result.findings))
     except BaseException as exc:  # reported by the parent, which re-raises it
         conn.send(exc)
@@ -172,9 +180,9 @@ PARALLEL_BYTES = 512 * 1024  # below this a second process costs more than it sa
 
 
 def run(repo: Repo, paths: list[Path], strict: bool = False, keep_documents: bool = False,
-        workers: int | None = None) -> Result:
+        workers: int | None = None, ledger: bool = True) -> Result:
     """Check the prose files; a long book is checked by `workers` processes (default: one per core; documents are
-    then not kept)."""
+    then not kept). Without `ledger` only the findings are wanted, and the result lists no claims."""
     files = markdown_files(repo, paths)
     sizes = {p: p.stat().st_size if p.exists() else 0 for p in files}
     workers = min(len(files), workers or os.cpu_count() or 1)
@@ -184,9 +192,9 @@ def run(repo: Repo, paths: list[Path], strict: bool = False, keep_documents: boo
     gc.disable()
     try:
         if keep_documents or workers < 2 or sum(sizes.values()) < PARALLEL_BYTES or not hasattr(os, "fork"):
-            result = run_here(repo, files, strict, keep_documents)
+            result = run_here(repo, files, strict, keep_documents, ledger)
         else:
-            result = run_shared(repo, sorted(files, key=sizes.get, reverse=True), workers, strict)
+            result = run_shared(repo, sorted(files, key=sizes.get, reverse=True), workers, strict, ledger)
     finally:
         if collecting:
             enable_gc_quietly()
@@ -203,9 +211,9 @@ def enable_gc_quietly() -> None:
     gc.unfreeze()
 
 
-def run_here(repo: Repo, files: list[Path], strict: bool, keep_documents: bool) -> Result:
+def run_here(repo: Repo, files: list[Path], strict: bool, keep_documents: bool, ledger: bool) -> Result:
     registry = sources.load(repo)
-    checker = Checker(repo.root, strict, sources.fingerprint(repo), keep_documents)
+    checker = Checker(repo.root, strict, sources.fingerprint(repo), keep_documents, ledger)
     citations = usable_citations(registry)
     if citations is not None:
         checker.start_checking(citations)
@@ -215,14 +223,15 @@ def run_here(repo: Repo, files: list[Path], strict: bool, keep_documents: bool) 
     return checker.result
 
 
-def run_shared(repo: Repo, files: list[Path], workers: int, strict: bool) -> Result:
+def run_shared(repo: Repo, files: list[Path], workers: int, strict: bool, ledger: bool) -> Result:
     context = multiprocessing.get_context("fork")
     counter = context.Value("i", 0)
     digest = sources.fingerprint(repo)
     helpers = []
     for _ in range(workers - 1):
         ours, theirs = context.Pipe()
-        process = context.Process(target=helper, args=(theirs, repo.root, files, counter, strict, digest), daemon=True)
+        process = context.Process(target=helper, args=(theirs, repo.root, files, counter, strict, ledger, digest),
+                                  daemon=True)
         process.start()
         theirs.close()
         helpers.append((process, ours))
@@ -230,7 +239,7 @@ def run_shared(repo: Repo, files: list[Path], workers: int, strict: bool) -> Res
     citations = usable_citations(registry)
     for _, conn in helpers:
         conn.send(citations)
-    checker = Checker(repo.root, strict, digest)
+    checker = Checker(repo.root, strict, digest, ledger=ledger)
     if citations is not None:
         checker.start_checking(citations)
         while (index := next_file(counter)) < len(files):

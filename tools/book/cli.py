@@ -23,7 +23,7 @@ def cmd_toc(args, repo) -> int:
 
 def cmd_claims(args, repo) -> int:
     from . import claims_run
-    result = claims_run.run(repo, args.paths, strict=strict())
+    result = claims_run.run(repo, args.paths, strict=strict(), ledger=args.format == "json")
     extra = {"claims": result.ledger()} if args.format == "json" else None
     emit(result.findings, args.format, "book claims", extra)
     return exit_status(result.findings)
