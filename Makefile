@@ -2,24 +2,27 @@
 PYTHON ?= python3
 VENV   := .venv
 STAMP  := $(VENV)/.installed
+# Byte-compiled toolchain: where PYTHONDONTWRITEBYTECODE is set, every `book` run would otherwise compile it again.
+PYC    := tools/book/__pycache__/.compiled
+READY  := $(STAMP) $(PYC)
 BOOK   := $(VENV)/bin/book
 PYTEST := $(VENV)/bin/python -m pytest
 
 .PHONY: check site serve todo test gpu bench lock browser clean
 
-check: $(STAMP)
+check: $(READY)
 	$(BOOK) check
 
-site: $(STAMP)
+site: $(READY)
 	$(BOOK) site
 
-serve: $(STAMP)
+serve: $(READY)
 	DRAFT=$${DRAFT:-1} $(VENV)/bin/mkdocs serve
 
-todo: $(STAMP)
+todo: $(READY)
 	$(BOOK) todo
 
-test: $(STAMP) browser
+test: $(READY) browser
 	$(PYTEST) -q
 
 # On a GPU machine, with its own CUDA build of PyTorch and nbval installed (the .venv holds a CPU-only torch):
@@ -28,7 +31,7 @@ GPU_PYTHON ?= python3
 gpu:
 	BOOK_SCALE=full BOOK_DEVICE=cuda PYTHONPATH=tools$${PYTHONPATH:+:$$PYTHONPATH} $(GPU_PYTHON) -m book.cli notebooks --scale full
 
-bench: $(STAMP)
+bench: $(READY)
 	$(VENV)/bin/python bench/claims_bench.py
 
 # Reinstalls only when the pins or the package metadata change.
@@ -37,6 +40,10 @@ $(STAMP): requirements.lock pyproject.toml
 	@echo "installing pinned dependencies into $(VENV) (first use only)…"
 	$(VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock
 	$(VENV)/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+$(PYC): $(wildcard tools/book/*.py) | $(STAMP)
+	@$(VENV)/bin/python -m compileall -q tools/book
 	@touch $@
 
 # Re-resolve requirements.in into requirements.lock (run by hand when a pin changes).

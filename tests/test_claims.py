@@ -243,19 +243,33 @@ def test_inline_fast_paths_on_the_book():
 @pytest.mark.parametrize("files_left", [True, False], ids=["while-parsing", "after-parsing"])
 def test_helper_stops_when_the_registry_is_unusable(tmp_path, files_left):
     """The parent sends None for a broken registry, whether the helper is still drawing files or already done."""
-    import multiprocessing
+    import os
+    import threading
     sys.path.insert(0, str(ROOT / "tools"))
     from book import claims_run
     path = tmp_path / "a.md"
     path.write_text("成本 30%。\n", encoding="utf-8")
-    ours, theirs = multiprocessing.Pipe()
-    ours.send(None)  # already waiting before the helper draws its first file
-    counter = multiprocessing.get_context("fork").Value("i", 0)
-    files = [path, path] if files_left else []
-    import threading
-    thread = threading.Thread(target=claims_run.helper, args=(theirs, ROOT, files, counter, False, True, "digest"),
-                              daemon=True)
+    work = [[path], [path]] if files_left else []
+    queue = claims_run.FileQueue(len(work))
+    to_helper, from_parent = os.pipe()
+    to_parent, from_helper = os.pipe()
+    parent = claims_run.Channel(to_parent, from_parent)
+    parent.send(None)  # already waiting before the helper draws its first file
+    thread = threading.Thread(target=claims_run.helper, daemon=True, args=(
+        claims_run.Channel(to_helper, from_helper), ROOT, work, queue, False, True, "digest"))
     thread.start()
     thread.join(timeout=30)
     assert not thread.is_alive(), "the helper still waits for a registry that will not come"
-    assert ours.recv() == ([], [])
+    assert parent.recv() == ([], [])
+
+
+def test_file_queue_deals_each_batch_once():
+    sys.path.insert(0, str(ROOT / "tools"))
+    from book import claims_run
+    from pathlib import Path
+    files = [Path(f"f{k}.md") for k in range(2500)]
+    work = claims_run.batches(files)
+    assert len(work) <= claims_run.FileQueue.LIMIT and sum(work, []) == files
+    queue = claims_run.FileQueue(len(work))
+    drawn = list(iter(queue.draw, None))
+    assert drawn == list(range(len(work)))

@@ -156,8 +156,9 @@ def find_claims(text: str, citation_spans: list[tuple[int, int]]) -> list[tuple[
     """(start, end, kind) of each claim, look-alikes (SPEC's "not claims") and citations masked out first."""
     if not MAY_HOLD_CLAIM.search(text):
         return []
-    spans = citation_spans + [m.span() for m in NOT_CLAIMS.finditer(text)]
-    clean = masked(text, spans) if spans else text
+    clean = masked(text, citation_spans) if citation_spans else text  # a page number is no claim (nor are its keys)
+    look_alikes = [m.span() for m in NOT_CLAIMS.finditer(clean)]
+    clean = masked(clean, look_alikes) if look_alikes else clean
     return [(m.start(), m.end(), CLAIM_KINDS[m.lastgroup]) for m in CLAIMS.finditer(clean)]
 
 

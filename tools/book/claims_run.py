@@ -2,16 +2,17 @@
 
 A long book is shared with one helper process per further core. The helpers are forked before the registry is
 loaded and start parsing at once (parsing needs no registry); this process loads and validates the registry
-meanwhile, sends it to them, and then takes files itself. Files are dealt one at a time from a shared counter,
-largest first, so every process stays busy to the end.
+meanwhile, sends it to them, and then takes files itself. Files are dealt one at a time, largest first, through a
+pipe that every process reads, so every process stays busy to the end.
 """
 from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing
 import os
 import pickle
+import select
+import signal
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from pathlib import Path
@@ -139,11 +140,50 @@ def usable_citations(registry: sources.Registry) -> Citations | None:
     return None if registry.findings and not registry.sources else Citations(registry)
 
 
-def next_file(counter) -> int:
-    with counter.get_lock():
-        index = counter.value
-        counter.value += 1
-    return index
+class FileQueue:
+    """The batches of files still to check, as 4-byte indices in a pipe that every process reads: one read takes
+    one index out for that process alone, so work goes to whoever is free, with no lock. All indices are written
+    before anyone reads, so there are never more than fit in the smallest pipe buffer."""
+
+    LIMIT = 4096 // 4
+
+    def __init__(self, count: int):
+        self.read_end, write_end = os.pipe()
+        os.write(write_end, b"".join(k.to_bytes(4, "little") for k in range(count)))
+        os.close(write_end)
+
+    def draw(self) -> int | None:
+        index = os.read(self.read_end, 4)
+        return int.from_bytes(index, "little") if index else None
+
+
+def batches(files: list[Path]) -> list[list[Path]]:
+    """One file a batch, or, for a book of very many files, as many files a batch as keep the queue within its limit."""
+    size = -(-len(files) // FileQueue.LIMIT)
+    return [files[k:k + size] for k in range(0, len(files), size)]
+
+
+class Channel:
+    """Pickled messages over a pair of pipes, between a parent and the helper it forked."""
+
+    def __init__(self, read_fd: int, write_fd: int):
+        self.reader = os.fdopen(read_fd, "rb")
+        self.writer = os.fdopen(write_fd, "wb")
+
+    def send(self, message) -> None:
+        pickle.dump(message, self.writer, protocol=pickle.HIGHEST_PROTOCOL)
+        self.writer.flush()
+
+    def recv(self):
+        return pickle.load(self.reader)
+
+    def ready(self) -> bool:
+        """Whether a message has arrived (asked only before the first one is read, when nothing is buffered)."""
+        return bool(select.select([self.reader], [], [], 0)[0])
+
+    def close(self) -> None:
+        self.reader.close()
+        self.writer.close()
 
 
 def accept(checker: Checker, citations: Citations | None) -> bool:
@@ -155,25 +195,46 @@ def accept(checker: Checker, citations: Citations | None) -> bool:
     return True
 
 
-def helper(conn, root: Path, files: list[Path], counter, strict: bool, ledger: bool, registry_digest: str) -> None:
+def helper(channel: Channel, root: Path, work: list[list[Path]], queue: FileQueue, strict: bool, ledger: bool,
+           registry_digest: str) -> None:
     """A forked helper: parses the files it draws while the registry loads, checks them once it arrives."""
-    gc.disable()  # see check_without_gc
     try:
         checker = Checker(root, strict, registry_digest, ledger=ledger)
         waiting_for_registry = True
-        while (index := next_file(counter)) < len(files):
-            checker.take(files[index])
-            if waiting_for_registry and conn.poll():
+        while (index := queue.draw()) is not None:
+            for path in work[index]:
+                checker.take(path)
+            if waiting_for_registry and channel.ready():
                 waiting_for_registry = False
-                if not accept(checker, conn.recv()):
+                if not accept(checker, channel.recv()):
                     break
         if waiting_for_registry:
-            accept(checker, conn.recv())
-        conn.send(as_rows(checker.result.claims, checker.result.findings))
+            accept(checker, channel.recv())
+        channel.send(as_rows(checker.result.claims, checker.result.findings))
     except BaseException as exc:  # reported by the parent, which re-raises it
-        conn.send(exc)
+        channel.send(exc)
     finally:
-        conn.close()
+        channel.close()
+
+
+def fork_helper(*args) -> tuple[int, Channel]:
+    """Start `helper(channel, *args)` in a forked process (no import of multiprocessing: the fork is the whole need,
+    and a command that runs in well under a second feels the 50 ms that module and its shared counter cost)."""
+    to_child, from_parent = os.pipe()
+    to_parent, from_child = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the helper: never returns into the caller
+        status = 1
+        try:
+            os.close(from_parent)
+            os.close(to_parent)
+            helper(Channel(to_child, from_child), *args)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(to_child)
+    os.close(from_child)
+    return pid, Channel(to_parent, from_parent)
 
 
 PARALLEL_BYTES = 512 * 1024  # below this a second process costs more than it saves
@@ -224,38 +285,40 @@ def run_here(repo: Repo, files: list[Path], strict: bool, keep_documents: bool, 
 
 
 def run_shared(repo: Repo, files: list[Path], workers: int, strict: bool, ledger: bool) -> Result:
-    context = multiprocessing.get_context("fork")
-    counter = context.Value("i", 0)
     digest = sources.fingerprint(repo)
-    helpers = []
-    for _ in range(workers - 1):
-        ours, theirs = context.Pipe()
-        process = context.Process(target=helper, args=(theirs, repo.root, files, counter, strict, ledger, digest),
-                                  daemon=True)
-        process.start()
-        theirs.close()
-        helpers.append((process, ours))
-    registry = sources.load(repo)
-    citations = usable_citations(registry)
-    for _, conn in helpers:
-        conn.send(citations)
-    checker = Checker(repo.root, strict, digest, ledger=ledger)
-    if citations is not None:
-        checker.start_checking(citations)
-        while (index := next_file(counter)) < len(files):
-            checker.take(files[index])
-    result = checker.result
-    result.findings[:0] = registry.findings
-    for process, conn in helpers:
-        try:
-            answer = conn.recv()
-        except EOFError:
-            raise ToolError(f"a checking process ended without an answer (exit status {process.exitcode})") from None
-        finally:
-            process.join()
-        if isinstance(answer, BaseException):
-            raise answer
-        claims, findings = from_rows(answer)
-        result.claims += claims
-        result.findings += findings
-    return result
+    work = batches(files)
+    queue = FileQueue(len(work))
+    helpers = [fork_helper(repo.root, work, queue, strict, ledger, digest) for _ in range(workers - 1)]
+    finished = False
+    try:
+        registry = sources.load(repo)
+        citations = usable_citations(registry)
+        for _, channel in helpers:
+            channel.send(citations)
+        checker = Checker(repo.root, strict, digest, ledger=ledger)
+        if citations is not None:
+            checker.start_checking(citations)
+            while (index := queue.draw()) is not None:
+                for path in work[index]:
+                    checker.take(path)
+        result = checker.result
+        result.findings[:0] = registry.findings
+        for _, channel in helpers:
+            try:
+                answer = channel.recv()
+            except EOFError:
+                raise ToolError("a checking process ended without an answer") from None
+            if isinstance(answer, BaseException):
+                raise answer
+            claims, findings = from_rows(answer)
+            result.claims += claims
+            result.findings += findings
+        finished = True
+        return result
+    finally:
+        os.close(queue.read_end)
+        for pid, channel in helpers:
+            channel.close()
+            if not finished:  # this process is leaving early (an error, Ctrl-C): its helpers go too
+                os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)

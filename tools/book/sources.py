@@ -59,6 +59,17 @@ def node_line(root, path: list) -> int:
     return line
 
 
+def read_yaml(text: str):
+    """The node tree (for line numbers) and the data, loaded safely. libyaml reads it ten times faster; a file it
+    rejects is read again by the pure-Python parser, whose error positions and messages are the more precise."""
+    import yaml
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.compose(text, Loader=loader), yaml.load(text, Loader=loader)
+    except yaml.YAMLError:
+        return yaml.compose(text, Loader=yaml.SafeLoader), yaml.load(text, Loader=yaml.SafeLoader)
+
+
 def load(repo: Repo) -> Registry:
     import yaml
 
@@ -70,8 +81,7 @@ def load(repo: Repo) -> Registry:
     except FileProblem as problem:
         return Registry(findings=[problem.finding])
     try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
+        root, data = read_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
