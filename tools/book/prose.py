@@ -28,7 +28,8 @@ LISTED_SECTION_TITLE = re.compile(r"^(?:\d+|[A-Z])\.\d+(?:\.\d+)*\s+(?![倍%xX×
 # It opens with the set of end marks so that the regex engine skips ahead to the next candidate at C speed.
 SENTENCE_END = re.compile(r"[。！!？?.](?:(?<=[。！!])|(?<=[？?])(?<!p\.[？?])(?<!p\. [？?])"
                           r"|(?<=\.)(?<!\bp\.)(?<!\bpp\.)(?=\s|$)(?P<stop>))(?(stop)|[。！!？?]*[”’」』）)]*)")
-CITATION_TAIL = re.compile(r"^[\s。.,，;；]*(?:(?:\[@[^\]]*\]|[（(][^（）()]*第\s*\S+\s*页[）)]|<!--.*?-->)[\s。.,，;；]*)+$")
+# Matched at a piece's own start (match(text, start, end)), hence no `^`.
+CITATION_TAIL = re.compile(r"[\s。.,，;；]*(?:(?:\[@[^\]]*\]|[（(][^（）()]*第\s*\S+\s*页[）)]|<!--.*?-->)[\s。.,，;；]*)+$")
 
 
 # Inline rules that only style prose (emphasis, entities, line breaks, images) change no claim and no citation;
@@ -289,15 +290,20 @@ def inline_unit(doc: Document, token: Token, kind: str) -> Unit:
 
 def split_sentences(unit: Unit) -> list[Unit]:
     """Sentences of a paragraph. A piece that holds nothing but a citation (`…下降了 90%。[@a, p. 3]`) joins the one before."""
-    cuts = [0, *(m.end() for m in SENTENCE_END.finditer(unit.text)), len(unit.text)]
-    merged: list[list[int]] = []
-    for a, b in zip(cuts, cuts[1:]):
-        piece = unit.text[a:b]
-        if merged and (not piece.strip() or CITATION_TAIL.match(piece)):
-            merged[-1][1] = b
-        elif a < b:
-            merged.append([a, b])
-    return [unit.slice(a, b) for a, b in merged if unit.text[a:b].strip()]
+    text = unit.text
+    spans: list[list[int]] = []
+    start = 0
+    for end in [*(m.end() for m in SENTENCE_END.finditer(text)), len(text)]:
+        if end == start:
+            continue
+        if spans and (text[start:end].isspace() or CITATION_TAIL.match(text, start, end)):
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+        start = end
+    if len(spans) == 1 and spans[0] == [0, len(text)]:
+        return [unit]
+    return [unit.slice(a, b) for a, b in spans if not text[a:b].isspace()]
 
 
 def units(doc: Document) -> list[Unit]:
