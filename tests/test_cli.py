@@ -27,3 +27,22 @@ def test_check_reports_each_step_and_fails_on_any(book_copy):
 def test_strict_check_fails_on_open_data_items(book_copy):
     run = run_book("check", "--skip", "notebooks", "--skip", "site", cwd=book_copy, env={"STRICT": "1"})
     assert run.code == 1 and "pending-citation" in run.out
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    """`book claims | head -1` on a book with thousands of findings: the closed pipe ends the command quietly."""
+    import os
+    import subprocess
+    import sys
+    from conftest import ROOT
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "ch01.md").write_text("".join(f"第 {k} 句的成本下降了 {k % 90 + 1}%。\n\n" for k in range(20000)), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "book.cli", "claims", str(book)], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT / "tools")})
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=120)
+    assert b"uncited-claim" in first
+    assert "Traceback" not in err and proc.returncode == 1, err
