@@ -306,6 +306,10 @@ def split_sentences(unit: Unit) -> list[Unit]:
     return [unit.slice(a, b) for a, b in spans if not text[a:b].isspace()]
 
 
+CONTAINER_OPEN = {"list_item_open", "blockquote_open"}
+CONTAINER_CLOSE = {"list_item_close", "blockquote_close"}
+
+
 def units(doc: Document) -> list[Unit]:
     """All prose units of a document, in order."""
     out: list[Unit] = []
@@ -314,17 +318,19 @@ def units(doc: Document) -> list[Unit]:
     tokens = doc.tokens
     for i, token in enumerate(tokens):
         kind = token.type
-        if kind.endswith("_open") and kind in ("list_item_open", "blockquote_open"):
-            containers.append(kind)
-        elif kind in ("list_item_close", "blockquote_close"):
-            containers.pop()
-        elif kind == "tr_open":
-            row = Unit("row", doc)
-        elif kind == "tr_close" and row is not None:
-            if row.text.strip():
-                out.append(row)
-            row = None
-        if kind != "inline" or token.map is None:
+        if kind != "inline":
+            if kind in CONTAINER_OPEN:
+                containers.append(kind)
+            elif kind in CONTAINER_CLOSE:
+                containers.pop()
+            elif kind == "tr_open":
+                row = Unit("row", doc)
+            elif kind == "tr_close" and row is not None:
+                if row.text.strip():
+                    out.append(row)
+                row = None
+            continue
+        if token.map is None:
             continue
         opener = tokens[i - 1].type if i else ""
         if opener == "heading_open":
@@ -349,13 +355,13 @@ def units(doc: Document) -> list[Unit]:
         else:
             out += split_sentences(unit)
     if doc.no_cite_lines:
-        starts = doc.line_starts
-        for unit in out:  # the unit's first and last line (1-based), from its first and last piece
-            first = bisect_right(starts, unit.sources[0])
-            last = bisect_right(starts, unit.sources[-1] + len(unit.text) - 1 - unit.starts[-1])
-            reasons = [doc.no_cite_lines[n] for n in range(first, last + 1) if n in doc.no_cite_lines]
-            if reasons:
-                unit.no_cite = reasons[0]
+        starts, marked = doc.line_starts, sorted(doc.no_cite_lines)
+        for unit in out:  # the first no-cite line from the unit's first line (1-based) to its last
+            k = bisect_left(marked, bisect_right(starts, unit.sources[0]))
+            if k < len(marked):
+                last_line = bisect_right(starts, unit.sources[-1] + len(unit.text) - 1 - unit.starts[-1])
+                if marked[k] <= last_line:
+                    unit.no_cite = doc.no_cite_lines[marked[k]]
     return out
 
 
