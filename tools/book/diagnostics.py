@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
+from operator import attrgetter
 from pathlib import Path
 from typing import Iterable
 
@@ -48,8 +49,12 @@ def summary_line(what: str, findings: list[Finding]) -> str:
     return f"{what}: {verdict} — {s['errors']} error(s), {s['warnings']} warning(s)"
 
 
+# The order of findings, as a C-level tuple comparison (the dataclass's own ordering is several times slower).
+ORDER = attrgetter(*(f.name for f in fields(Finding)))
+
+
 def emit(findings: list[Finding], fmt: str, what: str, extra: dict | None = None, echo=print) -> None:
-    findings = sorted(set(findings))
+    findings = sorted(set(findings), key=ORDER)
     if fmt == "json":
         doc = {"findings": [asdict(f) for f in findings], "summary": summary(findings)}
         doc.update(extra or {})
