@@ -273,3 +273,23 @@ def test_file_queue_deals_each_batch_once():
     queue = claims_run.FileQueue(len(work))
     drawn = list(iter(queue.draw, None))
     assert drawn == list(range(len(work)))
+
+
+def test_no_fork_beside_other_threads(tmp_path):
+    """Inside `mkdocs serve` (a server thread) a long book is checked in the one process, with the same result."""
+    import threading
+    sys.path.insert(0, str(ROOT / "tools"))
+    from book import claims_run
+    from book.repo import Repo
+    book = long_book(tmp_path / "book")
+    assert claims_run.can_fork()
+    stop = threading.Event()
+    server = threading.Thread(target=stop.wait, daemon=True)
+    server.start()
+    try:
+        assert not claims_run.can_fork()
+        beside_a_thread = claims_run.run(Repo(ROOT), [book], workers=2)
+    finally:
+        stop.set()
+        server.join()
+    assert sorted(beside_a_thread.findings) == sorted(claims_run.run(Repo(ROOT), [book], workers=2).findings)

@@ -13,6 +13,7 @@ import os
 import pickle
 import select
 import signal
+import threading
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from pathlib import Path
@@ -252,7 +253,7 @@ def run(repo: Repo, paths: list[Path], strict: bool = False, keep_documents: boo
     # would only rescan them (a fifth of the run time on a long book). It is back on when the files are done.
     gc.disable()
     try:
-        if keep_documents or workers < 2 or sum(sizes.values()) < PARALLEL_BYTES or not hasattr(os, "fork"):
+        if keep_documents or workers < 2 or sum(sizes.values()) < PARALLEL_BYTES or not can_fork():
             result = run_here(repo, files, strict, keep_documents, ledger)
         else:
             result = run_shared(repo, sorted(files, key=sizes.get, reverse=True), workers, strict, ledger)
@@ -262,6 +263,12 @@ def run(repo: Repo, paths: list[Path], strict: bool = False, keep_documents: boo
     order = {rel(p, repo.root): k for k, p in enumerate(files)}
     result.claims.sort(key=lambda c: (order.get(c.path, 0), c.line, c.col))
     return result
+
+
+def can_fork() -> bool:
+    """A fork copies only the calling thread: in a process with others (`mkdocs serve`), a lock one of them holds
+    would stay locked in the helper forever. There, and where there is no fork, the check stays in this process."""
+    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 def enable_gc_quietly() -> None:
