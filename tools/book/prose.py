@@ -257,9 +257,15 @@ class Aligner:
 def inline_unit(doc: Document, token: Token, kind: str) -> Unit:
     """The prose of one inline token as a unit (not yet split into sentences)."""
     first, last = token.map
+    children = token.children or []
+    if len(children) == 1 and children[0].type == "text" and "\n" not in children[0].content:
+        # One line of plain prose (most of a book): it lies verbatim on its line.
+        content = children[0].content
+        at = doc.source.find(content, doc.line_starts[first], doc.line_starts[first] + len(doc.lines[first]))
+        if at >= 0:
+            return Unit(kind, doc, half_width(content), [0], [at])
     aligner = Aligner(doc, first, last)
     unit = Unit(kind, doc)
-    children = token.children or []
     skipping_autolink = False
     for child in children:
         if skipping_autolink:
@@ -380,4 +386,7 @@ def heading_like(token: Token, in_list: bool) -> bool:
     """A bold numbered title (`**1.1.1 标题**`, the TOC's subsections), or a list item that is a numbered section
     title (`1.1 开篇案例：…`, a structure quoted in a proposal), reads as a heading: its figures are not claims."""
     text = token.content.strip()
-    return bool(BOLD_NUMBERED_TITLE.match(text) or (in_list and LISTED_SECTION_TITLE.match(text)))
+    opening = text[:1]
+    if opening in ("*", "_"):
+        return bool(BOLD_NUMBERED_TITLE.match(text))
+    return in_list and (opening.isdigit() or "A" <= opening <= "Z") and bool(LISTED_SECTION_TITLE.match(text))
