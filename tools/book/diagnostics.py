@@ -60,9 +60,8 @@ def emit(findings: list[Finding], fmt: str, what: str, extra: dict | None = None
         doc.update(extra or {})
         echo(json.dumps(doc, ensure_ascii=False, indent=2))
         return
-    for f in findings:
-        echo(f.render())
-    echo(summary_line(what, findings))
+    # One write for the whole report: where output is unbuffered (PYTHONUNBUFFERED), a line each is a system call each.
+    echo("\n".join([*(f.render() for f in findings), summary_line(what, findings)]))
 
 
 def exit_status(findings: Iterable[Finding]) -> int:
