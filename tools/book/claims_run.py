@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import prose, sources
 from .claims import Citations, Claim, check_units, ledger_rows
-from .diagnostics import Finding, ToolError, rel
+from .diagnostics import FINDING_FIELDS, Finding, ToolError, rel
 from .repo import Repo
 from .textio import FileProblem, read_text
 
@@ -114,11 +114,10 @@ class Checker:
 
 # Claims and findings travel (to the cache, between processes) as plain tuples: several times cheaper to pickle.
 CLAIM_ROW = attrgetter(*(f.name for f in fields(Claim)))
-FINDING_ROW = attrgetter(*(f.name for f in fields(Finding)))
 
 
 def as_rows(claims: list[Claim], findings: list[Finding]) -> tuple[list[tuple], list[tuple]]:
-    return [CLAIM_ROW(c) for c in claims], [FINDING_ROW(f) for f in findings]
+    return [CLAIM_ROW(c) for c in claims], [FINDING_FIELDS(f) for f in findings]
 
 
 def from_rows(rows: tuple[list[tuple], list[tuple]]) -> tuple[list[Claim], list[Finding]]:

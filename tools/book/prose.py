@@ -64,10 +64,10 @@ def parse_inline(md: MarkdownIt, tokens: list[Token], env: dict) -> None:
     for token in tokens:
         if token.type != "inline":
             continue
-        content = token.content
-        if not env.get("references") and not INLINE_MARKUP.search(content):
+        content, plain = token.content, not env.get("references")
+        if plain and not INLINE_MARKUP.search(content):
             token.children = [Token("text", "", 0, content=content)]
-        elif not env.get("references") and "<!--" in content and not INLINE_MARKUP.search(HTML_COMMENT.sub("", content)):
+        elif plain and "<!--" in content and not INLINE_MARKUP.search(HTML_COMMENT.sub("", content)):
             token.children = comments_and_text(content)
         else:
             token.children = []
