@@ -3,7 +3,8 @@
 A long book is shared with one helper process per further core. The helpers are forked before the registry is
 loaded and start parsing at once (parsing needs no registry); this process loads and validates the registry
 meanwhile, sends it to them, and then takes files itself. Files are dealt one at a time, largest first, through a
-pipe that every process reads, so every process stays busy to the end.
+pipe that every process reads, so every process stays busy to the end. A short book, or one whose documents are
+kept, goes through the same queue with no helper.
 """
 from __future__ import annotations
 
@@ -247,15 +248,16 @@ def run(repo: Repo, paths: list[Path], strict: bool = False, keep_documents: boo
     files = markdown_files(repo, paths)
     sizes = {p: p.stat().st_size if p.exists() else 0 for p in files}
     workers = min(len(files), workers or os.cpu_count() or 1)
+    shared = not keep_documents and workers > 1 and sum(sizes.values()) >= PARALLEL_BYTES and can_fork()
     collecting = gc.isenabled()
     # The parse allocates millions of short-lived objects that reference counting frees; the cyclic collector
     # would only rescan them (a fifth of the run time on a long book). It is back on when the files are done.
     gc.disable()
     try:
-        if keep_documents or workers < 2 or sum(sizes.values()) < PARALLEL_BYTES or not can_fork():
-            result = run_here(repo, files, strict, keep_documents, ledger)
+        if shared:
+            result = check_files(repo, sorted(files, key=sizes.get, reverse=True), workers - 1, strict, False, ledger)
         else:
-            result = run_shared(repo, sorted(files, key=sizes.get, reverse=True), workers, strict, ledger)
+            result = check_files(repo, files, 0, strict, keep_documents, ledger)
     finally:
         if collecting:
             enable_gc_quietly()
@@ -278,30 +280,20 @@ def enable_gc_quietly() -> None:
     gc.unfreeze()
 
 
-def run_here(repo: Repo, files: list[Path], strict: bool, keep_documents: bool, ledger: bool) -> Result:
-    registry = sources.load(repo)
-    checker = Checker(repo.root, strict, sources.fingerprint(repo), keep_documents, ledger)
-    citations = usable_citations(registry)
-    if citations is not None:
-        checker.start_checking(citations)
-        for path in files:
-            checker.take(path)
-    checker.result.findings[:0] = registry.findings
-    return checker.result
-
-
-def run_shared(repo: Repo, files: list[Path], workers: int, strict: bool, ledger: bool) -> Result:
+def check_files(repo: Repo, files: list[Path], helper_count: int, strict: bool, keep_documents: bool,
+                ledger: bool) -> Result:
+    """Check the files in this process and `helper_count` forked helpers, all drawing from one queue."""
     digest = sources.fingerprint(repo)
     work = batches(files)
     queue = FileQueue(len(work))
-    helpers = [fork_helper(repo.root, work, queue, strict, ledger, digest) for _ in range(workers - 1)]
+    helpers = [fork_helper(repo.root, work, queue, strict, ledger, digest) for _ in range(helper_count)]
     finished = False
     try:
         registry = sources.load(repo)
         citations = usable_citations(registry)
         for _, channel in helpers:
             channel.send(citations)
-        checker = Checker(repo.root, strict, digest, ledger=ledger)
+        checker = Checker(repo.root, strict, digest, keep_documents, ledger)
         if citations is not None:
             checker.start_checking(citations)
             while (index := queue.draw()) is not None:

@@ -6,11 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from .diagnostics import ToolError, emit, exit_status
-
-
-def strict() -> bool:
-    return os.environ.get("STRICT", "") not in ("", "0")
+from .diagnostics import ToolError, emit, exit_status, strict
 
 
 def cmd_toc(args, repo) -> int:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, fields
 from operator import attrgetter
 from pathlib import Path
@@ -22,6 +23,11 @@ class Finding:
 
     def render(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
+
+
+def strict() -> bool:
+    """STRICT=1: pending citations and open data items fail the check."""
+    return os.environ.get("STRICT", "") not in ("", "0")
 
 
 class ToolError(Exception):

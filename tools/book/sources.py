@@ -60,14 +60,22 @@ def node_line(root, path: list) -> int:
 
 
 def read_yaml(text: str):
-    """The node tree (for line numbers) and the data, loaded safely. libyaml reads it ten times faster; a file it
-    rejects is read again by the pure-Python parser, whose error positions and messages are the more precise."""
+    """The node tree (for line numbers) and the data built from it, loaded safely. libyaml reads it ten times
+    faster; a file it rejects is read again by the pure-Python parser, whose error positions are the more precise."""
     import yaml
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.compose(text, Loader=loader), yaml.load(text, Loader=loader)
+        return compose_and_construct(text, getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
-        return yaml.compose(text, Loader=yaml.SafeLoader), yaml.load(text, Loader=yaml.SafeLoader)
+        return compose_and_construct(text, yaml.SafeLoader)
+
+
+def compose_and_construct(text: str, loader_class):
+    loader = loader_class(text)
+    try:
+        root = loader.get_single_node()
+        return root, (loader.construct_document(root) if root is not None else None)
+    finally:
+        loader.dispose()
 
 
 def load(repo: Repo) -> Registry:
