@@ -7,7 +7,6 @@ import pytest
 import yaml
 
 from book.checks import claims
-from book.reading import markdown
 from book.reading.book import Book
 from book.reading.repo import Repo
 from conftest import ROOT, edit, run_book

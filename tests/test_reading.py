@@ -5,9 +5,8 @@ import shutil
 
 import pytest
 
-from book.reading import numerals, prose
+from book.reading import numerals
 from book.reading.book import Book
-from book.reading.citations import Citations
 from book.reading.repo import Repo
 from book.reading.sources import load
 from book.reading.textio import YamlProblem, read_yaml

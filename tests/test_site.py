@@ -6,7 +6,7 @@ from pathlib import Path
 
 from book.reading.book import Book
 from book.reading.repo import Repo
-from conftest import ROOT, edit, run_book
+from conftest import ROOT, run_book
 
 
 def append(path: Path, line: str) -> None:
