@@ -1,4 +1,4 @@
-"""The CLI contract of SPEC §3: formats, exit statuses, and what `book check` runs."""
+"""The CLI contract: formats, exit statuses, and what `book check` runs."""
 from __future__ import annotations
 
 from conftest import run_book
