@@ -39,6 +39,7 @@ def test_builds_with_a_marker_and_normal_permissions_replacing_an_old_site_and_s
         (old / name).write_text("old\n", encoding="utf-8")
     stale = book_copy / ".site-staging-999999-abc"  # left by a build that was killed
     stale.mkdir()
+    (book_copy / ".site-k3j9x0q2").mkdir()  # left by an earlier version of the toolchain
     run = run_book("site", cwd=book_copy)
     assert run.code == 0, run.out + run.err
     assert (old / ".book-site").is_file() and (old / "index.html").read_text(encoding="utf-8") != "old\n"

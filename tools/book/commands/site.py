@@ -28,6 +28,8 @@ from .report import report
 MARKER = ".book-site"
 MKDOCS_SHAPE = ("index.html", "sitemap.xml", "404.html")  # what a site built by MkDocs holds at its top
 STAGING = re.compile(r"^\.(?P<name>.+)-(?:staging|previous)-(?P<pid>\d+)-")
+# What builds of the toolchain's earlier versions left: `.site-previous` and mkdtemp's `.site-` plus eight characters.
+OLD_STAGING = re.compile(r"^\.(?P<name>.+)-(?:previous|[a-z0-9_]{8})$")
 
 
 def refuse_reason(target: Path, repo: Repo, default: Path) -> str | None:
@@ -50,8 +52,14 @@ def refuse_reason(target: Path, repo: Repo, default: Path) -> str | None:
 def remove_stale(parent: Path, name: str) -> None:
     """Staging and previous folders of builds whose process is gone."""
     for entry in parent.glob(f".{name}-*"):
+        if not entry.is_dir() or entry.is_symlink():
+            continue
+        old = OLD_STAGING.match(entry.name)
+        if old and old["name"] == name and not STAGING.match(entry.name):
+            shutil.rmtree(entry, ignore_errors=True)
+            continue
         m = STAGING.match(entry.name)
-        if not m or m["name"] != name or not entry.is_dir():
+        if not m or m["name"] != name:
             continue
         try:
             os.kill(int(m["pid"]), 0)
