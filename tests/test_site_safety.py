@@ -95,3 +95,14 @@ def test_a_deleted_toc_says_so(book_copy):
     assert run.lines("toc-parse")[0].startswith("toc/table-of-contents.md:1:1: error toc-parse")
     site = run_book("site", "--out", str(book_copy / "out"), cwd=book_copy)
     assert site.code == 1 and site.lines("toc-parse")
+
+
+def test_site_problems_are_located_in_the_chapter_as_written(book_copy):
+    chapter = book_copy / "manuscript/ch05-batching.md"
+    with open(chapter, "a", encoding="utf-8") as out:
+        out.write("\n见[示例](../code/ch05-batching/missing.ipynb)。\n")
+    line = chapter.read_text(encoding="utf-8").count("\n")
+    run = run_book("site", "--out", str(book_copy / "out"), cwd=book_copy)
+    assert run.code == 1
+    [finding] = run.lines("site-link")
+    assert finding.startswith(f"manuscript/ch05-batching.md:{line}:") and "'../code/ch05-batching/missing.ipynb'" in finding

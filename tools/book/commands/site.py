@@ -110,6 +110,9 @@ def build_findings(log: str, repo: Repo, docs: Path) -> list[Finding]:
         if m:
             path = docs / m["file"]
             link = m["link"].split("#")[0] or m["link"]
+            if link.startswith("code/"):  # the site rewrote the author's `../code/…` link: report it as written
+                message = message.replace(f"'{m['link']}'", f"'../{m['link']}'", 1)
+                link = f"../{link}"
             where = locate(path, link)
             found.append(finding(rel(path, repo.root), where[0], where[1], ERROR, "site-link", problem=message))
         else:
