@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import ROOT, edit, run_book
+from conftest import ROOT, run_book
 
 
 @pytest.mark.parametrize("out", [".", "..", "manuscript", "manuscript/pages", "toc", "code", "tools", "schemas", ".git"])
