@@ -1,0 +1,240 @@
+"""The cited documents as kept on this machine: where a source's PDF is, its printed page numbers, its text per page.
+
+A source names its document in the registry (`file:`, relative to the repository or absolute); otherwise
+`sources/<key>.pdf` is used when it exists (`$BOOK_SOURCES_DIR` replaces `sources/`). Authors keep these files
+locally: most reports and papers may not be committed.
+
+Printed page numbers: a citation's `p. 5` is the number printed on the page, which is often not the PDF's page index
+(a cover, a roman-numbered preface). The registry's `page_offset: N` says that printed page 1 is PDF page 1 + N; without
+it the PDF's own page labels are used where the document has them, else printed page = PDF page.
+
+Text is extracted with pypdfium2 (PDFium: fast, good with CJK) and cached as JSON under the cache root, keyed by the
+SHA-256 of the file's bytes: a document is read once until it changes. pypdfium2 is imported only when a document
+must be read, never when its text is cached.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+SOURCES_DIR_ENV = "BOOK_SOURCES_DIR"
+TEXT_VERSION = "1"  # raise when the extraction below changes: cached texts of older versions are then not read
+
+# PDFium's load errors (FPDF_ERR_*) and what they mean to an author.
+LOAD_ERRORS = {
+    1: "PDFium could not read it",
+    2: "the file cannot be opened",
+    3: "it is damaged or not a PDF",
+    4: "it is encrypted: it needs a password to open (save an unencrypted copy)",
+    5: "it uses an unsupported security handler",
+    6: "a page of it is damaged",
+}
+
+
+class DocumentProblem(Exception):
+    """The document cannot be read; the message says why, for a finding at the registry entry. `lasting`: the
+    problem is in the file's bytes (not PDF, truncated, encrypted), so it holds as long as they do."""
+
+    def __init__(self, reason: str, lasting: bool = True):
+        super().__init__(reason)
+        self.lasting = lasting
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """Where a source's document is expected. `declared`: named by the registry's `file:` (a missing file is then an
+    error); otherwise the conventional place, used only when a file is there."""
+    key: str
+    path: Path
+    declared: bool
+
+
+def sources_dir(root: Path) -> Path:
+    env = os.environ.get(SOURCES_DIR_ENV)
+    return Path(env).expanduser().resolve() if env else Path(root) / "sources"
+
+
+def locate(root: Path, key: str, entry: dict) -> DocumentRef | None:
+    """The document of a registry entry, or None when it has none here."""
+    named = entry.get("file")
+    if isinstance(named, str) and named.strip():
+        path = Path(named).expanduser()
+        return DocumentRef(key, path if path.is_absolute() else Path(root) / path, True)
+    path = sources_dir(root) / f"{key}.pdf"
+    return DocumentRef(key, path, False) if path.is_file() else None
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of the file's bytes; DocumentProblem when it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as stream:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+    except FileNotFoundError:
+        raise DocumentProblem("the file does not exist", lasting=False) from None
+    except IsADirectoryError:
+        raise DocumentProblem("it is a folder, not a file", lasting=False) from None
+    except OSError as exc:
+        raise DocumentProblem(f"the file cannot be read ({exc.strerror})", lasting=False) from None
+    return digest.hexdigest()
+
+
+def check_envelope(path: Path) -> None:
+    """A PDF starts with `%PDF-` (within its first kilobyte) and ends with `%%EOF`: a download cut short lacks the
+    end, and PDFium would otherwise quietly show what survived of it."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(1024)
+            stream.seek(0, os.SEEK_END)
+            size = stream.tell()
+            stream.seek(max(0, size - 2048))
+            tail = stream.read()
+    except OSError as exc:
+        raise DocumentProblem(f"the file cannot be read ({exc.strerror})", lasting=False) from None
+    if b"%PDF-" not in head:
+        raise DocumentProblem("it is not a PDF (no %PDF- header)" if size else "the file is empty")
+    if b"%%EOF" not in tail:
+        raise DocumentProblem("it is truncated (no %%EOF at its end): download it again")
+
+
+@dataclass
+class Pages:
+    texts: list[str]   # the text of each page, by PDF index
+    labels: list[str]  # the PDF's page label of each page ("" where it has none)
+
+
+def extract(path: Path) -> Pages:
+    """Every page's text and label, read by PDFium."""
+    try:
+        import pypdfium2 as pdfium
+    except ImportError:  # the toolchain's pins install it; say so rather than fail
+        raise DocumentProblem("pypdfium2 is not installed (run make)", lasting=False) from None
+    check_envelope(path)
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        raise DocumentProblem(LOAD_ERRORS.get(getattr(exc, "err_code", None), "PDFium could not read it")) from None
+    texts, labels = [], []
+    try:
+        for index in range(len(pdf)):
+            texts.append(page_text(pdf, index, pdfium))
+            try:
+                labels.append(pdf.get_page_label(index) or "")
+            except pdfium.PdfiumError:
+                labels.append("")
+    finally:
+        pdf.close()
+    return Pages(texts, labels)
+
+
+def page_text(pdf, index: int, pdfium) -> str:
+    """A page's text; a damaged page reads as one without text (the verifier then says it has no text layer)."""
+    try:
+        page = pdf[index]
+    except pdfium.PdfiumError:
+        return ""
+    try:
+        textpage = page.get_textpage()
+        try:
+            return textpage.get_text_range()
+        finally:
+            textpage.close()
+    except pdfium.PdfiumError:
+        return ""
+    finally:
+        page.close()
+
+
+def cache_root(root: Path) -> Path:
+    env = os.environ.get("BOOK_CACHE_DIR")
+    return Path(env).resolve() if env else Path(root) / ".cache"
+
+
+def read_json(path: Path):
+    try:
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def write_json(path: Path, value) -> None:
+    """Atomically (a unique temporary file in the folder, then a rename); a cache that cannot be written is skipped."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(json.dumps(value, ensure_ascii=False).encode("utf-8"))
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass
+
+
+class Document:
+    """One source's document: its hash (known at once) and its pages (read from the cache, or extracted, on demand)."""
+
+    def __init__(self, root: Path, ref: DocumentRef, sha256: str):
+        self.root, self.ref, self.sha256 = Path(root), ref, sha256
+        self._pages: Pages | None = None
+
+    @property
+    def key(self) -> str:
+        return self.ref.key
+
+    def cache_path(self, kind: str, version: str) -> Path:
+        return cache_root(self.root) / "documents" / f"{kind}-v{version}" / f"{self.sha256}.json"
+
+    def pages(self) -> Pages:
+        if self._pages is None:
+            cached = self.cache_path("text", TEXT_VERSION)
+            value = read_json(cached)
+            if (isinstance(value, dict) and isinstance(value.get("texts"), list)
+                    and isinstance(value.get("labels"), list) and len(value["texts"]) == len(value["labels"])):
+                self._pages = Pages(value["texts"], value["labels"])
+            else:
+                self._pages = extract(self.ref.path)
+                write_json(cached, {"texts": self._pages.texts, "labels": self._pages.labels})
+        return self._pages
+
+
+def open_document(root: Path, ref: DocumentRef) -> Document:
+    """The document at `ref`, hashed; DocumentProblem when it is missing or unreadable. Whether PDFium can read it is
+    known when its pages are first needed (a document whose results are cached by its hash was read before)."""
+    return Document(root, ref, file_digest(ref.path))
+
+
+def printed_labels(labels: list[str], page_offset: int | None) -> list[str]:
+    """The number printed on each page, by PDF index: from the registry's offset when it gives one, else the PDF's
+    labels where it has any, else the page's position. A page before printed page 1 has the label ""."""
+    count = len(labels)
+    if page_offset is None and any(labels):
+        return [label.strip() for label in labels]
+    offset = page_offset or 0
+    return [str(k + 1 - offset) if k + 1 - offset >= 1 else "" for k in range(count)]
+
+
+def describe_labels(labels: list[str]) -> str:
+    """How the pages are numbered, compactly: `i–ii, 1–6` (runs of consecutive numbers and of other labels)."""
+    runs: list[list[str]] = []
+    previous = None
+    for label in labels:
+        if not label:
+            previous = None
+            continue
+        number = int(label) if label.isdigit() else None
+        if runs and previous is not None and number is not None and number == previous + 1:
+            runs[-1][1] = label
+        elif runs and previous is None and number is None and runs[-1][2] == "other":
+            runs[-1][1] = label
+        else:
+            runs.append([label, label, "number" if number is not None else "other"])
+        previous = number
+    return ", ".join(a if a == b else f"{a}–{b}" for a, b, _ in runs) or "none"
