@@ -13,11 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from book import claims_run
-from book import sources as registry_module
 from book.checks import verify as v
 from book.reading import documents
-from book.repo import Repo
+from book.reading.book import Book
+from book.reading.repo import Repo
 
 DATA = Path(__file__).resolve().parent / "data"
 PDF = DATA / "pdf"
@@ -79,13 +78,9 @@ def book(tmp_path, monkeypatch) -> Path:
 
 
 def run_verify(root: Path, **kwargs) -> v.Outcome:
-    repo = Repo(root)
-    registry = registry_module.load(repo)
-    assert not registry.findings, registry.findings
-    ledger = claims_run.run(repo, [root / "manuscript" / "ch01-verify.md"]).ledger()
-    node, _ = registry_module.read_yaml(repo.sources.read_text(encoding="utf-8"))
-    records = v.records_from_ledger(root, ledger, registry.sources)
-    return v.verify(root, registry.sources, records, where=lambda path: registry_module.node_line(node, path), **kwargs)
+    book = Book(Repo(root), [root / "manuscript" / "ch01-verify.md"])
+    assert not book.registry.findings, book.registry.findings
+    return v.check(book, **kwargs)
 
 
 def statuses(outcome: v.Outcome) -> dict[int, tuple[str, list[str]]]:
@@ -288,7 +283,7 @@ def test_fill_changes_exactly_the_lines_it_reports(book):
         (47, "[@plain, p. ?]", "[@plain, p. 2]"),
         (53, "[@report, p. ?]", "[@report, p. 2]"),
     ]
-    assert [(r.line, why) for r, why in plan.skipped] == [(7, "several candidate pages (1, 6)")]
+    assert [(r.line, why) for r, why in plan.skipped] == [(7, "有多个候选页（1, 6）")]
     diff = v.fill_diff(plan)
     assert chapter.read_text(encoding="utf-8") == before  # planning (and --dry-run) writes nothing
     assert "-客服代理每次对话成本 $0.20[@report, p. ?]。\n+客服代理每次对话成本 $0.20[@report, p. 2]。\n" in diff

@@ -34,6 +34,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ..cache import read_json, write_json
+from ..findings import ERROR, WARNING, Finding
+from ..messages import say
 from ..reading import documents
 from ..reading.documents import Document, DocumentProblem, DocumentRef
 
@@ -43,7 +46,6 @@ VERIFIED, PAGE_MISMATCH, NOT_FOUND, PENDING = "verified", "page-mismatch", "not-
 NO_DOCUMENT, NO_TEXT, BY_HAND, BAD_PAGE, UNREADABLE = "no-document", "no-text", "checked-by-hand", "bad-page", "unreadable"
 STATUSES = (VERIFIED, PAGE_MISMATCH, NOT_FOUND, PENDING, NO_DOCUMENT, NO_TEXT, BY_HAND, BAD_PAGE, UNREADABLE)
 
-ERROR, WARNING = "error", "warning"
 DOCUMENT_CODE = "source-document"
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -218,58 +220,6 @@ def figure_atoms(figure: str) -> list[tuple[str, ...]]:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Messages (Chinese by default, BOOK_LANG=en for English)
-
-MESSAGES = {
-    "page-mismatch": {"zh": "“{figure}”不在 {source} 第 {page} 页，而在第 {found} 页",
-                      "en": "'{figure}' is not on p. {page} of {source} but on p. {found}"},
-    "not-found": {"zh": "在 {source} 中找不到“{figure}”{note}；若是从图表读出的，请核对后在该行加 <!-- verified: 说明 -->",
-                  "en": "'{figure}' is nowhere in {source}{note}; if it is read off a chart, check it and add "
-                        "<!-- verified: how --> on the line"},
-    "no-text": {"zh": "{source} 第 {page} 页没有文字层（扫描件或图表），无法核对“{figure}”{note}；请人工核对后在该行加 "
-                      "<!-- verified: 说明 -->",
-                "en": "p. {page} of {source} has no text layer (a scan or a chart): '{figure}' cannot be checked{note};"
-                      " check it by hand and add <!-- verified: how --> on the line"},
-    "no-text-elsewhere": {"zh": "（它出现在第 {found} 页）", "en": " (it is on p. {found})"},
-    "no-text-pages": {"zh": "（有 {count} 页没有文字层）", "en": " ({count} pages have no text layer)"},
-    "bad-page": {"zh": "{source} 没有第 {page} 页（其页码为 {labels}）",
-                 "en": "{source} has no page {page} (its pages are numbered {labels})"},
-    "pending-candidates": {"zh": "{source} 的页码待查：“{figure}”见第 {found} 页{fill}",
-                           "en": "page of {source} to be confirmed: '{figure}' is on p. {found}{fill}"},
-    "pending-fill": {"zh": "（book sources verify --fill 可填入）", "en": " (book sources verify --fill writes it)"},
-    "pending-none": {"zh": "{source} 的页码待查：文档中找不到“{figure}”{note}",
-                     "en": "page of {source} to be confirmed: '{figure}' is nowhere in the document{note}"},
-    "no-figure": {"zh": "“{figure}”中没有可在文档里查找的数字；请人工核对后在该行加 <!-- verified: 说明 -->",
-                  "en": "'{figure}' has no number to look for in the document; check it by hand and add "
-                        "<!-- verified: how --> on the line"},
-    "verified-reason": {"zh": "<!-- verified: … --> 需要写明如何核对的", "en": "<!-- verified: … --> needs a note saying how it was checked"},
-    "source-document": {"zh": "{source} 的文档 {path} 无法读取：{reason}", "en": "the document {path} of {source} cannot be read: {reason}"},
-}
-REASONS_ZH = {
-    "the file does not exist": "文件不存在",
-    "it is a folder, not a file": "这是文件夹，不是文件",
-    "it is not a PDF (no %PDF- header)": "不是 PDF（没有 %PDF- 文件头）",
-    "the file is empty": "文件是空的",
-    "it is truncated (no %%EOF at its end): download it again": "文件不完整（结尾没有 %%EOF），请重新下载",
-    "it is encrypted: it needs a password to open (save an unencrypted copy)": "文件已加密，需要密码才能打开（请另存一份未加密的副本）",
-    "it is damaged or not a PDF": "文件已损坏或不是 PDF",
-    "pypdfium2 is not installed (run make)": "未安装 pypdfium2（请运行 make）",
-}
-
-
-def lang() -> str:
-    return "en" if os.environ.get("BOOK_LANG", "").lower().startswith("en") else "zh"
-
-
-def say(code: str, **values) -> str:
-    return MESSAGES[code][lang()].format(**values)
-
-
-def reason_text(reason: str) -> str:
-    return REASONS_ZH.get(reason, reason) if lang() == "zh" else reason
-
-
-# ---------------------------------------------------------------------------------------------------------------
 # Claims in, verdicts out
 
 HAND_CHECK = re.compile(r"<!--\s*verified\s*[:：](?P<note>.*?)-->", re.S)
@@ -299,16 +249,6 @@ class Verdict:
         c = self.claim
         return {"file": c.file, "line": c.line, "col": c.col, "figure": c.figure, "source": c.source,
                 "page": c.page if c.page is not None else "?", "status": self.status, "candidates": self.candidates}
-
-
-@dataclass(frozen=True)
-class Finding:
-    path: str
-    line: int
-    col: int
-    severity: str
-    code: str
-    message: str
 
 
 @dataclass
@@ -361,19 +301,19 @@ def build_index(texts: list[str], labels: list[str]) -> dict:
 
 def page_index(document: Document, page_offset: int | None) -> PageIndex:
     """The document's page index from the cache (keyed by its hash), else built from its text and cached."""
-    cached_at = document.cache_path("figures", INDEX_VERSION)
-    value = documents.read_json(cached_at)
-    if isinstance(value, dict) and isinstance(value.get("problem"), str):
-        raise DocumentProblem(value["problem"])
+    cached_at = document.cache_path("document-figures", INDEX_VERSION)
+    value = read_json(cached_at)
+    if isinstance(value, dict) and isinstance(value.get("problem"), str) and isinstance(value.get("values"), dict):
+        raise DocumentProblem(value["problem"], **value["values"])
     if not (isinstance(value, dict) and {"labels", "has_text", "where"} <= value.keys()):
         try:
             pages = document.pages()
         except DocumentProblem as problem:
             if problem.lasting:  # the same bytes will not read any better next time
-                documents.write_json(cached_at, {"problem": str(problem)})
+                write_json(cached_at, {"problem": problem.reason, "values": problem.values})
             raise
         value = build_index(pages.texts, pages.labels)
-        documents.write_json(cached_at, value)
+        write_json(cached_at, value)
     return PageIndex(documents.printed_labels(value["labels"], page_offset), value["has_text"], value["where"])
 
 
@@ -424,7 +364,7 @@ class Verifier:
         line = self.where([ref.key, "file"] if ref.declared else [ref.key])
         self.outcome.findings.append(Finding(
             self.registry_path, line, 1, ERROR, DOCUMENT_CODE,
-            say("source-document", source=ref.key, path=shown_path(ref.path, self.root), reason=reason_text(reason))))
+            say("source-document", source=ref.key, path=shown_path(ref.path, self.root), reason=reason)))
 
     def documents_of(self, keys: Iterable[str]) -> None:
         """Open the documents of these sources (for their findings), whether or not a claim cites them."""
@@ -511,36 +451,79 @@ def hand_note(line_text: str) -> str | None:
     return m["note"].strip() if m else None
 
 
-def file_lines(root: Path, shown: str, cache: dict[str, list[str]]) -> list[str]:
-    if shown not in cache:
-        path = Path(shown) if Path(shown).is_absolute() else Path(root) / shown
-        try:
-            text = path.read_bytes().decode("utf-8", errors="replace")
-        except OSError:
-            text = ""
-        cache[shown] = text.removeprefix("\ufeff").replace("\r\n", "\n").split("\n")
-    return cache[shown]
+def file_lines(root: Path) -> Callable[[str], list[str]]:
+    """Lines of a file by its shown path, read once (BOM and CRLF as the claims reader treats them)."""
+    cache: dict[str, list[str]] = {}
+
+    def lines_of(shown: str) -> list[str]:
+        if shown not in cache:
+            path = Path(shown) if Path(shown).is_absolute() else Path(root) / shown
+            try:
+                text = path.read_bytes().decode("utf-8", errors="replace")
+            except OSError:
+                text = ""
+            cache[shown] = text.removeprefix("\ufeff").replace("\r\n", "\n").split("\n")
+        return cache[shown]
+    return lines_of
 
 
-def records_from_ledger(root: Path, rows: Iterable[dict], registry: dict[str, dict]) -> list[ClaimRecord]:
-    """One record per claim and per registered source it cites, from ledger rows (`path`, `line`, `col`, `figure`,
-    `citations`: [{"key", "page", "text"}]). The `<!-- verified: … -->` note is read from the claim's line."""
-    lines: dict[str, list[str]] = {}
+def records_from_ledger(rows: Iterable[dict], registry: dict[str, dict],
+                        lines_of: Callable[[str], list[str]]) -> list[ClaimRecord]:
+    """One record per claim and per registered source it cites with a page or `p. ?`, from the claims ledger's rows
+    (`path`, `line`, `col`, `figure`, `citations`: [{"key", "page", "text"}]). The `<!-- verified: … -->` note is
+    read from the claim's line."""
     records = []
     for row in rows:
         for citation in row.get("citations") or []:
-            key = citation.get("key")
-            if key not in registry:
-                continue
-            page = citation.get("page")
-            page = None if page in (None, "?", "？") else str(page)
-            if page is None and citation.get("page") is None:
+            key, page = citation.get("key"), citation.get("page")
+            if key not in registry or page is None:
                 continue  # an unpaged citation: nothing to verify against
-            text = file_lines(root, row["path"], lines)
+            page = None if page in ("?", "？") else str(page)
+            text = lines_of(row["path"])
             line_text = text[row["line"] - 1] if 0 < row["line"] <= len(text) else ""
             records.append(ClaimRecord(row["path"], row["line"], row["col"], row["figure"], key, page,
                                        hand_note(line_text), citation.get("text")))
     return records
+
+
+def documents_here(root: Path, registry: dict[str, dict]) -> dict[str, DocumentRef]:
+    """The registered sources whose document is here (or is named by `file:`, which then must be)."""
+    found = {}
+    for key, entry in registry.items():
+        ref = documents.locate(root, key, entry) if isinstance(entry, dict) else None
+        if ref is not None:
+            found[key] = ref
+    return found
+
+
+def check(book, claims_result=None, all_documents: bool = True) -> Outcome:
+    """Verify the book's claims (or those of `claims_result`, a claims check already made) against the documents
+    here. Without a usable registry there is nothing to verify (the claims check reports the registry)."""
+    from ..reading.textio import YamlProblem, node_line, read_yaml
+    from . import claims as claims_check
+    registry = book.registry
+    if not registry.usable or not documents_here(book.root, registry.sources):
+        return Outcome()
+    if claims_result is None:
+        claims_result = claims_check.check(book, strict=False, ledger=True)
+    registry_file = book.file(book.repo.sources, "source-registry")
+    nodes: list = []
+
+    def where(path: list) -> int:
+        if not nodes:
+            try:
+                nodes.append(read_yaml(registry_file.text or "")[0])
+            except YamlProblem:
+                nodes.append(None)
+        return node_line(nodes[0], path) if nodes[0] is not None else 1
+
+    def lines_of(shown: str) -> list[str]:
+        path = Path(shown) if Path(shown).is_absolute() else book.root / shown
+        source = book.file(path)
+        return (source.text or "").split("\n")
+
+    records = records_from_ledger(claims_result.ledger(), registry.sources, lines_of)
+    return verify(book.root, registry.sources, records, registry_file.shown, where, all_documents)
 
 
 @dataclass(frozen=True)
@@ -598,64 +581,103 @@ def filled(citation: str, key: str, page: str) -> str | None:
     return new if count and not citation.lstrip().startswith("[") else None
 
 
-def plan_fill(root: Path, verdicts: Iterable[Verdict]) -> FillPlan:
-    """The edits --fill makes: a pending citation gets a page where the figures it covers are together on exactly one
-    page of the document (and that page is numbered). Nothing else in any file changes."""
-    plan = FillPlan()
-    groups: dict[tuple[str, int, str], list[Verdict]] = {}
+def page_order(page: str) -> tuple:
+    return (not page.isdigit(), int(page) if page.isdigit() else 0, page)
+
+
+@dataclass
+class PendingCitation:
+    """A pending citation in a file, with the claims it covers; `pages`: where all their figures are together."""
+    file: str
+    at: int      # offset of the citation in the file's text (as on disk)
+    line: int    # 1-based line and column, as findings count them
+    col: int
+    source: str
+    text: str
+    verdicts: list[Verdict]
+
+    @property
+    def pages(self) -> list[str]:
+        common = set.intersection(*(set(v.candidates) for v in self.verdicts))
+        return sorted(common, key=page_order)
+
+
+def pending_citations(root: Path, verdicts: Iterable[Verdict]) -> tuple[list[PendingCitation], dict[str, str],
+                                                                        list[tuple[ClaimRecord, str]]]:
+    """The pending citations of the verdicts, located in their files (whose texts come back too); the claims whose
+    citation could not be located, and why."""
+    found: dict[tuple[str, int, str], PendingCitation] = {}
     texts: dict[str, str] = {}
+    lost: list[tuple[ClaimRecord, str]] = []
     for verdict in verdicts:
         record = verdict.claim
         if verdict.status != PENDING:
             continue
         if not record.citation:
-            plan.skipped.append((record, "citation unknown"))
+            lost.append((record, say("fill-why-unlocated")))
             continue
         if record.file not in texts:
             path = Path(record.file) if Path(record.file).is_absolute() else Path(root) / record.file
             try:
                 texts[record.file] = path.read_bytes().decode("utf-8")
             except (OSError, UnicodeDecodeError):
-                plan.skipped.append((record, "file unreadable"))
+                lost.append((record, say("fill-why-unreadable")))
                 continue
         text = texts[record.file]
         at = citation_at(text, record.citation, offset_of(text, line_starts(text), record.line, record.col))
         if at is None:
-            plan.skipped.append((record, "citation not found near the claim"))
+            lost.append((record, say("fill-why-unlocated")))
             continue
-        groups.setdefault((record.file, at, record.source), []).append(verdict)
-    edits_of: dict[str, list[Edit]] = {}
-    for (file, at, key), members in groups.items():
-        pages = set.intersection(*(set(v.candidates) for v in members))
+        key = (record.file, at, record.source)
+        if key not in found:
+            line = text.count("\n", 0, at) + 1
+            col = at - (text.rfind("\n", 0, at) + 1) + 1 - (1 if line == 1 and text.startswith("\ufeff") else 0)
+            found[key] = PendingCitation(record.file, at, line, col, record.source, record.citation, [])
+        found[key].verdicts.append(verdict)
+    return list(found.values()), texts, lost
+
+
+def candidates_by_citation(root: Path, verdicts: Iterable[Verdict]) -> dict[tuple[str, int, int], list[str]]:
+    """(file, line, col) of each pending citation -> the pages that hold every figure it covers."""
+    return {(p.file, p.line, p.col): p.pages for p in pending_citations(root, verdicts)[0]}
+
+
+def plan_fill(root: Path, verdicts: Iterable[Verdict]) -> FillPlan:
+    """The edits --fill makes: a pending citation gets a page where the figures it covers are together on exactly one
+    page of the document (and that page is numbered). Nothing else in any file changes."""
+    plan = FillPlan()
+    citations, texts, plan.skipped = pending_citations(root, verdicts)
+    edits_of: dict[str, dict[int, Edit]] = {}
+    for citation in citations:
+        pages = citation.pages
+        why = None
         if len(pages) != 1:
-            why = "no candidate page" if not pages else f"several candidate pages ({', '.join(sorted(pages))})"
-            plan.skipped += [(v.claim, why) for v in members]
+            why = say("fill-why-several", pages=", ".join(pages)) if pages else say("fill-why-none")
+        elif not pages[0].isdigit():
+            why = say("fill-why-label", page=pages[0])
+        new = filled(citation.text, citation.source, pages[0]) if why is None else None
+        if why is None and new is None:
+            why = say("fill-why-no-pending")
+        if why is not None:
+            plan.skipped += [(v.claim, why) for v in citation.verdicts]
             continue
-        (page,) = pages
-        if not page.isdigit():
-            plan.skipped += [(v.claim, f"page label {page} is not a number") for v in members]
-            continue
-        text = texts[file]
-        old = members[0].claim.citation
-        new = filled(old, key, page)
-        if new is None:
-            plan.skipped += [(v.claim, "no pending page in the citation") for v in members]
-            continue
-        line = text.count("\n", 0, at) + 1
-        edits_of.setdefault(file, []).append(Edit(file, line, old, new, at, at + len(old)))
+        edits = edits_of.setdefault(citation.file, {})
+        earlier = edits.get(citation.at)
+        if earlier is not None:  # [@a, p. ?; @b, p. ?]: the second source's page goes into the first's edit
+            new = filled(earlier.new, citation.source, pages[0]) or earlier.new
+        edits[citation.at] = Edit(citation.file, citation.line, citation.text, new, citation.at,
+                                  citation.at + len(citation.text))
     for file, edits in edits_of.items():
         text = texts[file]
         pieces, cursor = [], 0
-        applied = []
-        for edit in sorted(edits, key=lambda e: e.start):
-            if edit.start < cursor:
-                continue  # two sources of one citation: the first edit is made, the second on the next run
+        for start in sorted(edits):
+            edit = edits[start]
             pieces += [text[cursor:edit.start], edit.new]
             cursor = edit.end
-            applied.append(edit)
+            plan.edits.append(edit)
         pieces.append(text[cursor:])
         plan.texts[file] = (text, "".join(pieces))
-        plan.edits += applied
+    plan.skipped.sort(key=lambda item: (item[0].file, item[0].line, item[0].col))
     return plan
 
 

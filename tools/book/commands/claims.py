@@ -1,7 +1,7 @@
 """`book claims [PATH...]`: every data claim needs a citation with a page; `--format json` adds the ledger (`claims`)."""
 from __future__ import annotations
 
-from ..checks import claims
+from ..checks import claims, verify
 from ..findings import strict
 from ..reading.book import Book
 from .report import report
@@ -10,7 +10,27 @@ from .report import report
 def run(args, book: Book) -> int:
     wants_ledger = args.format == "json"
     result = claims.check(book, strict(), ledger=wants_ledger)
-    return report(result.findings, args.format, "book claims", {"claims": result.ledger()} if wants_ledger else None)
+    return report(result.findings, args.format, "book claims", {"claims": ledger(book, result)} if wants_ledger else None)
+
+
+def ledger(book: Book, result: claims.ClaimsResult) -> list[dict]:
+    """The claims ledger; a claim whose source has a document here also carries its verification (`verification`:
+    source, page, status, candidates per cited source). The verifier's own findings belong to `book sources verify`."""
+    rows = result.ledger()
+    outcome = verify.check(book, result, all_documents=False)
+    checked: dict[tuple, list[dict]] = {}
+    for verdict in outcome.verdicts:
+        if verdict.status == verify.NO_DOCUMENT:
+            continue  # nothing was computed
+        c = verdict.claim
+        row = verdict.row()
+        checked.setdefault((c.file, c.line, c.col, c.figure), []).append(
+            {k: row[k] for k in ("source", "page", "status", "candidates")})
+    for row in rows:
+        found = checked.get((row["path"], row["line"], row["col"], row["figure"]))
+        if found:
+            row["verification"] = found
+    return rows
 
 
 def tally(result: claims.ClaimsResult) -> str:

@@ -15,33 +15,32 @@ must be read, never when its text is cached.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..cache import cache_dir, read_json, write_json
+from ..messages import say
 
 SOURCES_DIR_ENV = "BOOK_SOURCES_DIR"
 TEXT_VERSION = "1"  # raise when the extraction below changes: cached texts of older versions are then not read
 
-# PDFium's load errors (FPDF_ERR_*) and what they mean to an author.
-LOAD_ERRORS = {
-    1: "PDFium could not read it",
-    2: "the file cannot be opened",
-    3: "it is damaged or not a PDF",
-    4: "it is encrypted: it needs a password to open (save an unencrypted copy)",
-    5: "it uses an unsupported security handler",
-    6: "a page of it is damaged",
-}
+# PDFium's load errors (FPDF_ERR_*) and the message that says what each means to an author.
+LOAD_ERRORS = {2: "document-unreadable", 3: "document-damaged", 4: "document-encrypted", 5: "document-security",
+               6: "document-damaged"}
 
 
 class DocumentProblem(Exception):
-    """The document cannot be read; the message says why, for a finding at the registry entry. `lasting`: the
-    problem is in the file's bytes (not PDF, truncated, encrypted), so it holds as long as they do."""
+    """The document cannot be read: `reason` names the message that says why (values fill it), for a finding at the
+    registry entry. `lasting`: the problem is in the file's bytes (not a PDF, truncated, encrypted), so it holds as
+    long as they do and may be cached by their hash."""
 
-    def __init__(self, reason: str, lasting: bool = True):
+    def __init__(self, reason: str, lasting: bool = True, **values):
+        self.reason, self.lasting, self.values = reason, lasting, values
         super().__init__(reason)
-        self.lasting = lasting
+
+    def __str__(self) -> str:
+        return say(self.reason, **self.values)
 
 
 @dataclass(frozen=True)
@@ -76,11 +75,11 @@ def file_digest(path: Path) -> str:
             while chunk := stream.read(1 << 20):
                 digest.update(chunk)
     except FileNotFoundError:
-        raise DocumentProblem("the file does not exist", lasting=False) from None
+        raise DocumentProblem("document-missing", lasting=False) from None
     except IsADirectoryError:
-        raise DocumentProblem("it is a folder, not a file", lasting=False) from None
+        raise DocumentProblem("document-folder", lasting=False) from None
     except OSError as exc:
-        raise DocumentProblem(f"the file cannot be read ({exc.strerror})", lasting=False) from None
+        raise DocumentProblem("document-unreadable", lasting=False, detail=exc.strerror) from None
     return digest.hexdigest()
 
 
@@ -95,11 +94,11 @@ def check_envelope(path: Path) -> None:
             stream.seek(max(0, size - 2048))
             tail = stream.read()
     except OSError as exc:
-        raise DocumentProblem(f"the file cannot be read ({exc.strerror})", lasting=False) from None
+        raise DocumentProblem("document-unreadable", lasting=False, detail=exc.strerror) from None
     if b"%PDF-" not in head:
-        raise DocumentProblem("it is not a PDF (no %PDF- header)" if size else "the file is empty")
+        raise DocumentProblem("document-not-pdf" if size else "document-empty")
     if b"%%EOF" not in tail:
-        raise DocumentProblem("it is truncated (no %%EOF at its end): download it again")
+        raise DocumentProblem("document-truncated")
 
 
 @dataclass
@@ -113,12 +112,13 @@ def extract(path: Path) -> Pages:
     try:
         import pypdfium2 as pdfium
     except ImportError:  # the toolchain's pins install it; say so rather than fail
-        raise DocumentProblem("pypdfium2 is not installed (run make)", lasting=False) from None
+        raise DocumentProblem("document-no-pdfium", lasting=False) from None
     check_envelope(path)
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
-        raise DocumentProblem(LOAD_ERRORS.get(getattr(exc, "err_code", None), "PDFium could not read it")) from None
+        reason = LOAD_ERRORS.get(getattr(exc, "err_code", None), "document-pdfium")
+        raise DocumentProblem(reason, detail=str(exc)) from None
     texts, labels = [], []
     try:
         for index in range(len(pdf)):
@@ -150,34 +150,6 @@ def page_text(pdf, index: int, pdfium) -> str:
         page.close()
 
 
-def cache_root(root: Path) -> Path:
-    env = os.environ.get("BOOK_CACHE_DIR")
-    return Path(env).resolve() if env else Path(root) / ".cache"
-
-
-def read_json(path: Path):
-    try:
-        return json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return None
-
-
-def write_json(path: Path, value) -> None:
-    """Atomically (a unique temporary file in the folder, then a rename); a cache that cannot be written is skipped."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(json.dumps(value, ensure_ascii=False).encode("utf-8"))
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass
-
-
 class Document:
     """One source's document: its hash (known at once) and its pages (read from the cache, or extracted, on demand)."""
 
@@ -190,11 +162,12 @@ class Document:
         return self.ref.key
 
     def cache_path(self, kind: str, version: str) -> Path:
-        return cache_root(self.root) / "documents" / f"{kind}-v{version}" / f"{self.sha256}.json"
+        """This document's entry in a cache of what is read from documents (`kind`), by the hash of its bytes."""
+        return cache_dir(self.root, kind, version) / f"{self.sha256}.json"
 
     def pages(self) -> Pages:
         if self._pages is None:
-            cached = self.cache_path("text", TEXT_VERSION)
+            cached = self.cache_path("document-text", TEXT_VERSION)
             value = read_json(cached)
             if (isinstance(value, dict) and isinstance(value.get("texts"), list)
                     and isinstance(value.get("labels"), list) and len(value["texts"]) == len(value["labels"])):
