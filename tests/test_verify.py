@@ -313,3 +313,77 @@ def test_fill_edits_only_the_pending_page_of_its_source():
     assert v.filled("[@report, p. 5]", "report", "7") is None
     assert v.filled("（来源：示例报告第？页）", "report", "7") == "（来源：示例报告第7页）"
     assert v.filled("（示例报告 第 ? 页）", "report", "12") == "（示例报告 第 12 页）"
+
+
+# The command line: `book sources verify`, `book claims --format json`, `book todo`, `book check`'s step.
+
+from conftest import run_book  # noqa: E402
+
+
+def test_cli_reports_every_claim(book):
+    run = run_book("sources", "verify", "--format", "json", cwd=book)
+    assert run.code == 1  # page-mismatch, bad-page and the encrypted document are errors
+    doc = run.json()
+    assert {row["line"]: (row["status"], row["candidates"]) for row in doc["claims"]} == EXPECTED
+    assert set(doc["claims"][0]) == {"file", "line", "col", "figure", "source", "page", "status", "candidates"}
+    assert doc["summary"]["statuses"]["verified"] == 14 and doc["summary"]["documents"] == 3
+    text = run_book("sources", "verify", cwd=book)
+    assert text.code == 1
+    assert "manuscript/ch01-verify.md:15:13: error page-mismatch “10 倍”不在 report 第 2 页，而在第 1 页" in text.lines()
+    assert text.lines()[-1].startswith("26 个引用：核实 14，页码不符 2")
+
+
+def test_cli_fill_dry_run_then_fill(book):
+    chapter = book / "manuscript" / "ch01-verify.md"
+    before = chapter.read_text(encoding="utf-8")
+    dry = run_book("sources", "verify", "--fill", "--dry-run", cwd=book)
+    assert chapter.read_text(encoding="utf-8") == before
+    assert "+客服代理每次对话成本 $0.20[@report, p. 2]。" in dry.lines()
+    assert "将填入 3 处页码（--dry-run，未写入）：" in dry.lines()
+    run = run_book("sources", "verify", "--fill", "--format", "json", cwd=book)
+    fill = run.json()["fill"]
+    assert fill["written"] and [(e["line"], e["new"]) for e in fill["edits"]] == [
+        (9, "[@report, p. 2]"), (47, "[@plain, p. 2]"), (53, "[@report, p. 2]")]
+    assert changed_lines(before, chapter.read_text(encoding="utf-8")) == {9, 47, 53}
+    statuses_now = {row["line"]: row["status"] for row in run.json()["claims"]}
+    assert statuses_now[9] == statuses_now[47] == statuses_now[53] == "verified"  # reported as the book now is
+
+
+def test_cli_chapter_and_document_outside_the_repository(book, tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    shutil.copy(PDF / "plain.pdf", outside / "paper.pdf")
+    registry = book / "manuscript" / "sources.yaml"
+    registry.write_text(registry.read_text(encoding="utf-8").replace(
+        "  page_offset: 1\n", f"  page_offset: 1\n  file: {outside / 'paper.pdf'}\n"), encoding="utf-8")
+    (book / "sources" / "plain.pdf").unlink()
+    chapter = outside / "draft.md"
+    chapter.write_text("# 草稿\n\n批处理让吞吐提升了 23 倍[@plain, p. ?]。\n", encoding="utf-8")
+    run = run_book("sources", "verify", "--fill", "--format", "json", str(chapter), cwd=book)
+    assert [(r["file"], r["status"]) for r in run.json()["claims"]] == [(chapter.as_posix(), "verified")]
+    assert chapter.read_text(encoding="utf-8") == "# 草稿\n\n批处理让吞吐提升了 23 倍[@plain, p. 1]。\n"
+
+
+def test_cli_without_documents_is_an_info_line(book_copy):
+    run = run_book("sources", "verify", cwd=book_copy)
+    assert run.code == 0
+    assert run.lines()[0] == "本机没有来源文档（sources/<key>.pdf 或登记表中的 file:），跳过核对"
+    assert run_book("sources", "verify", "--format", "json", cwd=book_copy).json()["claims"] == []
+
+
+def test_cli_bad_usage_exits_2(book):
+    run = run_book("sources", "verify", "--dry-run", cwd=book)
+    assert run.code == 2 and "--fill" in run.err
+    assert run_book("sources", cwd=book).code == 2
+
+
+def test_claims_ledger_and_todo_carry_the_verification(book):
+    claims = run_book("claims", "--format", "json", cwd=book).json()["claims"]
+    by_line = {row["line"]: row for row in claims}
+    assert by_line[15]["verification"] == [{"source": "report", "page": "2", "status": "page-mismatch",
+                                            "candidates": ["1"]}]
+    assert "verification" not in by_line[49]  # absent has no document: nothing was computed
+    items = run_book("todo", "--format", "json", cwd=book).json()["items"]
+    pending = {it["line"]: it["candidates"] for it in items if it["kind"] == "pending-citation"}
+    assert pending == {7: ["1", "6"], 9: ["2"], 47: ["2"], 53: ["2"]}
+    assert "（候选页：2）" in run_book("todo", "--format", "markdown", cwd=book).out
