@@ -387,3 +387,24 @@ def test_claims_ledger_and_todo_carry_the_verification(book):
     pending = {it["line"]: it["candidates"] for it in items if it["kind"] == "pending-citation"}
     assert pending == {7: ["1", "6"], 9: ["2"], 47: ["2"], 53: ["2"]}
     assert "（候选页：2）" in run_book("todo", "--format", "markdown", cwd=book).out
+
+
+CHECK_ONLY_VERIFY = ("check", "--skip", "toc", "--skip", "todo", "--skip", "notebooks", "--skip", "site")
+
+
+def test_book_check_fails_on_a_page_mismatch(book):
+    run = run_book(*CHECK_ONLY_VERIFY, cwd=book)
+    assert run.code == 1
+    assert "manuscript/ch01-verify.md:15:13: error page-mismatch “10 倍”不在 report 第 2 页，而在第 1 页" in run.lines()
+    assert not [line for line in run.lines("pending-citation") if "候选" in line or "见第" in line]  # claims' own
+    assert "verify: failed" in run.out
+
+
+def test_book_check_without_documents_here_is_an_info_line(book):
+    shutil.rmtree(book / "docs")  # the registry's file: entries now name files of another machine
+    shutil.rmtree(book / "sources")
+    run = run_book(*CHECK_ONLY_VERIFY, cwd=book)
+    assert run.code == 0, run.out
+    assert "book sources verify: 本机没有来源文档（sources/<key>.pdf 或登记表中的 file:），跳过核对" in run.lines()
+    explicit = run_book("sources", "verify", cwd=book)  # asked for by name, a missing file: is an error
+    assert explicit.code == 1 and len(explicit.lines("source-document")) == 2

@@ -99,7 +99,7 @@ def add_candidates(book: Book, items: list[Item]) -> None:
     from . import verify
     if not any(it.kind == "pending-citation" for it in items):
         return
-    outcome = verify.check(book, all_documents=False)
+    outcome = verify.check(book, all_documents=False, missing_is_error=False)
     if not outcome.verdicts:
         return
     found = verify.candidates_by_citation(book.root, outcome.verdicts)

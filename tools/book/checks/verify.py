@@ -334,8 +334,9 @@ class Verifier:
     such as [key, "file"] (1 when unknown); `registry_path` is the registry as findings show it."""
 
     def __init__(self, root: Path, registry: dict[str, dict], registry_path: str = "manuscript/sources.yaml",
-                 where: Callable[[list], int] | None = None):
+                 where: Callable[[list], int] | None = None, missing_is_error: bool = True):
         self.root = Path(root)
+        self.missing_is_error = missing_is_error
         self.registry = registry
         self.registry_path = registry_path
         self.where = where or (lambda path: 1)
@@ -349,6 +350,8 @@ class Verifier:
             return self.indexes[key]
         entry = self.registry.get(key)
         ref = documents.locate(self.root, key, entry) if isinstance(entry, dict) else None
+        if ref is not None and not self.missing_is_error and not ref.path.exists():
+            ref = None  # a `file:` of another machine: here as if there were none
         result: PageIndex | None | str = None
         if ref is not None:
             self.outcome.documents[key] = shown_path(ref.path, self.root)
@@ -434,10 +437,11 @@ def page_offset(entry: dict) -> int | None:
 
 def verify(root: Path, registry: dict[str, dict], records: Iterable[ClaimRecord],
            registry_path: str = "manuscript/sources.yaml", where: Callable[[list], int] | None = None,
-           all_documents: bool = True) -> Outcome:
+           all_documents: bool = True, missing_is_error: bool = True) -> Outcome:
     """Verdicts and findings for the records. With `all_documents`, every registered source's document is opened,
-    so that a broken one is reported even where no claim cites it."""
-    verifier = Verifier(root, registry, registry_path, where)
+    so that a broken one is reported even where no claim cites it. Without `missing_is_error`, a `file:` that is not
+    on this machine counts as no document (for `book check`, which runs where the PDFs are not, as in CI)."""
+    verifier = Verifier(root, registry, registry_path, where, missing_is_error)
     if all_documents:
         verifier.documents_of(registry)
     return verifier.verify(records)
@@ -486,23 +490,24 @@ def records_from_ledger(rows: Iterable[dict], registry: dict[str, dict],
     return records
 
 
-def documents_here(root: Path, registry: dict[str, dict]) -> dict[str, DocumentRef]:
-    """The registered sources whose document is here (or is named by `file:`, which then must be)."""
+def documents_here(root: Path, registry: dict[str, dict], existing: bool = False) -> dict[str, DocumentRef]:
+    """The registered sources with a document here: found at sources/<key>.pdf, or named by `file:` (which then must
+    exist; with `existing`, only those that do)."""
     found = {}
     for key, entry in registry.items():
         ref = documents.locate(root, key, entry) if isinstance(entry, dict) else None
-        if ref is not None:
+        if ref is not None and (not existing or ref.path.exists()):
             found[key] = ref
     return found
 
 
-def check(book, claims_result=None, all_documents: bool = True) -> Outcome:
+def check(book, claims_result=None, all_documents: bool = True, missing_is_error: bool = True) -> Outcome:
     """Verify the book's claims (or those of `claims_result`, a claims check already made) against the documents
     here. Without a usable registry there is nothing to verify (the claims check reports the registry)."""
     from ..reading.textio import YamlProblem, node_line, read_yaml
     from . import claims as claims_check
     registry = book.registry
-    if not registry.usable or not documents_here(book.root, registry.sources):
+    if not registry.usable or not documents_here(book.root, registry.sources, existing=not missing_is_error):
         return Outcome()
     if claims_result is None:
         claims_result = claims_check.check(book, strict=False, ledger=True)
@@ -523,7 +528,7 @@ def check(book, claims_result=None, all_documents: bool = True) -> Outcome:
         return (source.text or "").split("\n")
 
     records = records_from_ledger(claims_result.ledger(), registry.sources, lines_of)
-    return verify(book.root, registry.sources, records, registry_file.shown, where, all_documents)
+    return verify(book.root, registry.sources, records, registry_file.shown, where, all_documents, missing_is_error)
 
 
 @dataclass(frozen=True)

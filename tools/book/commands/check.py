@@ -33,12 +33,13 @@ def step_claims(book: Book, args) -> int:
 
 
 def step_verify(book: Book, args) -> int:
-    """Figures against the source documents kept here; where there are none (CI), an info line and no failure.
-    Pending citations are the claims step's findings already: here they are only counted."""
-    if not (book.registry.usable and verify.documents_here(book.root, book.registry.sources)):
+    """Figures against the source documents kept here; where there are none (CI), an info line and no failure (a
+    registry `file:` that is not on this machine counts as none; `book sources verify` reports it). Pending
+    citations are the claims step's findings already: here they are only counted."""
+    if not (book.registry.usable and verify.documents_here(book.root, book.registry.sources, existing=True)):
         print(f"book sources verify: {say('verify-no-documents')}")
         return 0
-    outcome = verify.check(book, getattr(args, "claims_result", None))
+    outcome = verify.check(book, getattr(args, "claims_result", None), missing_is_error=False)
     status = report([f for f in outcome.findings if f.code != "pending-citation"], "text", "book sources verify")
     print(f"  {sources_tally(outcome)}")
     return status

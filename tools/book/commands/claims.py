@@ -17,7 +17,7 @@ def ledger(book: Book, result: claims.ClaimsResult) -> list[dict]:
     """The claims ledger; a claim whose source has a document here also carries its verification (`verification`:
     source, page, status, candidates per cited source). The verifier's own findings belong to `book sources verify`."""
     rows = result.ledger()
-    outcome = verify.check(book, result, all_documents=False)
+    outcome = verify.check(book, result, all_documents=False, missing_is_error=False)
     checked: dict[tuple, list[dict]] = {}
     for verdict in outcome.verdicts:
         if verdict.status == verify.NO_DOCUMENT:

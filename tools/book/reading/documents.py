@@ -210,4 +210,4 @@ def describe_labels(labels: list[str]) -> str:
         else:
             runs.append([label, label, "number" if number is not None else "other"])
         previous = number
-    return ", ".join(a if a == b else f"{a}–{b}" for a, b, _ in runs) or "none"
+    return ", ".join(a if a == b else f"{a}–{b}" for a, b, _ in runs) or "—"
