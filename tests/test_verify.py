@@ -408,3 +408,14 @@ def test_book_check_without_documents_here_is_an_info_line(book):
     assert "book sources verify: 本机没有来源文档（sources/<key>.pdf 或登记表中的 file:），跳过核对" in run.lines()
     explicit = run_book("sources", "verify", cwd=book)  # asked for by name, a missing file: is an error
     assert explicit.code == 1 and len(explicit.lines("source-document")) == 2
+
+
+def test_cli_bad_input_is_a_finding_not_a_traceback(book, tmp_path):
+    binary = tmp_path / "notes.md"
+    binary.write_bytes(b"\xff\xfe not utf-8")
+    run = run_book("sources", "verify", str(binary), cwd=book)
+    assert run.code == 1 and run.lines("claims-read")
+    assert run_book("sources", "verify", str(tmp_path / "missing.md"), cwd=book).code == 2
+    (book / "manuscript" / "sources.yaml").write_text("report: [unclosed\n", encoding="utf-8")
+    broken = run_book("sources", "verify", cwd=book)
+    assert broken.code == 1 and broken.lines("source-registry")

@@ -509,8 +509,10 @@ def check(book, claims_result=None, all_documents: bool = True, missing_is_error
     registry = book.registry
     if not registry.usable or not documents_here(book.root, registry.sources, existing=not missing_is_error):
         return Outcome()
+    read_problems: list[Finding] = []
     if claims_result is None:
         claims_result = claims_check.check(book, strict=False, ledger=True)
+        read_problems = [f for f in claims_result.findings if f.code == "claims-read"]  # files that cannot be read
     registry_file = book.file(book.repo.sources, "source-registry")
     nodes: list = []
 
@@ -528,7 +530,9 @@ def check(book, claims_result=None, all_documents: bool = True, missing_is_error
         return (source.text or "").split("\n")
 
     records = records_from_ledger(claims_result.ledger(), registry.sources, lines_of)
-    return verify(book.root, registry.sources, records, registry_file.shown, where, all_documents, missing_is_error)
+    outcome = verify(book.root, registry.sources, records, registry_file.shown, where, all_documents, missing_is_error)
+    outcome.findings[:0] = read_problems
+    return outcome
 
 
 @dataclass(frozen=True)

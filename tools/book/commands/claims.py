@@ -1,7 +1,7 @@
 """`book claims [PATH...]`: every data claim needs a citation with a page; `--format json` adds the ledger (`claims`)."""
 from __future__ import annotations
 
-from ..checks import claims, verify
+from ..checks import claims
 from ..findings import strict
 from ..reading.book import Book
 from .report import report
@@ -16,6 +16,7 @@ def run(args, book: Book) -> int:
 def ledger(book: Book, result: claims.ClaimsResult) -> list[dict]:
     """The claims ledger; a claim whose source has a document here also carries its verification (`verification`:
     source, page, status, candidates per cited source). The verifier's own findings belong to `book sources verify`."""
+    from ..checks import verify  # only the JSON ledger needs it
     rows = result.ledger()
     outcome = verify.check(book, result, all_documents=False, missing_is_error=False)
     checked: dict[tuple, list[dict]] = {}

@@ -39,6 +39,9 @@ def run(args, book: Book) -> int:
         raise ToolError(f"unknown action {args.action}")
     if args.dry_run and not args.fill:
         raise ToolError("--dry-run goes with --fill (book sources verify --fill --dry-run)")
+    book.markdown_paths()  # a PATH that does not exist is bad usage, documents or not
+    if not book.registry.usable:  # nothing can be verified: say why
+        return report(book.registry.findings, args.format, "book sources verify", {"claims": []})
     outcome = verify.check(book)
     extra: dict = {}
     if args.fill:
