@@ -419,3 +419,10 @@ def test_cli_bad_input_is_a_finding_not_a_traceback(book, tmp_path):
     (book / "manuscript" / "sources.yaml").write_text("report: [unclosed\n", encoding="utf-8")
     broken = run_book("sources", "verify", cwd=book)
     assert broken.code == 1 and broken.lines("source-registry")
+
+
+def test_hand_check_note_on_the_claim_line_or_its_wrapped_sentence():
+    lines = ["收入增长 37%，", "见报告[@report, p. 2]。<!-- verified: 柱状图读数 -->", "", "<!-- verified: 别处 -->"]
+    assert v.hand_note_of(lines, 1, "[@report, p. 2]") == "柱状图读数"
+    assert v.hand_note_of(["收入增长 37%[@report, p. 2]。", "下一句 <!-- verified: x -->"], 1, "[@report, p. 2]") is None
+    assert v.hand_note_of(["收入增长 37%。<!--verified：读图-->"], 1, None) == "读图"

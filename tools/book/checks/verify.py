@@ -324,11 +324,6 @@ def shown_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def pages_text(indices: Iterable[int], labels: list[str]) -> str:
-    shown = [labels[k] or f"#{k + 1}" for k in indices]
-    return ", ".join(shown)
-
-
 class Verifier:
     """Verifies claims against the documents of one registry. `where(path)` gives the registry's line of a key path
     such as [key, "file"] (1 when unknown); `registry_path` is the registry as findings show it."""
@@ -455,6 +450,21 @@ def hand_note(line_text: str) -> str | None:
     return m["note"].strip() if m else None
 
 
+def hand_note_of(lines: list[str], line: int, citation: str | None) -> str | None:
+    """The `<!-- verified: … -->` note of a claim: on its line, or on a following line of the same sentence up to
+    the one that holds its citation (a sentence wrapped over lines)."""
+    for k in range(line - 1, min(len(lines), line + 9)):
+        text = lines[k]
+        if k > line - 1 and not text.strip():
+            break
+        note = hand_note(text)
+        if note is not None:
+            return note
+        if citation and citation in text:
+            break
+    return None
+
+
 def file_lines(root: Path) -> Callable[[str], list[str]]:
     """Lines of a file by its shown path, read once (BOM and CRLF as the claims reader treats them)."""
     cache: dict[str, list[str]] = {}
@@ -483,10 +493,9 @@ def records_from_ledger(rows: Iterable[dict], registry: dict[str, dict],
             if key not in registry or page is None:
                 continue  # an unpaged citation: nothing to verify against
             page = None if page in ("?", "？") else str(page)
-            text = lines_of(row["path"])
-            line_text = text[row["line"] - 1] if 0 < row["line"] <= len(text) else ""
-            records.append(ClaimRecord(row["path"], row["line"], row["col"], row["figure"], key, page,
-                                       hand_note(line_text), citation.get("text")))
+            note = hand_note_of(lines_of(row["path"]), row["line"], citation.get("text"))
+            records.append(ClaimRecord(row["path"], row["line"], row["col"], row["figure"], key, page, note,
+                                       citation.get("text")))
     return records
 
 
