@@ -9,7 +9,8 @@ Printed page numbers: a citation's `p. 5` is the number printed on the page, whi
 it the PDF's own page labels are used where the document has them, else printed page = PDF page.
 
 Text is extracted with pypdfium2 (PDFium: fast, good with CJK) and cached as JSON under the cache root, keyed by the
-SHA-256 of the file's bytes: a document is read once until it changes. pypdfium2 is imported only when a document
+SHA-256 of the file's bytes: a document is read once until it changes (the hash itself is remembered by the file's
+size and modification time, so a large report is not hashed on every run). pypdfium2 is imported only when a document
 must be read, never when its text is cached.
 """
 from __future__ import annotations
@@ -178,10 +179,35 @@ class Document:
         return self._pages
 
 
+STAT_VERSION = "1"
+
+
+def known_digest(root: Path, path: Path) -> str:
+    """The file's SHA-256, remembered by its path, size, inode and modification time: a report of a hundred
+    megabytes is hashed once, not on every run. A file whose bytes change gets a new modification time."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise DocumentProblem("document-missing", lasting=False) from None
+    except OSError as exc:
+        raise DocumentProblem("document-unreadable", lasting=False, detail=exc.strerror) from None
+    if not path.is_file():
+        raise DocumentProblem("document-folder", lasting=False)
+    memo_path = cache_dir(root, "document-stat", STAT_VERSION) / (
+        hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:32] + ".json")
+    stamp = [info.st_size, info.st_ino, info.st_mtime_ns]
+    memo = read_json(memo_path)
+    if isinstance(memo, dict) and memo.get("stamp") == stamp and isinstance(memo.get("sha256"), str):
+        return memo["sha256"]
+    digest = file_digest(path)
+    write_json(memo_path, {"stamp": stamp, "sha256": digest})
+    return digest
+
+
 def open_document(root: Path, ref: DocumentRef) -> Document:
     """The document at `ref`, hashed; DocumentProblem when it is missing or unreadable. Whether PDFium can read it is
     known when its pages are first needed (a document whose results are cached by its hash was read before)."""
-    return Document(root, ref, file_digest(ref.path))
+    return Document(root, ref, known_digest(root, ref.path))
 
 
 def printed_labels(labels: list[str], page_offset: int | None) -> list[str]:
