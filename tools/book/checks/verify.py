@@ -69,10 +69,10 @@ SUFFIX_KINDS = [  # (pattern, kind, factor)
     (r"元(?![素件数组])|人民币|块钱|RMB\b|CNY\b", "cny", 1),
     (r"成(?![本功为员立熟长交果就型品分年人])", "%", 10),  # 九成: 90%, after a one-character Chinese numeral only
 ]
-# Words that state a multiplier without a digit.
+# Words that state a figure without a digit: a multiplier, or a cut by half (read as 50%).
 WORD_FIGURES = {"翻两番": ("x", Decimal(4)), "翻三番": ("x", Decimal(8)), "翻一番": ("x", Decimal(2)),
                 "翻番": ("x", Decimal(2)), "翻倍": ("x", Decimal(2)), "翻了一番": ("x", Decimal(2)),
-                "翻了两番": ("x", Decimal(4))}
+                "翻了两番": ("x", Decimal(4)), "减半": ("%", Decimal(50)), "减少一半": ("%", Decimal(50))}
 
 CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
 QUANTITY = re.compile(
