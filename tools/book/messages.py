@@ -73,6 +73,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fill-skipped": {"zh": "未填入 {count} 处：", "en": "left {count} alone:"},
     "fill-why-several": {"zh": "有多个候选页（{pages}）", "en": "several candidate pages ({pages})"},
     "fill-why-none": {"zh": "没有候选页", "en": "no candidate page"},
+    "fill-why-apart": {"zh": "同一引用所支持的数字不在同一页", "en": "the figures this citation supports are not on one page"},
     "fill-why-label": {"zh": "页码 {page} 不是数字", "en": "page label {page} is not a number"},
     "fill-why-unlocated": {"zh": "在该句中找不到这条引用", "en": "the citation was not found in the claim's sentence"},
     "fill-why-unreadable": {"zh": "文件无法读取", "en": "the file cannot be read"},

@@ -677,7 +677,8 @@ def plan_fill(root: Path, verdicts: Iterable[Verdict]) -> FillPlan:
         if why is None and new is None:
             why = say("fill-why-no-pending")
         if why is not None:
-            plan.skipped += [(v.claim, why) for v in citation.verdicts]
+            apart = say("fill-why-apart") if not pages and len(citation.verdicts) > 1 else None
+            plan.skipped += [(v.claim, apart if apart and v.candidates else why) for v in citation.verdicts]
             continue
         edits = edits_of.setdefault(citation.file, {})
         earlier = edits.get(citation.at)
