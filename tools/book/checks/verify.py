@@ -373,7 +373,29 @@ class Verifier:
         for record in records:
             verdict = self.judge(record)
             self.outcome.verdicts.append(verdict)
+        self.pending_findings()
         return self.outcome
+
+    def pending_findings(self) -> None:
+        """A warning for each pending claim, with its candidate pages, and a hint where --fill would write one (its
+        citation's figures are together on exactly one page)."""
+        pending = [v for v in self.outcome.verdicts if v.status == PENDING]
+        if not pending:
+            return
+        fillable = {id(v) for c in pending_citations(self.root, pending)[0]
+                    if len(c.pages) == 1 and c.pages[0].isdigit() for v in c.verdicts}
+        for verdict in pending:
+            record = verdict.claim
+            if verdict.candidates:
+                fill = say("pending-fill") if id(verdict) in fillable else ""
+                message = say("pending-candidates", source=record.source, figure=record.figure,
+                              found=", ".join(verdict.candidates), fill=fill)
+            else:
+                index = self.indexes.get(record.source)
+                blank = sum(1 for has in index.has_text if not has) if isinstance(index, PageIndex) else 0
+                message = say("pending-none", source=record.source, figure=record.figure,
+                              note=say("no-text-pages", count=blank) if blank else "")
+            self.finding(record, WARNING, "pending-citation", message)
 
     def finding(self, record: ClaimRecord, severity: str, code: str, message: str) -> None:
         self.outcome.findings.append(Finding(record.file, record.line, record.col, severity, code, message))
@@ -398,13 +420,7 @@ class Verifier:
         blank = sum(1 for has in index.has_text if not has)
         blank_note = say("no-text-pages", count=blank) if blank else ""
         if record.page is None:
-            if found:
-                fill = say("pending-fill") if len(found) == 1 and index.labels[found[0]].isdigit() else ""
-                message = say("pending-candidates", source=source, figure=figure, found=", ".join(candidates), fill=fill)
-            else:
-                message = say("pending-none", source=source, figure=figure, note=blank_note)
-            self.finding(record, WARNING, "pending-citation", message)
-            return Verdict(record, PENDING, candidates)
+            return Verdict(record, PENDING, candidates)  # its finding comes once all claims are judged
         cited = index.resolve(record.page)
         if cited is None:
             self.finding(record, ERROR, BAD_PAGE, say("bad-page", source=source, page=record.page,
