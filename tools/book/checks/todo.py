@@ -115,7 +115,7 @@ def shown_text(it: Item) -> str:
 KIND_LABEL = {"checklist": "待办清单", "pending-citation": "待补页码", "todo-note": "TODO(data)"}
 
 
-def markdown_report(items: list[todo.Item]) -> str:
+def markdown_report(items: list[Item]) -> str:
     out = [f"共 {len(items)} 个未完成的数据项。", ""]
     group = None
     for it in items:
