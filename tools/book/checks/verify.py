@@ -392,7 +392,7 @@ class Verifier:
                               found=", ".join(verdict.candidates), fill=fill)
             else:
                 index = self.indexes.get(record.source)
-                blank = sum(1 for has in index.has_text if not has) if isinstance(index, PageIndex) else 0
+                blank = index.has_text.count(False) if isinstance(index, PageIndex) else 0
                 message = say("pending-none", source=record.source, figure=record.figure,
                               note=say("no-text-pages", count=blank) if blank else "")
             self.finding(record, WARNING, "pending-citation", message)
@@ -415,10 +415,8 @@ class Verifier:
         if not atoms:
             self.finding(record, WARNING, NOT_FOUND, say("no-figure", figure=figure))
             return Verdict(record, NOT_FOUND)
-        found = [k for k in index.pages_of(atoms)]
-        candidates = [index.labels[k] or f"#{k + 1}" for k in found]
-        blank = sum(1 for has in index.has_text if not has)
-        blank_note = say("no-text-pages", count=blank) if blank else ""
+        found = index.pages_of(atoms)
+        candidates = [index.labels[k] or f"#{k + 1}" for k in found]  # a page without a printed number: #index
         if record.page is None:
             return Verdict(record, PENDING, candidates)  # its finding comes once all claims are judged
         cited = index.resolve(record.page)
@@ -426,7 +424,7 @@ class Verifier:
             self.finding(record, ERROR, BAD_PAGE, say("bad-page", source=source, page=record.page,
                                                       labels=documents.describe_labels(index.labels)))
             return Verdict(record, BAD_PAGE, candidates)
-        if any(k in found for k in cited):
+        if not set(cited).isdisjoint(found):
             return Verdict(record, VERIFIED, candidates)
         if any(not index.has_text[k] for k in cited):
             note = say("no-text-elsewhere", found=", ".join(candidates)) if found else ""
@@ -437,7 +435,9 @@ class Verifier:
             self.finding(record, ERROR, PAGE_MISMATCH, say("page-mismatch", source=source, figure=figure,
                                                            page=record.page, found=", ".join(candidates)))
             return Verdict(record, PAGE_MISMATCH, candidates)
-        self.finding(record, WARNING, NOT_FOUND, say("not-found", source=source, figure=figure, note=blank_note))
+        blank = index.has_text.count(False)
+        self.finding(record, WARNING, NOT_FOUND, say("not-found", source=source, figure=figure,
+                                                     note=say("no-text-pages", count=blank) if blank else ""))
         return Verdict(record, NOT_FOUND)
 
 
