@@ -1,90 +1,199 @@
-"""The message catalogue: each message's templates in Chinese (the default) and English (`BOOK_LANG=en`).
+"""The message catalogue: every finding's message in Chinese (the default) and English (`BOOK_LANG=en`).
 
-Codes and JSON keys stay English; only the words a reader sees are translated. `say(name, **values)` fills a template.
+A check names a message by its id and gives its parameters; the id starts with the finding's code (`bad-page:range`
+is a `bad-page`), or `file:` for the problems of reading any file. The machine-readable parts of a diagnostic line
+(path, position, severity, code) stay English in both languages.
 """
 from __future__ import annotations
 
 import os
 
+from .findings import Finding
+
 MESSAGES: dict[str, dict[str, str]] = {
-    # Source verification (book sources verify)
-    "page-mismatch": {
-        "zh": "“{figure}”不在 {source} 第 {page} 页，而在第 {found} 页",
-        "en": "'{figure}' is not on p. {page} of {source} but on p. {found}"},
-    "not-found": {
-        "zh": "在 {source} 中找不到“{figure}”{note}；若是从图表读出的，请核对后在该行加 <!-- verified: 说明 -->",
-        "en": "'{figure}' is nowhere in {source}{note}; if it is read off a chart, check it and add "
-              "<!-- verified: how --> on the line"},
-    "no-text": {
-        "zh": "{source} 第 {page} 页没有文字层（扫描件或图表），无法核对“{figure}”{note}；请人工核对后在该行加 "
-              "<!-- verified: 说明 -->",
-        "en": "p. {page} of {source} has no text layer (a scan or a chart): '{figure}' cannot be checked{note}; "
-              "check it by hand and add <!-- verified: how --> on the line"},
-    "no-text-elsewhere": {"zh": "（它出现在第 {found} 页）", "en": " (it is on p. {found})"},
-    "no-text-pages": {"zh": "（有 {count} 页没有文字层）", "en": " ({count} pages have no text layer)"},
-    "bad-page": {
-        "zh": "{source} 没有第 {page} 页（其页码为 {labels}）",
-        "en": "{source} has no page {page} (its pages are numbered {labels})"},
-    "pending-candidates": {
-        "zh": "{source} 的页码待查：“{figure}”见第 {found} 页{fill}",
-        "en": "page of {source} to be confirmed: '{figure}' is on p. {found}{fill}"},
-    "pending-fill": {"zh": "（book sources verify --fill 可填入）", "en": " (book sources verify --fill writes it)"},
-    "pending-none": {
-        "zh": "{source} 的页码待查：文档中找不到“{figure}”{note}",
-        "en": "page of {source} to be confirmed: '{figure}' is nowhere in the document{note}"},
-    "no-figure": {
-        "zh": "“{figure}”中没有可在文档里查找的数字；请人工核对后在该行加 <!-- verified: 说明 -->",
-        "en": "'{figure}' has no number to look for in the document; check it by hand and add "
-              "<!-- verified: how --> on the line"},
-    "verified-reason": {
-        "zh": "<!-- verified: … --> 需要写明是如何核对的",
-        "en": "<!-- verified: … --> needs a note saying how it was checked"},
-    "source-document": {
-        "zh": "{source} 的文档 {path} 无法读取：{reason}",
-        "en": "the document {path} of {source} cannot be read: {reason}"},
-    "document-missing": {"zh": "文件不存在", "en": "the file does not exist"},
-    "document-folder": {"zh": "这是文件夹，不是文件", "en": "it is a folder, not a file"},
-    "document-unreadable": {"zh": "无法读取文件（{detail}）", "en": "the file cannot be read ({detail})"},
-    "document-not-pdf": {"zh": "不是 PDF（没有 %PDF- 文件头）", "en": "it is not a PDF (no %PDF- header)"},
-    "document-empty": {"zh": "文件是空的", "en": "the file is empty"},
-    "document-truncated": {
-        "zh": "文件不完整（结尾没有 %%EOF），请重新下载",
-        "en": "it is truncated (no %%EOF at its end): download it again"},
-    "document-encrypted": {
-        "zh": "文件已加密，需要密码才能打开（请另存一份未加密的副本）",
-        "en": "it is encrypted: it needs a password to open (save an unencrypted copy)"},
-    "document-damaged": {"zh": "文件已损坏或不是 PDF", "en": "it is damaged or not a PDF"},
-    "document-security": {"zh": "文件使用了不支持的加密方式", "en": "it uses an unsupported security handler"},
-    "document-pdfium": {"zh": "PDFium 无法读取它", "en": "PDFium could not read it"},
-    "document-no-pdfium": {"zh": "未安装 pypdfium2（请运行 make）", "en": "pypdfium2 is not installed (run make)"},
-    "verify-summary": {
+    # Reading any file (the finding's code is that of the check that read it).
+    "file:not-found": {"zh": "找不到文件", "en": "file not found"},
+    "file:is-folder": {"zh": "这是文件夹，不是文件", "en": "is a folder, not a file"},
+    "file:unreadable": {"zh": "无法读取文件：{reason}", "en": "cannot read file: {reason}"},
+    "file:not-utf8": {"zh": "不是有效的 UTF-8（字节 0x{byte}）；请把文件存为 UTF-8",
+                      "en": "not valid UTF-8 (byte 0x{byte}); save the file as UTF-8"},
+    # The source registry, manuscript/sources.yaml.
+    "source-registry:yaml": {"zh": "不是有效的 YAML：{problem}", "en": "not valid YAML: {problem}"},
+    "source-registry:not-mapping": {"zh": "来源登记表必须是“来源键 → 来源”的映射",
+                                    "en": "the registry must map source keys to sources"},
+    "source-registry:schema": {"zh": "不符合 schemas/sources.schema.json：{problem}", "en": "{problem}"},
+    "source-registry:missing-path": {"zh": "{key}：仓库中没有 {path}", "en": "{key}: {path} does not exist in the repository"},
+    "source-registry:alias-taken": {"zh": "别名“{alias}”已被 {other} 使用", "en": "alias '{alias}' is already used by {other}"},
+    # The table of contents.
+    "toc-parse:yaml": {"zh": "front matter 不是有效的 YAML：{problem}", "en": "front matter is not valid YAML: {problem}"},
+    "toc-parse:front-not-mapping": {"zh": "front matter 必须是键值映射", "en": "front matter must be a mapping of keys to values"},
+    "toc-parse:front-unclosed": {"zh": "front matter 没有结束：在它后面加一行 '---'",
+                                 "en": "the front matter is not closed: end it with a line '---'"},
+    "toc-parse:empty": {"zh": "空文件：没有目录", "en": "empty file: no table of contents"},
+    "toc-parse:before-part": {"zh": "第一个部分标题（'## 第一部分 …'）之前有文字",
+                              "en": "text before the first part heading ('## 第一部分 …')"},
+    "toc-parse:part-heading": {"zh": "部分标题应写作 '## 第N部分 标题' 或 '## 附录'，而不是“{title}”",
+                               "en": "a part heading reads '## 第N部分 标题' or '## 附录', not '{title}'"},
+    "toc-parse:chapter-heading": {"zh": "章标题应写作 '### 第N章 标题' 或 '### 附录X 标题'，而不是“{title}”",
+                                  "en": "a chapter heading reads '### 第N章 标题' or '### 附录X 标题', not '{title}'"},
+    "toc-parse:chapter-outside-part": {"zh": "章不在任何部分之下：在它上面加 '## 第N部分 …'",
+                                       "en": "chapter outside a part: add '## 第N部分 …' above it"},
+    "toc-parse:section-heading": {"zh": "节标题应写作 '#### N.M 标题'，而不是“{title}”",
+                                  "en": "a section heading reads '#### N.M 标题', not '{title}'"},
+    "toc-parse:section-outside-chapter": {"zh": "节不在任何章之下", "en": "section outside a chapter"},
+    "toc-parse:subsection-outside-section": {"zh": "小节不在任何节之下", "en": "subsection outside a section"},
+    "toc-parse:heading-level": {"zh": "{level} 级标题不属于目录格式（部分 ##、章 ###、节 ####）",
+                                "en": "heading level {level} is not part of the TOC format (parts ##, chapters ###, sections ####)"},
+    "toc-schema": {"zh": "不符合 schemas/toc.schema.json：{problem}", "en": "{problem}"},
+    "toc-duplicate": {"zh": "{what} {number} 重复编号（首次出现在第 {first} 行）",
+                      "en": "{what} {number} is numbered again (first at line {first})"},
+    "toc-numbering:sequence": {"zh": "{what} {number} 出现在应为 {expected} 的位置",
+                               "en": "{what} {number} where {expected} comes next"},
+    "toc-numbering:misplaced": {"zh": "{number} 位于 {parent_label} 之下：编号必须以 {parent}. 开头",
+                                "en": "{number} is under {parent_label}: its number must start with {parent}."},
+    "toc-missing-file": {"zh": "{label} 链接到 {link}，但该文件不存在（{path}）",
+                         "en": "{label} links to {link}, which does not exist ({path})"},
+    "toc-drift:not-in-toc": {"zh": "标题 {number}“{title}”不在目录中（{toc}）",
+                             "en": "heading {number} '{title}' is not in the TOC ({toc})"},
+    "toc-drift:title": {"zh": "标题 {number} 写作“{title}”，目录中是“{want}”（{where}）",
+                        "en": "heading {number} reads '{title}' but the TOC says '{want}' ({where})"},
+    "toc-drift:level": {"zh": "标题 {number} 是 {level} 级（{marks}），目录中是 {want} 级",
+                        "en": "heading {number} is level {level} ({marks}); the TOC makes it level {want}"},
+    "toc-drift:no-title": {"zh": "没有章标题：文件应以 '# {heading}' 开头",
+                           "en": "no title heading: the file should open with '# {heading}'"},
+    "toc-drift:chapter-title": {"zh": "章标题写作“{written}”，目录中是“{want}”（{where}）",
+                                "en": "title heading reads '{written}' but the TOC says '{want}' ({where})"},
+    "toc-drift:missing-heading": {"zh": "{number}“{title}”在 {file} 中没有对应的标题",
+                                  "en": "{number} '{title}' has no heading in {file}"},
+    "toc-unlisted": {"zh": "{toc} 没有链接到这个文件，网站不会显示它", "en": "not linked from {toc}"},
+    # Data claims and citations.
+    "uncited-claim": {"zh": "数据“{figure}”需要在同一句中注明带页码的来源，例如 [@ark-big-ideas-2026, p. N]（页码待查时写 p. ?）",
+                      "en": "'{figure}' needs a source with a page in the same sentence, e.g. "
+                            "[@ark-big-ideas-2026, p. N] (or p. ? while pending)"},
+    "pending-citation": {"zh": "{key} 的页码待核实：“{context}”", "en": "page of {key} to be confirmed: “{context}”"},
+    "no-cite-reason": {"zh": "<!-- no-cite: … --> 需要写明理由", "en": "<!-- no-cite: … --> needs a reason"},
+    "unknown-source:name": {"zh": "“{name}”不是已登记的来源或别名（manuscript/sources.yaml）",
+                            "en": "'{name}' is not a registered source or alias (manuscript/sources.yaml)"},
+    "unknown-source:key": {"zh": "“{key}”不是已登记的来源（manuscript/sources.yaml）",
+                           "en": "'{key}' is not a registered source (manuscript/sources.yaml)"},
+    "missing-page": {"zh": "{key} 需要页码：写成 [@{key}, p. N]，页码待查时写 p. ?",
+                     "en": "{key} is paged: add a page, e.g. [@{key}, p. N], or p. ? while it is pending"},
+    "bad-page:malformed": {"zh": "引用“{item}”写法有误：应写作 [@key, p. N]",
+                           "en": "malformed citation '{item}': write [@key, p. N]"},
+    "bad-page:locator": {"zh": "页码“{locator}”写法有误：应写作 p. N、pp. N-M 或 p. ?",
+                         "en": "malformed locator '{locator}': write p. N, pp. N-M or p. ?"},
+    "bad-page:not-number": {"zh": "页码“{page}”不是数字", "en": "page '{page}' is not a number"},
+    "bad-page:below-one": {"zh": "第 {page} 页不存在：页码从 1 开始", "en": "page {page} does not exist: pages start at 1"},
+    "bad-page:past-end": {"zh": "第 {page} 页超出了 {key} 的最后一页（第 {pages} 页）",
+                          "en": "page {page} is past the last page ({pages}) of {key}"},
+    # Notebooks and recorded results.
+    "notebook-invalid:utf8": {"zh": "不是有效的 UTF-8：{reason}", "en": "not valid UTF-8: {reason}"},
+    "notebook-invalid:json": {"zh": "不是有效的 JSON：{problem}", "en": "not valid JSON: {problem}"},
+    "notebook-invalid:unreadable": {"zh": "无法读取：{reason}", "en": "cannot read: {reason}"},
+    "notebook-invalid:schema": {"zh": "不是有效的 notebook：{where}：{problem}", "en": "not a valid notebook: {where}: {problem}"},
+    "nbval-mismatch": {"zh": "cell {index}：输出与保存的不一致：{reason}", "en": "cell {index}: {reason}"},
+    "nbval-exception": {"zh": "cell {index}：单元格抛出异常：{reason}", "en": "cell {index}: {reason}"},
+    "nbval-timeout": {"zh": "cell {index}：单元格超时：{reason}", "en": "cell {index}: {reason}"},
+    "nbval-failed": {"zh": "pytest 以状态 {status} 退出，且没有单元格失败；见上方输出",
+                     "en": "pytest exited with status {status} before any cell failed; see its output above"},
+    "results-schema:json": {"zh": "不是有效的 JSON：{problem}", "en": "not valid JSON: {problem}"},
+    "results-schema:schema": {"zh": "不符合 schemas/results.schema.json：{problem}", "en": "{problem}"},
+    # The site build.
+    "site-link": {"zh": "网站构建发现失效链接：{problem}", "en": "{problem}"},
+    "site-build": {"zh": "网站构建失败：{problem}", "en": "{problem}"},
+    # Source verification (book sources verify): figures against the local source documents.
+    "page-mismatch": {"zh": "“{figure}”不在 {source} 第 {page} 页，而在第 {found} 页",
+                      "en": "'{figure}' is not on p. {page} of {source} but on p. {found}"},
+    "not-found": {"zh": "在 {source} 中找不到“{figure}”{note}；若是从图表读出的，请核对后在该行加 <!-- verified: 说明 -->",
+                  "en": "'{figure}' is nowhere in {source}{note}; if it is read off a chart, check it and add "
+                        "<!-- verified: how --> on the line"},
+    "not-found:no-figure": {"zh": "“{figure}”中没有可在文档里查找的数字；请人工核对后在该行加 <!-- verified: 说明 -->",
+                            "en": "'{figure}' has no number to look for in the document; check it by hand and add "
+                                  "<!-- verified: how --> on the line"},
+    "no-text": {"zh": "{source} 第 {page} 页没有文字层（扫描件或图表），无法核对“{figure}”{note}；请人工核对后在该行加 "
+                      "<!-- verified: 说明 -->",
+                "en": "p. {page} of {source} has no text layer (a scan or a chart): '{figure}' cannot be checked{note}; "
+                      "check it by hand and add <!-- verified: how --> on the line"},
+    "no-text:elsewhere": {"zh": "（它出现在第 {found} 页）", "en": " (it is on p. {found})"},
+    "no-text:pages": {"zh": "（有 {count} 页没有文字层）", "en": " ({count} pages have no text layer)"},
+    "bad-page:no-such-page": {"zh": "{source} 没有第 {page} 页（其页码为 {labels}）",
+                              "en": "{source} has no page {page} (its pages are numbered {labels})"},
+    "pending-citation:candidates": {"zh": "{source} 的页码待查：“{figure}”见第 {found} 页{fill}",
+                                    "en": "page of {source} to be confirmed: '{figure}' is on p. {found}{fill}"},
+    "pending-citation:fill-hint": {"zh": "（book sources verify --fill 可填入）",
+                                   "en": " (book sources verify --fill writes it)"},
+    "pending-citation:nowhere": {"zh": "{source} 的页码待查：文档中找不到“{figure}”{note}",
+                                 "en": "page of {source} to be confirmed: '{figure}' is nowhere in the document{note}"},
+    "verified-reason": {"zh": "<!-- verified: … --> 需要写明是如何核对的",
+                        "en": "<!-- verified: … --> needs a note saying how it was checked"},
+    "source-document": {"zh": "{source} 的文档 {path} 无法读取：{reason}",
+                        "en": "the document {path} of {source} cannot be read: {reason}"},
+    "source-document:missing": {"zh": "文件不存在", "en": "the file does not exist"},
+    "source-document:folder": {"zh": "这是文件夹，不是文件", "en": "it is a folder, not a file"},
+    "source-document:unreadable": {"zh": "无法读取文件（{detail}）", "en": "the file cannot be read ({detail})"},
+    "source-document:not-pdf": {"zh": "不是 PDF（没有 %PDF- 文件头）", "en": "it is not a PDF (no %PDF- header)"},
+    "source-document:empty": {"zh": "文件是空的", "en": "the file is empty"},
+    "source-document:truncated": {"zh": "文件不完整（结尾没有 %%EOF），请重新下载",
+                                  "en": "it is truncated (no %%EOF at its end): download it again"},
+    "source-document:encrypted": {"zh": "文件已加密，需要密码才能打开（请另存一份未加密的副本）",
+                                  "en": "it is encrypted: it needs a password to open (save an unencrypted copy)"},
+    "source-document:damaged": {"zh": "文件已损坏或不是 PDF", "en": "it is damaged or not a PDF"},
+    "source-document:security": {"zh": "文件使用了不支持的加密方式", "en": "it uses an unsupported security handler"},
+    "source-document:pdfium": {"zh": "PDFium 无法读取它（{detail}）", "en": "PDFium could not read it ({detail})"},
+    "source-document:no-pdfium": {"zh": "未安装 pypdfium2（请运行 make）", "en": "pypdfium2 is not installed (run make)"},
+    # What book sources verify prints besides findings (and book todo beside a pending citation).
+    "sources-verify:summary": {
         "zh": "{total} 个引用：核实 {verified}，页码不符 {mismatch}，未找到 {not_found}，待补页码 {pending}，"
               "无文字层 {no_text}，人工核对 {by_hand}，页码越界 {bad_page}，文档无法读取 {unreadable}，"
               "无本地文档 {no_document}",
         "en": "{total} citation(s): {verified} verified, {mismatch} page mismatch, {not_found} not found, "
               "{pending} pending, {no_text} without text, {by_hand} checked by hand, {bad_page} bad page, "
               "{unreadable} unreadable document, {no_document} without a local document"},
-    "verify-no-documents": {
-        "zh": "本机没有来源文档（sources/<key>.pdf 或登记表中的 file:），跳过核对",
-        "en": "no source documents here (sources/<key>.pdf or a registry file:): verification skipped"},
-    "fill-done": {"zh": "已填入 {count} 处页码：", "en": "filled {count} page(s):"},
-    "fill-would": {"zh": "将填入 {count} 处页码（--dry-run，未写入）：", "en": "would fill {count} page(s) (--dry-run, nothing written):"},
-    "fill-none": {"zh": "没有可以自动填入的页码", "en": "no page to fill"},
-    "fill-skipped": {"zh": "未填入 {count} 处：", "en": "left {count} alone:"},
-    "fill-why-several": {"zh": "有多个候选页（{pages}）", "en": "several candidate pages ({pages})"},
-    "fill-why-none": {"zh": "没有候选页", "en": "no candidate page"},
-    "fill-why-apart": {"zh": "同一引用所支持的数字不在同一页", "en": "the figures this citation supports are not on one page"},
-    "fill-why-label": {"zh": "页码 {page} 不是数字", "en": "page label {page} is not a number"},
-    "fill-why-unlocated": {"zh": "在该句中找不到这条引用", "en": "the citation was not found in the claim's sentence"},
-    "fill-why-unreadable": {"zh": "文件无法读取", "en": "the file cannot be read"},
-    "fill-why-no-pending": {"zh": "引用中没有该来源的待补页码", "en": "the citation has no pending page of this source"},
-    "todo-candidates": {"zh": "（候选页：{pages}）", "en": " (candidate pages: {pages})"},
+    "sources-verify:no-documents": {"zh": "本机没有来源文档（sources/<key>.pdf 或登记表中的 file:），跳过核对",
+                                    "en": "no source documents here (sources/<key>.pdf or a registry file:): "
+                                          "verification skipped"},
+    "sources-verify:dry-run-alone": {"zh": "--dry-run 要与 --fill 一起用（book sources verify --fill --dry-run）",
+                                     "en": "--dry-run goes with --fill (book sources verify --fill --dry-run)"},
+    "sources-verify:filled": {"zh": "已填入 {count} 处页码：", "en": "filled {count} page(s):"},
+    "sources-verify:would-fill": {"zh": "将填入 {count} 处页码（--dry-run，未写入）：",
+                                  "en": "would fill {count} page(s) (--dry-run, nothing written):"},
+    "sources-verify:nothing-to-fill": {"zh": "没有可以自动填入的页码", "en": "no page to fill"},
+    "sources-verify:left-alone": {"zh": "未填入 {count} 处：", "en": "left {count} alone:"},
+    "sources-verify:why-several": {"zh": "有多个候选页（{pages}）", "en": "several candidate pages ({pages})"},
+    "sources-verify:why-none": {"zh": "没有候选页", "en": "no candidate page"},
+    "sources-verify:why-apart": {"zh": "同一引用所支持的数字不在同一页",
+                                 "en": "the figures this citation supports are not on one page"},
+    "sources-verify:why-label": {"zh": "页码 {page} 不是数字", "en": "page label {page} is not a number"},
+    "sources-verify:why-unlocated": {"zh": "在该句中找不到这条引用",
+                                     "en": "the citation was not found in the claim's sentence"},
+    "sources-verify:why-unreadable": {"zh": "文件无法读取", "en": "the file cannot be read"},
+    "sources-verify:why-no-pending": {"zh": "引用中没有该来源的待补页码",
+                                      "en": "the citation has no pending page of this source"},
+    "sources-verify:candidates": {"zh": "（候选页：{pages}）", "en": " (candidate pages: {pages})"},
+    # Names used inside other messages.
+    "word:part": {"zh": "部分", "en": "part"},
+    "word:chapter": {"zh": "章", "en": "chapter"},
+    "word:appendix": {"zh": "附录", "en": "appendix"},
+    "word:section": {"zh": "节", "en": "section"},
+    "word:subsection": {"zh": "小节", "en": "subsection"},
 }
 
 
 def lang() -> str:
-    return "en" if os.environ.get("BOOK_LANG", "").strip().lower().startswith("en") else "zh"
+    """`en` when BOOK_LANG asks for English, else `zh`."""
+    return "en" if os.environ.get("BOOK_LANG", "").lower().startswith("en") else "zh"
 
 
-def say(name: str, **values) -> str:
-    return MESSAGES[name][lang()].format(**values)
+def say(message_id: str, **params) -> str:
+    """The message in the reader's language, its parameters filled in."""
+    return MESSAGES[message_id][lang()].format(**params)
+
+
+def code_of(message_id: str) -> str:
+    return message_id.split(":")[0]
+
+
+def finding(path: str, line: int, col: int, severity: str, message_id: str, code: str | None = None, /,
+            **params) -> Finding:
+    """A finding whose message comes from the catalogue; its code is the id's own unless given (file problems)."""
+    return Finding(path, line, col, severity, code or code_of(message_id), say(message_id, **params))

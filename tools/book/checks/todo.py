@@ -9,6 +9,7 @@ from ..findings import Finding
 from ..messages import say
 from ..reading.book import Book, SourceFile
 from ..reading.markdown import code_lines
+from ..messages import say
 from .claims import snippet
 
 TODO_NOTE = re.compile(r"TODO\(data\)\s*[:：]\s*(?P<text>.*?)\s*(?:-->|$)")
@@ -66,7 +67,7 @@ def items_of(book: Book, source: SourceFile, group: str) -> list[Item]:
 
 
 def pending_message(key: str, text: str, start: int) -> str:
-    return f"page of {key} to be confirmed: “{snippet(text, start)}”"
+    return say("pending-citation", key=key, context=snippet(text, start))
 
 
 def collect(book: Book) -> tuple[list[Item], list[Finding]]:
@@ -109,7 +110,7 @@ def add_candidates(book: Book, items: list[Item]) -> None:
 
 
 def shown_text(it: Item) -> str:
-    return it.text + (say("todo-candidates", pages=", ".join(it.candidates)) if it.candidates else "")
+    return it.text + (say("sources-verify:candidates", pages=", ".join(it.candidates)) if it.candidates else "")
 
 
 KIND_LABEL = {"checklist": "待办清单", "pending-citation": "待补页码", "todo-note": "TODO(data)"}

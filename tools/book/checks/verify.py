@@ -36,11 +36,11 @@ from typing import Callable, Iterable
 
 from ..cache import read_json, write_json
 from ..findings import ERROR, WARNING, Finding
-from ..messages import say
+from ..messages import MESSAGES, say
 from ..reading import documents
 from ..reading.documents import Document, DocumentProblem, DocumentRef
 
-INDEX_VERSION = "1"  # raise when the reading of figures changes: cached page indexes of older versions are not read
+INDEX_VERSION = "2"  # raise when the reading of figures changes: cached page indexes of older versions are not read
 
 VERIFIED, PAGE_MISMATCH, NOT_FOUND, PENDING = "verified", "page-mismatch", "not-found", "pending"
 NO_DOCUMENT, NO_TEXT, BY_HAND, BAD_PAGE, UNREADABLE = "no-document", "no-text", "checked-by-hand", "bad-page", "unreadable"
@@ -303,7 +303,8 @@ def page_index(document: Document, page_offset: int | None) -> PageIndex:
     """The document's page index from the cache (keyed by its hash), else built from its text and cached."""
     cached_at = document.cache_path("document-figures", INDEX_VERSION)
     value = read_json(cached_at)
-    if isinstance(value, dict) and isinstance(value.get("problem"), str) and isinstance(value.get("values"), dict):
+    if (isinstance(value, dict) and value.get("problem") in MESSAGES and isinstance(value.get("values"), dict)
+            and all(isinstance(k, str) for k in value["values"])):
         raise DocumentProblem(value["problem"], **value["values"])
     if not (isinstance(value, dict) and {"labels", "has_text", "where"} <= value.keys()):
         try:
@@ -387,14 +388,14 @@ class Verifier:
         for verdict in pending:
             record = verdict.claim
             if verdict.candidates:
-                fill = say("pending-fill") if id(verdict) in fillable else ""
-                message = say("pending-candidates", source=record.source, figure=record.figure,
+                fill = say("pending-citation:fill-hint") if id(verdict) in fillable else ""
+                message = say("pending-citation:candidates", source=record.source, figure=record.figure,
                               found=", ".join(verdict.candidates), fill=fill)
             else:
                 index = self.indexes.get(record.source)
                 blank = index.has_text.count(False) if isinstance(index, PageIndex) else 0
-                message = say("pending-none", source=record.source, figure=record.figure,
-                              note=say("no-text-pages", count=blank) if blank else "")
+                message = say("pending-citation:nowhere", source=record.source, figure=record.figure,
+                              note=say("no-text:pages", count=blank) if blank else "")
             self.finding(record, WARNING, "pending-citation", message)
 
     def finding(self, record: ClaimRecord, severity: str, code: str, message: str) -> None:
@@ -413,7 +414,7 @@ class Verifier:
         atoms = figure_atoms(record.figure)
         source, figure = record.source, record.figure
         if not atoms:
-            self.finding(record, WARNING, NOT_FOUND, say("no-figure", figure=figure))
+            self.finding(record, WARNING, NOT_FOUND, say("not-found:no-figure", figure=figure))
             return Verdict(record, NOT_FOUND)
         found = index.pages_of(atoms)
         candidates = [index.labels[k] or f"#{k + 1}" for k in found]  # a page without a printed number: #index
@@ -421,13 +422,13 @@ class Verifier:
             return Verdict(record, PENDING, candidates)  # its finding comes once all claims are judged
         cited = index.resolve(record.page)
         if cited is None:
-            self.finding(record, ERROR, BAD_PAGE, say("bad-page", source=source, page=record.page,
+            self.finding(record, ERROR, BAD_PAGE, say("bad-page:no-such-page", source=source, page=record.page,
                                                       labels=documents.describe_labels(index.labels)))
             return Verdict(record, BAD_PAGE, candidates)
         if not set(cited).isdisjoint(found):
             return Verdict(record, VERIFIED, candidates)
         if any(not index.has_text[k] for k in cited):
-            note = say("no-text-elsewhere", found=", ".join(candidates)) if found else ""
+            note = say("no-text:elsewhere", found=", ".join(candidates)) if found else ""
             self.finding(record, WARNING, NO_TEXT, say("no-text", source=source, page=record.page, figure=figure,
                                                        note=note))
             return Verdict(record, NO_TEXT, candidates)
@@ -437,7 +438,7 @@ class Verifier:
             return Verdict(record, PAGE_MISMATCH, candidates)
         blank = index.has_text.count(False)
         self.finding(record, WARNING, NOT_FOUND, say("not-found", source=source, figure=figure,
-                                                     note=say("no-text-pages", count=blank) if blank else ""))
+                                                     note=say("no-text:pages", count=blank) if blank else ""))
         return Verdict(record, NOT_FOUND)
 
 
@@ -648,19 +649,19 @@ def pending_citations(root: Path, verdicts: Iterable[Verdict]) -> tuple[list[Pen
         if verdict.status != PENDING:
             continue
         if not record.citation:
-            lost.append((record, say("fill-why-unlocated")))
+            lost.append((record, say("sources-verify:why-unlocated")))
             continue
         if record.file not in texts:
             path = Path(record.file) if Path(record.file).is_absolute() else Path(root) / record.file
             try:
                 texts[record.file] = path.read_bytes().decode("utf-8")
             except (OSError, UnicodeDecodeError):
-                lost.append((record, say("fill-why-unreadable")))
+                lost.append((record, say("sources-verify:why-unreadable")))
                 continue
         text = texts[record.file]
         at = citation_at(text, record.citation, offset_of(text, line_starts(text), record.line, record.col))
         if at is None:
-            lost.append((record, say("fill-why-unlocated")))
+            lost.append((record, say("sources-verify:why-unlocated")))
             continue
         key = (record.file, at, record.source)
         if key not in found:
@@ -686,14 +687,14 @@ def plan_fill(root: Path, verdicts: Iterable[Verdict]) -> FillPlan:
         pages = citation.pages
         why = None
         if len(pages) != 1:
-            why = say("fill-why-several", pages=", ".join(pages)) if pages else say("fill-why-none")
+            why = say("sources-verify:why-several", pages=", ".join(pages)) if pages else say("sources-verify:why-none")
         elif not pages[0].isdigit():
-            why = say("fill-why-label", page=pages[0])
+            why = say("sources-verify:why-label", page=pages[0])
         new = filled(citation.text, citation.source, pages[0]) if why is None else None
         if why is None and new is None:
-            why = say("fill-why-no-pending")
+            why = say("sources-verify:why-no-pending")
         if why is not None:
-            apart = say("fill-why-apart") if not pages and len(citation.verdicts) > 1 else None
+            apart = say("sources-verify:why-apart") if not pages and len(citation.verdicts) > 1 else None
             plan.skipped += [(v.claim, apart if apart and v.candidates else why) for v in citation.verdicts]
             continue
         edits = edits_of.setdefault(citation.file, {})

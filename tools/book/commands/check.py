@@ -37,7 +37,7 @@ def step_verify(book: Book, args) -> int:
     registry `file:` that is not on this machine counts as none; `book sources verify` reports it). Pending
     citations are the claims step's findings already: here they are only counted."""
     if not (book.registry.usable and verify.documents_here(book.root, book.registry.sources, existing=True)):
-        print(f"book sources verify: {say('verify-no-documents')}")
+        print(f"book sources verify: {say('sources-verify:no-documents')}")
         return 0
     outcome = verify.check(book, getattr(args, "claims_result", None), missing_is_error=False)
     status = report([f for f in outcome.findings if f.code != "pending-citation"], "text", "book sources verify")

@@ -15,7 +15,7 @@ from .report import report
 
 def tally(outcome: verify.Outcome) -> str:
     c = outcome.counts()
-    return say("verify-summary", total=len(outcome.verdicts), verified=c[verify.VERIFIED],
+    return say("sources-verify:summary", total=len(outcome.verdicts), verified=c[verify.VERIFIED],
                mismatch=c[verify.PAGE_MISMATCH], not_found=c[verify.NOT_FOUND], pending=c[verify.PENDING],
                no_text=c[verify.NO_TEXT], by_hand=c[verify.BY_HAND], bad_page=c[verify.BAD_PAGE],
                unreadable=c[verify.UNREADABLE], no_document=c[verify.NO_DOCUMENT])
@@ -24,12 +24,12 @@ def tally(outcome: verify.Outcome) -> str:
 def fill_report(plan: verify.FillPlan, dry_run: bool) -> list[str]:
     lines = []
     if plan.edits:
-        lines.append(say("fill-would" if dry_run else "fill-done", count=len(plan.edits)))
+        lines.append(say("sources-verify:would-fill" if dry_run else "sources-verify:filled", count=len(plan.edits)))
         lines += [f"  {e.file}:{e.line}: {e.old} → {e.new}" for e in plan.edits]
     else:
-        lines.append(say("fill-none"))
+        lines.append(say("sources-verify:nothing-to-fill"))
     if plan.skipped:
-        lines.append(say("fill-skipped", count=len(plan.skipped)))
+        lines.append(say("sources-verify:left-alone", count=len(plan.skipped)))
         lines += [f"  {r.file}:{r.line}:{r.col}: “{r.figure}” {why}" for r, why in plan.skipped]
     return lines
 
@@ -38,7 +38,7 @@ def run(args, book: Book) -> int:
     if args.action != "verify":  # argparse allows only verify; kept for a clear error if more are added
         raise ToolError(f"unknown action {args.action}")
     if args.dry_run and not args.fill:
-        raise ToolError("--dry-run goes with --fill (book sources verify --fill --dry-run)")
+        raise ToolError(say("sources-verify:dry-run-alone"))
     book.markdown_paths()  # a PATH that does not exist is bad usage, documents or not
     if not book.registry.usable:  # nothing can be verified: say why
         return report(book.registry.findings, args.format, "book sources verify", {"claims": []})
@@ -66,7 +66,7 @@ def run(args, book: Book) -> int:
             extra["fill"]["diff"] = verify.fill_diff(plan)
     extra["claims"] = [v.row() for v in outcome.verdicts]
     if not outcome.documents and args.format == "text":
-        print(say("verify-no-documents"))
+        print(say("sources-verify:no-documents"))
     status = report(outcome.findings, args.format, "book sources verify", extra,
                     summary_extra={"statuses": outcome.counts(), "documents": len(outcome.documents)})
     if args.format == "text" and outcome.verdicts:

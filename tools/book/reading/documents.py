@@ -27,8 +27,8 @@ SOURCES_DIR_ENV = "BOOK_SOURCES_DIR"
 TEXT_VERSION = "1"  # raise when the extraction below changes: cached texts of older versions are then not read
 
 # PDFium's load errors (FPDF_ERR_*) and the message that says what each means to an author.
-LOAD_ERRORS = {2: "document-unreadable", 3: "document-damaged", 4: "document-encrypted", 5: "document-security",
-               6: "document-damaged"}
+LOAD_ERRORS = {2: "source-document:unreadable", 3: "source-document:damaged", 4: "source-document:encrypted",
+               5: "source-document:security", 6: "source-document:damaged"}
 
 
 class DocumentProblem(Exception):
@@ -76,11 +76,11 @@ def file_digest(path: Path) -> str:
             while chunk := stream.read(1 << 20):
                 digest.update(chunk)
     except FileNotFoundError:
-        raise DocumentProblem("document-missing", lasting=False) from None
+        raise DocumentProblem("source-document:missing", lasting=False) from None
     except IsADirectoryError:
-        raise DocumentProblem("document-folder", lasting=False) from None
+        raise DocumentProblem("source-document:folder", lasting=False) from None
     except OSError as exc:
-        raise DocumentProblem("document-unreadable", lasting=False, detail=exc.strerror) from None
+        raise DocumentProblem("source-document:unreadable", lasting=False, detail=exc.strerror) from None
     return digest.hexdigest()
 
 
@@ -95,11 +95,11 @@ def check_envelope(path: Path) -> None:
             stream.seek(max(0, size - 2048))
             tail = stream.read()
     except OSError as exc:
-        raise DocumentProblem("document-unreadable", lasting=False, detail=exc.strerror) from None
+        raise DocumentProblem("source-document:unreadable", lasting=False, detail=exc.strerror) from None
     if b"%PDF-" not in head:
-        raise DocumentProblem("document-not-pdf" if size else "document-empty")
+        raise DocumentProblem("source-document:not-pdf" if size else "source-document:empty")
     if b"%%EOF" not in tail:
-        raise DocumentProblem("document-truncated")
+        raise DocumentProblem("source-document:truncated")
 
 
 @dataclass
@@ -113,12 +113,12 @@ def extract(path: Path) -> Pages:
     try:
         import pypdfium2 as pdfium
     except ImportError:  # the toolchain's pins install it; say so rather than fail
-        raise DocumentProblem("document-no-pdfium", lasting=False) from None
+        raise DocumentProblem("source-document:no-pdfium", lasting=False) from None
     check_envelope(path)
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
-        reason = LOAD_ERRORS.get(getattr(exc, "err_code", None), "document-pdfium")
+        reason = LOAD_ERRORS.get(getattr(exc, "err_code", None), "source-document:pdfium")
         raise DocumentProblem(reason, detail=str(exc)) from None
     texts, labels = [], []
     try:
@@ -188,11 +188,11 @@ def known_digest(root: Path, path: Path) -> str:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise DocumentProblem("document-missing", lasting=False) from None
+        raise DocumentProblem("source-document:missing", lasting=False) from None
     except OSError as exc:
-        raise DocumentProblem("document-unreadable", lasting=False, detail=exc.strerror) from None
+        raise DocumentProblem("source-document:unreadable", lasting=False, detail=exc.strerror) from None
     if not path.is_file():
-        raise DocumentProblem("document-folder", lasting=False)
+        raise DocumentProblem("source-document:folder", lasting=False)
     memo_path = cache_dir(root, "document-stat", STAT_VERSION) / (
         hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:32] + ".json")
     stamp = [info.st_size, info.st_ino, info.st_mtime_ns]
