@@ -9,7 +9,6 @@ from ..findings import Finding
 from ..messages import say
 from ..reading.book import Book, SourceFile
 from ..reading.markdown import code_lines
-from ..messages import say
 from .claims import snippet
 
 TODO_NOTE = re.compile(r"TODO\(data\)\s*[:：]\s*(?P<text>.*?)\s*(?:-->|$)")
