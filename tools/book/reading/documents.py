@@ -120,24 +120,26 @@ def extract(path: Path) -> Pages:
     except pdfium.PdfiumError as exc:
         reason = LOAD_ERRORS.get(getattr(exc, "err_code", None), "source-document:pdfium")
         raise DocumentProblem(reason, detail=str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 — whatever a strange file makes the binding raise is a finding
+        raise DocumentProblem("source-document:pdfium", detail=f"{type(exc).__name__}: {exc}") from None
     texts, labels = [], []
     try:
         for index in range(len(pdf)):
-            texts.append(page_text(pdf, index, pdfium))
+            texts.append(page_text(pdf, index))
             try:
                 labels.append(pdf.get_page_label(index) or "")
-            except pdfium.PdfiumError:
+            except Exception:  # noqa: BLE001 — a damaged label tree: the page has no label
                 labels.append("")
     finally:
         pdf.close()
     return Pages(texts, labels)
 
 
-def page_text(pdf, index: int, pdfium) -> str:
+def page_text(pdf, index: int) -> str:
     """A page's text; a damaged page reads as one without text (the verifier then says it has no text layer)."""
     try:
         page = pdf[index]
-    except pdfium.PdfiumError:
+    except Exception:  # noqa: BLE001 — a damaged page
         return ""
     try:
         textpage = page.get_textpage()
@@ -145,7 +147,7 @@ def page_text(pdf, index: int, pdfium) -> str:
             return textpage.get_text_range()
         finally:
             textpage.close()
-    except pdfium.PdfiumError:
+    except Exception:  # noqa: BLE001
         return ""
     finally:
         page.close()
