@@ -550,10 +550,13 @@ def check(book, claims_result=None, all_documents: bool = True, missing_is_error
                 nodes.append(None)
         return node_line(nodes[0], path) if nodes[0] is not None else 1
 
+    split: dict[str, list[str]] = {}
+
     def lines_of(shown: str) -> list[str]:
-        path = Path(shown) if Path(shown).is_absolute() else book.root / shown
-        source = book.file(path)
-        return (source.text or "").split("\n")
+        if shown not in split:
+            path = Path(shown) if Path(shown).is_absolute() else book.root / shown
+            split[shown] = (book.file(path).text or "").split("\n")
+        return split[shown]
 
     records = records_from_ledger(claims_result.ledger(), registry.sources, lines_of)
     outcome = verify(book.root, registry.sources, records, registry_file.shown, where, all_documents, missing_is_error)
@@ -643,6 +646,7 @@ def pending_citations(root: Path, verdicts: Iterable[Verdict]) -> tuple[list[Pen
     citation could not be located, and why."""
     found: dict[tuple[str, int, str], PendingCitation] = {}
     texts: dict[str, str] = {}
+    starts: dict[str, list[int]] = {}
     lost: list[tuple[ClaimRecord, str]] = []
     for verdict in verdicts:
         record = verdict.claim
@@ -659,7 +663,9 @@ def pending_citations(root: Path, verdicts: Iterable[Verdict]) -> tuple[list[Pen
                 lost.append((record, say("sources-verify:why-unreadable")))
                 continue
         text = texts[record.file]
-        at = citation_at(text, record.citation, offset_of(text, line_starts(text), record.line, record.col))
+        if record.file not in starts:
+            starts[record.file] = line_starts(text)
+        at = citation_at(text, record.citation, offset_of(text, starts[record.file], record.line, record.col))
         if at is None:
             lost.append((record, say("sources-verify:why-unlocated")))
             continue
