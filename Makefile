@@ -6,7 +6,7 @@ READY  := $(STAMP)
 BOOK   := $(VENV)/bin/book
 PYTEST := $(VENV)/bin/python -m pytest
 
-.PHONY: check site serve todo test gpu bench lock browser clean
+.PHONY: check site serve todo verify test gpu bench lock browser clean
 
 check: $(READY)
 	$(BOOK) check
@@ -20,6 +20,10 @@ serve: $(READY)
 todo: $(READY)
 	$(BOOK) todo
 
+# Cited figures against the source documents kept here (sources/<key>.pdf or a registry file:); see README.
+verify: $(READY)
+	$(BOOK) sources verify
+
 test: $(READY) browser
 	$(PYTEST) -q
 
@@ -31,6 +35,7 @@ gpu:
 
 bench: $(READY)
 	$(VENV)/bin/python bench/claims_bench.py
+	$(VENV)/bin/python bench/verify_bench.py
 
 # Reinstalls only when the pins or the package metadata change.
 $(STAMP): requirements.lock pyproject.toml

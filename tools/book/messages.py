@@ -101,6 +101,75 @@ MESSAGES: dict[str, dict[str, str]] = {
     # The site build.
     "site-link": {"zh": "网站构建发现失效链接：{problem}", "en": "{problem}"},
     "site-build": {"zh": "网站构建失败：{problem}", "en": "{problem}"},
+    # Source verification (book sources verify): figures against the local source documents.
+    "page-mismatch": {"zh": "“{figure}”不在 {source} 第 {page} 页，而在第 {found} 页",
+                      "en": "'{figure}' is not on p. {page} of {source} but on p. {found}"},
+    "not-found": {"zh": "在 {source} 中找不到“{figure}”{note}；若是从图表读出的，请核对后在该行加 <!-- verified: 说明 -->",
+                  "en": "'{figure}' is nowhere in {source}{note}; if it is read off a chart, check it and add "
+                        "<!-- verified: how --> on the line"},
+    "not-found:no-figure": {"zh": "“{figure}”中没有可在文档里查找的数字；请人工核对后在该行加 <!-- verified: 说明 -->",
+                            "en": "'{figure}' has no number to look for in the document; check it by hand and add "
+                                  "<!-- verified: how --> on the line"},
+    "no-text": {"zh": "{source} 第 {page} 页没有文字层（扫描件或图表），无法核对“{figure}”{note}；请人工核对后在该行加 "
+                      "<!-- verified: 说明 -->",
+                "en": "p. {page} of {source} has no text layer (a scan or a chart): '{figure}' cannot be checked{note}; "
+                      "check it by hand and add <!-- verified: how --> on the line"},
+    "no-text:elsewhere": {"zh": "（它出现在第 {found} 页）", "en": " (it is on p. {found})"},
+    "no-text:pages": {"zh": "（有 {count} 页没有文字层）", "en": " ({count} pages have no text layer)"},
+    "bad-page:no-such-page": {"zh": "{source} 没有第 {page} 页（其页码为 {labels}）",
+                              "en": "{source} has no page {page} (its pages are numbered {labels})"},
+    "pending-citation:candidates": {"zh": "{source} 的页码待查：“{figure}”见第 {found} 页{fill}",
+                                    "en": "page of {source} to be confirmed: '{figure}' is on p. {found}{fill}"},
+    "pending-citation:fill-hint": {"zh": "（book sources verify --fill 可填入）",
+                                   "en": " (book sources verify --fill writes it)"},
+    "pending-citation:nowhere": {"zh": "{source} 的页码待查：文档中找不到“{figure}”{note}",
+                                 "en": "page of {source} to be confirmed: '{figure}' is nowhere in the document{note}"},
+    "verified-reason": {"zh": "<!-- verified: … --> 需要写明是如何核对的",
+                        "en": "<!-- verified: … --> needs a note saying how it was checked"},
+    "source-document": {"zh": "{source} 的文档 {path} 无法读取：{reason}",
+                        "en": "the document {path} of {source} cannot be read: {reason}"},
+    "source-document:missing": {"zh": "文件不存在", "en": "the file does not exist"},
+    "source-document:folder": {"zh": "这是文件夹，不是文件", "en": "it is a folder, not a file"},
+    "source-document:unreadable": {"zh": "无法读取文件（{detail}）", "en": "the file cannot be read ({detail})"},
+    "source-document:not-pdf": {"zh": "不是 PDF（没有 %PDF- 文件头）", "en": "it is not a PDF (no %PDF- header)"},
+    "source-document:empty": {"zh": "文件是空的", "en": "the file is empty"},
+    "source-document:truncated": {"zh": "文件不完整（结尾没有 %%EOF），请重新下载",
+                                  "en": "it is truncated (no %%EOF at its end): download it again"},
+    "source-document:encrypted": {"zh": "文件已加密，需要密码才能打开（请另存一份未加密的副本）",
+                                  "en": "it is encrypted: it needs a password to open (save an unencrypted copy)"},
+    "source-document:damaged": {"zh": "文件已损坏或不是 PDF", "en": "it is damaged or not a PDF"},
+    "source-document:security": {"zh": "文件使用了不支持的加密方式", "en": "it uses an unsupported security handler"},
+    "source-document:pdfium": {"zh": "PDFium 无法读取它（{detail}）", "en": "PDFium could not read it ({detail})"},
+    "source-document:no-pdfium": {"zh": "未安装 pypdfium2（请运行 make）", "en": "pypdfium2 is not installed (run make)"},
+    # What book sources verify prints besides findings (and book todo beside a pending citation).
+    "sources-verify:summary": {
+        "zh": "{total} 个引用：核实 {verified}，页码不符 {mismatch}，未找到 {not_found}，待补页码 {pending}，"
+              "无文字层 {no_text}，人工核对 {by_hand}，页码越界 {bad_page}，文档无法读取 {unreadable}，"
+              "无本地文档 {no_document}",
+        "en": "{total} citation(s): {verified} verified, {mismatch} page mismatch, {not_found} not found, "
+              "{pending} pending, {no_text} without text, {by_hand} checked by hand, {bad_page} bad page, "
+              "{unreadable} unreadable document, {no_document} without a local document"},
+    "sources-verify:no-documents": {"zh": "本机没有来源文档（sources/<key>.pdf 或登记表中的 file:），跳过核对",
+                                    "en": "no source documents here (sources/<key>.pdf or a registry file:): "
+                                          "verification skipped"},
+    "sources-verify:dry-run-alone": {"zh": "--dry-run 要与 --fill 一起用（book sources verify --fill --dry-run）",
+                                     "en": "--dry-run goes with --fill (book sources verify --fill --dry-run)"},
+    "sources-verify:filled": {"zh": "已填入 {count} 处页码：", "en": "filled {count} page(s):"},
+    "sources-verify:would-fill": {"zh": "将填入 {count} 处页码（--dry-run，未写入）：",
+                                  "en": "would fill {count} page(s) (--dry-run, nothing written):"},
+    "sources-verify:nothing-to-fill": {"zh": "没有可以自动填入的页码", "en": "no page to fill"},
+    "sources-verify:left-alone": {"zh": "未填入 {count} 处：", "en": "left {count} alone:"},
+    "sources-verify:why-several": {"zh": "有多个候选页（{pages}）", "en": "several candidate pages ({pages})"},
+    "sources-verify:why-none": {"zh": "没有候选页", "en": "no candidate page"},
+    "sources-verify:why-apart": {"zh": "同一引用所支持的数字不在同一页",
+                                 "en": "the figures this citation supports are not on one page"},
+    "sources-verify:why-label": {"zh": "页码 {page} 不是数字", "en": "page label {page} is not a number"},
+    "sources-verify:why-unlocated": {"zh": "在该句中找不到这条引用",
+                                     "en": "the citation was not found in the claim's sentence"},
+    "sources-verify:why-unreadable": {"zh": "文件无法读取", "en": "the file cannot be read"},
+    "sources-verify:why-no-pending": {"zh": "引用中没有该来源的待补页码",
+                                      "en": "the citation has no pending page of this source"},
+    "sources-verify:candidates": {"zh": "（候选页：{pages}）", "en": " (candidate pages: {pages})"},
     # Names used inside other messages.
     "word:part": {"zh": "部分", "en": "part"},
     "word:chapter": {"zh": "章", "en": "chapter"},

@@ -3,12 +3,12 @@ with its file, line and the chapter it belongs to."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..findings import Finding
+from ..messages import say
 from ..reading.book import Book, SourceFile
 from ..reading.markdown import code_lines
-from ..messages import say
 from .claims import snippet
 
 TODO_NOTE = re.compile(r"TODO\(data\)\s*[:：]\s*(?P<text>.*?)\s*(?:-->|$)")
@@ -23,6 +23,7 @@ class Item:
     col: int
     kind: str  # checklist, pending-citation, todo-note
     text: str
+    candidates: list[str] = field(default_factory=list)  # a pending citation: the pages its figures are on
 
 
 def chapter_groups(book: Book) -> dict[str, str]:
@@ -86,20 +87,40 @@ def collect(book: Book) -> tuple[list[Item], list[Finding]]:
             problems.append(source.problem)
             continue
         items += items_of(book, source, group_of(source.shown))
+    add_candidates(book, items)
     order = {label: k for k, label in enumerate([HOME_GROUP, *groups.values(), TOC_GROUP, OTHER_GROUP])}
     items.sort(key=lambda it: (order.get(it.group, len(order)), it.path, it.line, it.col))
     return items, problems
 
 
+def add_candidates(book: Book, items: list[Item]) -> None:
+    """Beside each pending citation, the pages of its source's document (where there is one here) that hold the
+    figures it covers."""
+    from . import verify
+    if not any(it.kind == "pending-citation" for it in items):
+        return
+    outcome = verify.check(book, all_documents=False, missing_is_error=False)
+    if not outcome.verdicts:
+        return
+    found = verify.candidates_by_citation(book.root, outcome.verdicts)
+    for it in items:
+        if it.kind == "pending-citation":
+            it.candidates = found.get((it.path, it.line, it.col), [])
+
+
+def shown_text(it: Item) -> str:
+    return it.text + (say("sources-verify:candidates", pages=", ".join(it.candidates)) if it.candidates else "")
+
+
 KIND_LABEL = {"checklist": "待办清单", "pending-citation": "待补页码", "todo-note": "TODO(data)"}
 
 
-def markdown_report(items: list[todo.Item]) -> str:
+def markdown_report(items: list[Item]) -> str:
     out = [f"共 {len(items)} 个未完成的数据项。", ""]
     group = None
     for it in items:
         if it.group != group:
             group = it.group
             out += ["", f"## {group}", ""]
-        out.append(f"- [ ] {KIND_LABEL[it.kind]}：{it.text}（`{it.path}:{it.line}`）")
+        out.append(f"- [ ] {KIND_LABEL[it.kind]}：{shown_text(it)}（`{it.path}:{it.line}`）")
     return "\n".join(out).strip() + "\n"

@@ -5,12 +5,14 @@ import time
 
 from rich.console import Console
 
-from ..checks import claims, toc, todo
+from ..checks import claims, toc, todo, verify
 from ..findings import strict
+from ..messages import say
 from ..reading.book import Book
 from . import notebooks as notebooks_command
 from . import site as site_command
 from .claims import tally
+from .sources import tally as sources_tally
 from .report import report
 from .todo import KIND_LABEL, by_kind
 
@@ -24,8 +26,22 @@ def step_toc(book: Book, args) -> int:
 
 def step_claims(book: Book, args) -> int:
     result = claims.check(book, strict())
+    args.claims_result = result  # the verification step reuses the claims found here
     status = report(result.findings, "text", "book claims")
     print(tally(result))
+    return status
+
+
+def step_verify(book: Book, args) -> int:
+    """Figures against the source documents kept here; where there are none (CI), an info line and no failure (a
+    registry `file:` that is not on this machine counts as none; `book sources verify` reports it). Pending
+    citations are the claims step's findings already: here they are only counted."""
+    if not (book.registry.usable and verify.documents_here(book.root, book.registry.sources, existing=True)):
+        print(f"book sources verify: {say('sources-verify:no-documents')}")
+        return 0
+    outcome = verify.check(book, getattr(args, "claims_result", None), missing_is_error=False)
+    status = report([f for f in outcome.findings if f.code != "pending-citation"], "text", "book sources verify")
+    print(f"  {sources_tally(outcome)}")
     return status
 
 
@@ -48,7 +64,7 @@ def step_site(book: Book, args) -> int:
     return site_command.build(book, draft=False, out=None, keep=False)  # the strict build is the check
 
 
-STEPS = [("toc", step_toc), ("claims", step_claims), ("todo", step_todo),
+STEPS = [("toc", step_toc), ("claims", step_claims), ("verify", step_verify), ("todo", step_todo),
          ("notebooks", step_notebooks), ("site", step_site)]
 
 

@@ -10,7 +10,28 @@ from .report import report
 def run(args, book: Book) -> int:
     wants_ledger = args.format == "json"
     result = claims.check(book, strict(), ledger=wants_ledger)
-    return report(result.findings, args.format, "book claims", {"claims": result.ledger()} if wants_ledger else None)
+    return report(result.findings, args.format, "book claims", {"claims": ledger(book, result)} if wants_ledger else None)
+
+
+def ledger(book: Book, result: claims.ClaimsResult) -> list[dict]:
+    """The claims ledger; a claim whose source has a document here also carries its verification (`verification`:
+    source, page, status, candidates per cited source). The verifier's own findings belong to `book sources verify`."""
+    from ..checks import verify  # only the JSON ledger needs it
+    rows = result.ledger()
+    outcome = verify.check(book, result, all_documents=False, missing_is_error=False)
+    checked: dict[tuple, list[dict]] = {}
+    for verdict in outcome.verdicts:
+        if verdict.status == verify.NO_DOCUMENT:
+            continue  # nothing was computed
+        c = verdict.claim
+        row = verdict.row()
+        checked.setdefault((c.file, c.line, c.col, c.figure), []).append(
+            {k: row[k] for k in ("source", "page", "status", "candidates")})
+    for row in rows:
+        found = checked.get((row["path"], row["line"], row["col"], row["figure"]))
+        if found:
+            row["verification"] = found
+    return rows
 
 
 def tally(result: claims.ClaimsResult) -> str:

@@ -36,8 +36,19 @@ def build_parser() -> argparse.ArgumentParser:
     site = command("site", "构建网站到 site/（原子替换：构建失败时保留旧的 site/）")
     site.add_argument("--draft", action="store_true", default=None, help="草稿版：显示待办页与待补来源标记（亦可 DRAFT=1）")
     site.add_argument("--out", type=Path, default=None, help="输出目录（默认 site/；只会替换本命令构建的目录）")
-    check = command("check", "合并前的全部检查：目录、数据声明、待办汇总、notebook、严格构建网站", formats=())
-    check.add_argument("--skip", action="append", choices=["toc", "claims", "todo", "notebooks", "site"])
+    sources = sub.add_parser("sources", help="来源文档：核对引用的数字是否在所引页码上",
+                             description="来源文档：核对引用的数字是否在所引页码上")
+    actions = sources.add_subparsers(dest="action", required=True, metavar="ACTION")
+    verify = actions.add_parser(
+        "verify", help="用本机的来源文档（sources/<key>.pdf 或登记表中的 file:）核对每个引用的数字与页码",
+        description="用本机的来源文档（sources/<key>.pdf 或登记表中的 file:）核对每个引用的数字与页码")
+    verify.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    verify.add_argument("--format", choices=["text", "json"], default="text")
+    verify.add_argument("--fill", action="store_true",
+                        help="待补页码（p. ?）的数字只出现在一页时，把该页码写入书稿（原子写入，并列出改动）")
+    verify.add_argument("--dry-run", action="store_true", help="与 --fill 同用：只打印差异，不写文件")
+    check = command("check", "合并前的全部检查：目录、数据声明、来源核对（本机有来源文档时）、待办汇总、notebook、严格构建网站", formats=())
+    check.add_argument("--skip", action="append", choices=["toc", "claims", "todo", "verify", "notebooks", "site"])
     return parser
 
 
@@ -54,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         repo = find_repo()
         command = import_module(f"book.commands.{args.command}")
-        return command.run(args, Book(repo, getattr(args, "paths", None) if args.command == "claims" else None))
+        paths = getattr(args, "paths", None) if args.command in ("claims", "sources") else None
+        return command.run(args, Book(repo, paths))
     except ToolError as exc:
         print(f"book: error: {exc}", file=sys.stderr)
         return 2

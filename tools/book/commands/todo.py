@@ -23,7 +23,7 @@ def table(items: list[todo.Item]) -> None:
     for column in ("章节", "位置", "类型", "内容"):
         grid.add_column(column, overflow="fold")
     for it in items:
-        grid.add_row(escape(it.group), f"{it.path}:{it.line}:{it.col}", KIND_LABEL[it.kind], escape(it.text))
+        grid.add_row(escape(it.group), f"{it.path}:{it.line}:{it.col}", KIND_LABEL[it.kind], escape(todo.shown_text(it)))
     console.print(grid)
     console.print("  ".join(f"{KIND_LABEL[k]} {n}" for k, n in by_kind(items).items()))
 

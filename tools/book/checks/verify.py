@@ -1,0 +1,754 @@
+"""Figures against their sources: is the figure a claim cites really on the page it cites?
+
+The input is plain: each claim as a record (file, line, col, figure, source key, cited page or None while pending),
+the registry's entries, and where the registry says `file:`. The output is a verdict per claim and the findings:
+
+- verified         the figure is on the cited page (or one of the cited range);
+- page-mismatch    it is not there, but on other pages (error: the finding names them);
+- not-found        it is nowhere in the document (warning);
+- pending          a `p. ?` citation: the pages the figure is on are its candidates;
+- no-document      the source has no document here (counted, not a finding);
+- no-text          the cited page has no text layer, a scan or a chart (warning);
+- checked-by-hand  the claim's line says `<!-- verified: how -->`: the author read it off the page;
+- bad-page         the cited page is past the end of the document, or no page bears that number (error);
+- unreadable       the document cannot be read (the error is at its registry entry).
+
+Matching compares quantities, not strings. The page text and the figure go through one reader: Unicode NFKC (full-
+width digits and signs), thousands separators, Chinese numerals (三百万, 二十, 百分之九十), magnitudes (万, 亿, 万亿,
+K, M, B, T, thousand … trillion), and a kind: percent, multiplier (x, ×, 倍, times, fold), currency ($, 美元, ¥, 元)
+or a plain number. `50 万次` on a page reads as 500000 like `500K`; `$1.4 trillion` like `1.4 万亿美元`. Ranges
+(2-5, 2~5, 2 to 5, 2至5) match as ranges, their ends alone too. A figure broken over a line in the PDF is read with
+the line break removed as well as with it kept. A figure with several numbers (`每 100 次中约 7 次`) is on a page
+that holds all of them.
+
+The numbers found on each page are cached by the document's hash (and this module's version), so a second run reads
+one small JSON file per document and never opens the PDF.
+"""
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ..cache import read_json, write_json
+from ..findings import ERROR, WARNING, Finding
+from ..messages import MESSAGES, say
+from ..reading import documents
+from ..reading.documents import Document, DocumentProblem, DocumentRef
+
+INDEX_VERSION = "2"  # raise when the reading of figures changes: cached page indexes of older versions are not read
+
+VERIFIED, PAGE_MISMATCH, NOT_FOUND, PENDING = "verified", "page-mismatch", "not-found", "pending"
+NO_DOCUMENT, NO_TEXT, BY_HAND, BAD_PAGE, UNREADABLE = "no-document", "no-text", "checked-by-hand", "bad-page", "unreadable"
+STATUSES = (VERIFIED, PAGE_MISMATCH, NOT_FOUND, PENDING, NO_DOCUMENT, NO_TEXT, BY_HAND, BAD_PAGE, UNREADABLE)
+
+DOCUMENT_CODE = "source-document"
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reading quantities
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+MAGNITUDES = {
+    "万亿": "1e12", "千亿": "1e11", "百亿": "1e10", "十亿": "1e9", "亿": "1e8", "千万": "1e7", "百万": "1e6", "十万": "1e5",
+    "万": "1e4", "千": "1e3", "trillion": "1e12", "billion": "1e9", "million": "1e6", "thousand": "1e3",
+    "tn": "1e12", "bn": "1e9", "mn": "1e6", "T": "1e12", "B": "1e9", "M": "1e6", "K": "1e3", "k": "1e3",
+}
+MAGNITUDES = {k: Decimal(v) for k, v in MAGNITUDES.items()}
+PREFIX_KINDS = {"US$": "usd", "$": "usd", "USD": "usd", "¥": "cny", "RMB": "cny", "CNY": "cny", "€": "eur", "£": "gbp",
+                "百分之": "%"}
+SUFFIX_KINDS = [  # (pattern, kind, factor)
+    (r"%|percent|per\s?cent|pct|个?百分点", "%", 1),
+    (r"倍|[xX×](?![A-Za-z0-9])|times\b|-?fold\b", "x", 1),
+    (r"美元|美金|dollars?\b|USD\b", "usd", 1),
+    (r"美分|cents?\b", "usd", Decimal("0.01")),
+    (r"元(?![素件数组])|人民币|块钱|RMB\b|CNY\b", "cny", 1),
+    (r"成(?![本功为员立熟长交果就型品分年人])", "%", 10),  # 九成: 90%, after a one-character Chinese numeral only
+]
+# Words that state a figure without a digit: a multiplier, or a cut by half (read as 50%).
+WORD_FIGURES = {"翻两番": ("x", Decimal(4)), "翻三番": ("x", Decimal(8)), "翻一番": ("x", Decimal(2)),
+                "翻番": ("x", Decimal(2)), "翻倍": ("x", Decimal(2)), "翻了一番": ("x", Decimal(2)),
+                "翻了两番": ("x", Decimal(4)), "减半": ("%", Decimal(50)), "减少一半": ("%", Decimal(50))}
+
+CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
+QUANTITY = re.compile(
+    r"(?:(?P<pre>US\$|\$|USD|¥|RMB|CNY|€|£|百分之)\s?|(?<![A-Za-z0-9_.$¥€£]))"
+    r"(?:(?P<num>\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?)"
+    rf"|(?P<cn>[{CN_CHARS}]+(?:点[零〇一二两三四五六七八九]+)?))"
+    r"(?:\s?(?P<mag>万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|(?i:trillion|billion|million|thousand)|tn|bn|mn|[TBMKk])"
+    r"(?![A-Za-z]))?"
+    r"(?:\s?(?P<suf>" + "|".join(f"(?P<s{k}>{pattern})" for k, (pattern, _, _) in enumerate(SUFFIX_KINDS)) + "))?"
+)
+RANGE_GAP = re.compile(r"\s*(?:-|–|—|~|to|至|到)\s*")
+WORDS = re.compile("|".join(sorted(WORD_FIGURES, key=len, reverse=True)))
+INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u0002\ufffe\u200b\u200c\u200d\ufeff"), None)
+
+
+def chinese_value(text: str) -> Decimal | None:
+    """三百万 → 3000000, 二十 → 20, 一点五 → 1.5, 二〇二六 → 2026; None for a run with no digit (百, 万亿)."""
+    whole, _, decimals = text.partition("点")
+    if not any(ch in CN_DIGITS or ch == "十" for ch in whole):
+        return None
+    if not any(ch in CN_UNITS or ch in "万亿" for ch in whole):
+        value = Decimal("".join(str(CN_DIGITS[ch]) for ch in whole))  # digit by digit: 二〇二六
+    else:
+        total, wan, section, digit = 0, 0, 0, 0
+        for ch in whole:
+            if ch in CN_DIGITS:
+                digit = CN_DIGITS[ch]
+            elif ch in CN_UNITS:
+                section += (digit or 1) * CN_UNITS[ch]
+                digit = 0
+            elif ch == "万":
+                wan = (wan + section + digit) * 10_000
+                section = digit = 0
+            elif ch == "亿":
+                total = (total + wan + section + digit) * 100_000_000
+                wan = section = digit = 0
+        value = Decimal(total + wan + section + digit)
+    if decimals:
+        value += Decimal("0." + "".join(str(CN_DIGITS[ch]) for ch in decimals))
+    return value
+
+
+@dataclass
+class Quantity:
+    start: int
+    end: int
+    value: Decimal
+    magnitude: Decimal | None
+    kind: str  # "n" plain, "%", "x", "usd", "cny", "eur", "gbp"
+    factor: Decimal = Decimal(1)
+
+    def scaled(self, magnitude: Decimal | None) -> Decimal:
+        return self.value * (self.magnitude or magnitude or 1) * self.factor
+
+
+def number_text(value: Decimal) -> str:
+    """One spelling per value: 0.20 and 0.2, 1400000000000 and 1.4E+12 read alike."""
+    value = value.normalize()
+    return "0" if value == 0 else format(value, "f") if -6 < value.adjusted() < 16 else str(value)
+
+
+def normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).translate(INVISIBLE)
+
+
+def quantities(text: str) -> list[Quantity]:
+    """The quantities of an already normalised text, in order."""
+    found = []
+    for m in QUANTITY.finditer(text):
+        if m["num"] is not None:
+            try:
+                value = Decimal(m["num"].replace(",", ""))
+            except InvalidOperation:
+                continue
+            chinese = False
+        else:
+            value = chinese_value(m["cn"])
+            if value is None:
+                continue
+            chinese = True
+        kind, factor = "n", Decimal(1)
+        if m["pre"]:
+            kind = PREFIX_KINDS[m["pre"]]
+        if m["suf"]:
+            k = next(k for k in range(len(SUFFIX_KINDS)) if m[f"s{k}"] is not None)
+            suffix_kind, suffix_factor = SUFFIX_KINDS[k][1], Decimal(SUFFIX_KINDS[k][2])
+            if SUFFIX_KINDS[k][0].startswith("成") and not (chinese and len(m["cn"]) == 1):
+                suffix_kind, suffix_factor = None, Decimal(1)
+            if suffix_kind:
+                kind = suffix_kind if kind in ("n", "%") or suffix_kind != "%" else kind
+                factor = suffix_factor
+        magnitude = MAGNITUDES.get(m["mag"]) if m["mag"] else None
+        if m["mag"] and magnitude is None:
+            magnitude = MAGNITUDES[m["mag"].lower()]
+        found.append(Quantity(m.start(), m.end(), value, magnitude, kind, factor))
+    return found
+
+
+def figure_keys(text: str) -> tuple[set[str], list[tuple[str, ...]]]:
+    """What a normalised text states: the keys of its single quantities and of its ranges, and the atoms a figure
+    consists of (each a tuple of keys, any of which will do; a range is one atom)."""
+    words = list(WORDS.finditer(text))
+    found = [q for q in quantities(text) if not any(w.start() < q.end and q.start < w.end() for w in words)]
+    singles: set[str] = set()
+    atoms: list[tuple[str, ...]] = []
+    k = 0
+    while k < len(found):
+        a = found[k]
+        b = found[k + 1] if k + 1 < len(found) else None
+        if b is not None and RANGE_GAP.fullmatch(text, a.end, b.start):
+            kind = a.kind if a.kind != "n" else b.kind
+            low, high = a.scaled(b.magnitude), b.scaled(a.magnitude)
+            range_key = f"{kind}:{number_text(low)}~{number_text(high)}"
+            low_key, high_key = f"{kind}:{number_text(low)}", f"{kind}:{number_text(high)}"
+            singles.update((range_key, low_key, high_key))
+            atoms.append((range_key,))
+            # The second end may also begin a range of its own (2-5-10 is rare); it is not read twice.
+            k += 2
+            continue
+        key = f"{a.kind}:{number_text(a.scaled(None))}"
+        singles.add(key)
+        atoms.append((key,))
+        k += 1
+    for m in words:
+        kind, value = WORD_FIGURES[m[0]]
+        key = f"{kind}:{number_text(value)}"
+        singles.add(key)
+        atoms.append((key,))
+    return singles, atoms
+
+
+def page_keys(text: str) -> set[str]:
+    """Every quantity key a page's text states, read with its line breaks kept and with them removed (a figure broken
+    over two lines, `4-` / `8 倍`, `1,2` / `34`)."""
+    text = normalise(text)
+    lines = re.split(r"\r\n|\r|\n", text)
+    keys = figure_keys(" ".join(lines))[0]
+    if len(lines) > 1:
+        keys |= figure_keys("".join(lines))[0]
+    return keys
+
+
+def figure_atoms(figure: str) -> list[tuple[str, ...]]:
+    return figure_keys(" ".join(normalise(figure).split()))[1]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Claims in, verdicts out
+
+HAND_CHECK = re.compile(r"<!--\s*verified\s*[:：](?P<note>.*?)-->", re.S)
+
+
+@dataclass(frozen=True)
+class ClaimRecord:
+    """One cited figure. `page`: the cited page ("6", "3-5"), None while pending. `by_hand`: the note of a
+    `<!-- verified: … -->` on the claim's line. `citation`: the citation's text, which --fill edits."""
+    file: str
+    line: int
+    col: int
+    figure: str
+    source: str
+    page: str | None
+    by_hand: str | None = None
+    citation: str | None = None
+
+
+@dataclass
+class Verdict:
+    claim: ClaimRecord
+    status: str
+    candidates: list[str] = field(default_factory=list)
+
+    def row(self) -> dict:
+        c = self.claim
+        return {"file": c.file, "line": c.line, "col": c.col, "figure": c.figure, "source": c.source,
+                "page": c.page if c.page is not None else "?", "status": self.status, "candidates": self.candidates}
+
+
+@dataclass
+class Outcome:
+    verdicts: list[Verdict] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    documents: dict[str, str] = field(default_factory=dict)  # source key -> document path (the sources that have one)
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for v in self.verdicts:
+            counts[v.status] += 1
+        return counts
+
+
+@dataclass
+class PageIndex:
+    """What verification needs of a document: its printed labels, which pages have text, where each key occurs."""
+    labels: list[str]
+    has_text: list[bool]
+    where: dict[str, list[int]]
+
+    def pages_of(self, atoms: list[tuple[str, ...]]) -> list[int]:
+        """The PDF indices of the pages that hold every atom."""
+        pages: set[int] | None = None
+        for atom in atoms:
+            holding = set().union(*(self.where.get(key, ()) for key in atom))
+            pages = holding if pages is None else pages & holding
+        return sorted(pages or ())
+
+    def resolve(self, page: str) -> list[int] | None:
+        """The PDF indices of a cited page or range (`6`, `3-5`, `iv`), or None where no page bears that label."""
+        first, _, last = page.replace("–", "-").partition("-")
+        first, last = first.strip(), last.strip()
+        try:
+            a = self.labels.index(first)
+            b = self.labels.index(last) if last else a
+        except ValueError:
+            return None
+        return list(range(min(a, b), max(a, b) + 1))
+
+
+def build_index(texts: list[str], labels: list[str]) -> dict:
+    where: dict[str, list[int]] = {}
+    for index, text in enumerate(texts):
+        for key in page_keys(text):
+            where.setdefault(key, []).append(index)
+    return {"labels": labels, "has_text": [bool(t.strip()) for t in texts], "where": where}
+
+
+def page_index(document: Document, page_offset: int | None) -> PageIndex:
+    """The document's page index from the cache (keyed by its hash), else built from its text and cached."""
+    cached_at = document.cache_path("document-figures", INDEX_VERSION)
+    value = read_json(cached_at)
+    if (isinstance(value, dict) and value.get("problem") in MESSAGES and isinstance(value.get("values"), dict)
+            and all(isinstance(k, str) for k in value["values"])):
+        raise DocumentProblem(value["problem"], **value["values"])
+    if not (isinstance(value, dict) and {"labels", "has_text", "where"} <= value.keys()):
+        try:
+            pages = document.pages()
+        except DocumentProblem as problem:
+            if problem.lasting:  # the same bytes will not read any better next time
+                write_json(cached_at, {"problem": problem.reason, "values": problem.values})
+            raise
+        value = build_index(pages.texts, pages.labels)
+        write_json(cached_at, value)
+    return PageIndex(documents.printed_labels(value["labels"], page_offset), value["has_text"], value["where"])
+
+
+def shown_path(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+class Verifier:
+    """Verifies claims against the documents of one registry. `where(path)` gives the registry's line of a key path
+    such as [key, "file"] (1 when unknown); `registry_path` is the registry as findings show it."""
+
+    def __init__(self, root: Path, registry: dict[str, dict], registry_path: str = "manuscript/sources.yaml",
+                 where: Callable[[list], int] | None = None, missing_is_error: bool = True):
+        self.root = Path(root)
+        self.missing_is_error = missing_is_error
+        self.registry = registry
+        self.registry_path = registry_path
+        self.where = where or (lambda path: 1)
+        self.indexes: dict[str, PageIndex | None] = {}  # key -> index; None: no document (or an unreadable one)
+        self.outcome = Outcome()
+
+    def index_of(self, key: str) -> PageIndex | None | str:
+        """The page index of a source's document; None without one; UNREADABLE when it cannot be read (once, with
+        a finding at the registry entry)."""
+        if key in self.indexes:
+            return self.indexes[key]
+        entry = self.registry.get(key)
+        ref = documents.locate(self.root, key, entry) if isinstance(entry, dict) else None
+        if ref is not None and not self.missing_is_error and not ref.path.exists():
+            ref = None  # a `file:` of another machine: here as if there were none
+        result: PageIndex | None | str = None
+        if ref is not None:
+            self.outcome.documents[key] = shown_path(ref.path, self.root)
+            try:
+                result = page_index(documents.open_document(self.root, ref), page_offset(entry))
+            except DocumentProblem as problem:
+                result = UNREADABLE
+                self.document_finding(ref, str(problem))
+        self.indexes[key] = result
+        return result
+
+    def document_finding(self, ref: DocumentRef, reason: str) -> None:
+        line = self.where([ref.key, "file"] if ref.declared else [ref.key])
+        self.outcome.findings.append(Finding(
+            self.registry_path, line, 1, ERROR, DOCUMENT_CODE,
+            say("source-document", source=ref.key, path=shown_path(ref.path, self.root), reason=reason)))
+
+    def documents_of(self, keys: Iterable[str]) -> None:
+        """Open the documents of these sources (for their findings), whether or not a claim cites them."""
+        for key in keys:
+            self.index_of(key)
+
+    def verify(self, records: Iterable[ClaimRecord]) -> Outcome:
+        for record in records:
+            verdict = self.judge(record)
+            self.outcome.verdicts.append(verdict)
+        self.pending_findings()
+        return self.outcome
+
+    def pending_findings(self) -> None:
+        """A warning for each pending claim, with its candidate pages, and a hint where --fill would write one (its
+        citation's figures are together on exactly one page)."""
+        pending = [v for v in self.outcome.verdicts if v.status == PENDING]
+        if not pending:
+            return
+        fillable = {id(v) for c in pending_citations(self.root, pending)[0]
+                    if len(c.pages) == 1 and c.pages[0].isdigit() for v in c.verdicts}
+        for verdict in pending:
+            record = verdict.claim
+            if verdict.candidates:
+                fill = say("pending-citation:fill-hint") if id(verdict) in fillable else ""
+                message = say("pending-citation:candidates", source=record.source, figure=record.figure,
+                              found=", ".join(verdict.candidates), fill=fill)
+            else:
+                index = self.indexes.get(record.source)
+                blank = index.has_text.count(False) if isinstance(index, PageIndex) else 0
+                message = say("pending-citation:nowhere", source=record.source, figure=record.figure,
+                              note=say("no-text:pages", count=blank) if blank else "")
+            self.finding(record, WARNING, "pending-citation", message)
+
+    def finding(self, record: ClaimRecord, severity: str, code: str, message: str) -> None:
+        self.outcome.findings.append(Finding(record.file, record.line, record.col, severity, code, message))
+
+    def judge(self, record: ClaimRecord) -> Verdict:
+        if record.by_hand is not None:
+            if not record.by_hand.strip():
+                self.finding(record, ERROR, "verified-reason", say("verified-reason"))
+            return Verdict(record, BY_HAND)
+        index = self.index_of(record.source)
+        if index is None:
+            return Verdict(record, NO_DOCUMENT)
+        if index == UNREADABLE:
+            return Verdict(record, UNREADABLE)
+        atoms = figure_atoms(record.figure)
+        source, figure = record.source, record.figure
+        if not atoms:
+            self.finding(record, WARNING, NOT_FOUND, say("not-found:no-figure", figure=figure))
+            return Verdict(record, NOT_FOUND)
+        found = index.pages_of(atoms)
+        candidates = [index.labels[k] or f"#{k + 1}" for k in found]  # a page without a printed number: #index
+        if record.page is None:
+            return Verdict(record, PENDING, candidates)  # its finding comes once all claims are judged
+        cited = index.resolve(record.page)
+        if cited is None:
+            self.finding(record, ERROR, BAD_PAGE, say("bad-page:no-such-page", source=source, page=record.page,
+                                                      labels=documents.describe_labels(index.labels)))
+            return Verdict(record, BAD_PAGE, candidates)
+        if not set(cited).isdisjoint(found):
+            return Verdict(record, VERIFIED, candidates)
+        if any(not index.has_text[k] for k in cited):
+            note = say("no-text:elsewhere", found=", ".join(candidates)) if found else ""
+            self.finding(record, WARNING, NO_TEXT, say("no-text", source=source, page=record.page, figure=figure,
+                                                       note=note))
+            return Verdict(record, NO_TEXT, candidates)
+        if found:
+            self.finding(record, ERROR, PAGE_MISMATCH, say("page-mismatch", source=source, figure=figure,
+                                                           page=record.page, found=", ".join(candidates)))
+            return Verdict(record, PAGE_MISMATCH, candidates)
+        blank = index.has_text.count(False)
+        self.finding(record, WARNING, NOT_FOUND, say("not-found", source=source, figure=figure,
+                                                     note=say("no-text:pages", count=blank) if blank else ""))
+        return Verdict(record, NOT_FOUND)
+
+
+def page_offset(entry: dict) -> int | None:
+    value = entry.get("page_offset")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def verify(root: Path, registry: dict[str, dict], records: Iterable[ClaimRecord],
+           registry_path: str = "manuscript/sources.yaml", where: Callable[[list], int] | None = None,
+           all_documents: bool = True, missing_is_error: bool = True) -> Outcome:
+    """Verdicts and findings for the records. With `all_documents`, every registered source's document is opened,
+    so that a broken one is reported even where no claim cites it. Without `missing_is_error`, a `file:` that is not
+    on this machine counts as no document (for `book check`, which runs where the PDFs are not, as in CI)."""
+    verifier = Verifier(root, registry, registry_path, where, missing_is_error)
+    if all_documents:
+        verifier.documents_of(registry)
+    return verifier.verify(records)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# From the claims ledger to records, and --fill
+
+def hand_note(line_text: str) -> str | None:
+    m = HAND_CHECK.search(line_text)
+    return m["note"].strip() if m else None
+
+
+def hand_note_of(lines: list[str], line: int, citation: str | None) -> str | None:
+    """The `<!-- verified: … -->` note of a claim: on its line, or on a following line of the same sentence up to
+    the one that holds its citation (a sentence wrapped over lines)."""
+    for k in range(line - 1, min(len(lines), line + 9)):
+        text = lines[k]
+        if k > line - 1 and not text.strip():
+            break
+        note = hand_note(text)
+        if note is not None:
+            return note
+        if citation and citation in text:
+            break
+    return None
+
+
+def file_lines(root: Path) -> Callable[[str], list[str]]:
+    """Lines of a file by its shown path, read once (BOM and CRLF as the claims reader treats them)."""
+    cache: dict[str, list[str]] = {}
+
+    def lines_of(shown: str) -> list[str]:
+        if shown not in cache:
+            path = Path(shown) if Path(shown).is_absolute() else Path(root) / shown
+            try:
+                text = path.read_bytes().decode("utf-8", errors="replace")
+            except OSError:
+                text = ""
+            cache[shown] = text.removeprefix("\ufeff").replace("\r\n", "\n").split("\n")
+        return cache[shown]
+    return lines_of
+
+
+def records_from_ledger(rows: Iterable[dict], registry: dict[str, dict],
+                        lines_of: Callable[[str], list[str]]) -> list[ClaimRecord]:
+    """One record per claim and per registered source it cites with a page or `p. ?`, from the claims ledger's rows
+    (`path`, `line`, `col`, `figure`, `citations`: [{"key", "page", "text"}]). The `<!-- verified: … -->` note is
+    read from the claim's line."""
+    records = []
+    for row in rows:
+        for citation in row.get("citations") or []:
+            key, page = citation.get("key"), citation.get("page")
+            if key not in registry or page is None:
+                continue  # an unpaged citation: nothing to verify against
+            page = None if page in ("?", "？") else str(page)
+            note = hand_note_of(lines_of(row["path"]), row["line"], citation.get("text"))
+            records.append(ClaimRecord(row["path"], row["line"], row["col"], row["figure"], key, page, note,
+                                       citation.get("text")))
+    return records
+
+
+def documents_here(root: Path, registry: dict[str, dict], existing: bool = False) -> dict[str, DocumentRef]:
+    """The registered sources with a document here: found at sources/<key>.pdf, or named by `file:` (which then must
+    exist; with `existing`, only those that do)."""
+    found = {}
+    for key, entry in registry.items():
+        ref = documents.locate(root, key, entry) if isinstance(entry, dict) else None
+        if ref is not None and (not existing or ref.path.exists()):
+            found[key] = ref
+    return found
+
+
+def check(book, claims_result=None, all_documents: bool = True, missing_is_error: bool = True) -> Outcome:
+    """Verify the book's claims (or those of `claims_result`, a claims check already made) against the documents
+    here. Without a usable registry there is nothing to verify (the claims check reports the registry)."""
+    from ..reading.textio import YamlProblem, node_line, read_yaml
+    from . import claims as claims_check
+    registry = book.registry
+    if not registry.usable or not documents_here(book.root, registry.sources, existing=not missing_is_error):
+        return Outcome()
+    read_problems: list[Finding] = []
+    if claims_result is None:
+        claims_result = claims_check.check(book, strict=False, ledger=True)
+        read_problems = [f for f in claims_result.findings if f.code == "claims-read"]  # files that cannot be read
+    registry_file = book.file(book.repo.sources, "source-registry")
+    nodes: list = []
+
+    def where(path: list) -> int:
+        if not nodes:
+            try:
+                nodes.append(read_yaml(registry_file.text or "")[0])
+            except YamlProblem:
+                nodes.append(None)
+        return node_line(nodes[0], path) if nodes[0] is not None else 1
+
+    split: dict[str, list[str]] = {}
+
+    def lines_of(shown: str) -> list[str]:
+        if shown not in split:
+            path = Path(shown) if Path(shown).is_absolute() else book.root / shown
+            split[shown] = (book.file(path).text or "").split("\n")
+        return split[shown]
+
+    records = records_from_ledger(claims_result.ledger(), registry.sources, lines_of)
+    outcome = verify(book.root, registry.sources, records, registry_file.shown, where, all_documents, missing_is_error)
+    outcome.findings[:0] = read_problems
+    return outcome
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One citation given its page: where (1-based line of the citation), the text before and after."""
+    file: str
+    line: int
+    old: str
+    new: str
+    start: int  # offset in the file's text
+    end: int
+
+
+@dataclass
+class FillPlan:
+    edits: list[Edit] = field(default_factory=list)
+    skipped: list[tuple[ClaimRecord, str]] = field(default_factory=list)  # pending claims left alone, and why
+    texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # file -> (text before, text after)
+
+
+SENTENCE_END = re.compile(r"[。！？!?]|\n[ \t]*\n")
+FREE_FORM_PENDING = re.compile(r"(第\s*)[?？](\s*页)")
+
+
+def line_starts(text: str) -> list[int]:
+    starts = [0]
+    starts += [m.end() for m in re.finditer("\n", text)]
+    return starts
+
+
+def offset_of(text: str, starts: list[int], line: int, col: int) -> int:
+    bom = 1 if line == 1 and text.startswith("\ufeff") else 0
+    return starts[min(line, len(starts)) - 1] + col - 1 + bom
+
+
+def citation_at(text: str, citation: str, at: int) -> int | None:
+    """Where the citation of the claim at offset `at` is: the first occurrence after it in the same sentence, else the
+    last before it in the same sentence (`据[@a, p. ?]统计，…`), else None."""
+    after = text.find(citation, at)
+    if after >= 0 and not SENTENCE_END.search(text, at, after):
+        return after
+    before = text.rfind(citation, 0, at)
+    if before >= 0 and not SENTENCE_END.search(text, before + len(citation), at):
+        return before
+    return None
+
+
+def filled(citation: str, key: str, page: str) -> str | None:
+    """The citation with this source's pending page replaced, or None when it has no pending page of this source."""
+    canonical = re.compile(rf"((?:\[|;)\s*@{re.escape(key)}\s*,\s*(?:pp?\.|pages?|页)\s*)[?？]")
+    new, count = canonical.subn(lambda m: m[1] + page, citation, count=1)
+    if count:
+        return new
+    new, count = FREE_FORM_PENDING.subn(lambda m: m[1] + page + m[2], citation, count=1)
+    return new if count and not citation.lstrip().startswith("[") else None
+
+
+def page_order(page: str) -> tuple:
+    return (not page.isdigit(), int(page) if page.isdigit() else 0, page)
+
+
+@dataclass
+class PendingCitation:
+    """A pending citation in a file, with the claims it covers; `pages`: where all their figures are together."""
+    file: str
+    at: int      # offset of the citation in the file's text (as on disk)
+    line: int    # 1-based line and column, as findings count them
+    col: int
+    source: str
+    text: str
+    verdicts: list[Verdict]
+
+    @property
+    def pages(self) -> list[str]:
+        common = set.intersection(*(set(v.candidates) for v in self.verdicts))
+        return sorted(common, key=page_order)
+
+
+def pending_citations(root: Path, verdicts: Iterable[Verdict]) -> tuple[list[PendingCitation], dict[str, str],
+                                                                        list[tuple[ClaimRecord, str]]]:
+    """The pending citations of the verdicts, located in their files (whose texts come back too); the claims whose
+    citation could not be located, and why."""
+    found: dict[tuple[str, int, str], PendingCitation] = {}
+    texts: dict[str, str] = {}
+    starts: dict[str, list[int]] = {}
+    lost: list[tuple[ClaimRecord, str]] = []
+    for verdict in verdicts:
+        record = verdict.claim
+        if verdict.status != PENDING:
+            continue
+        if not record.citation:
+            lost.append((record, say("sources-verify:why-unlocated")))
+            continue
+        if record.file not in texts:
+            path = Path(record.file) if Path(record.file).is_absolute() else Path(root) / record.file
+            try:
+                texts[record.file] = path.read_bytes().decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                lost.append((record, say("sources-verify:why-unreadable")))
+                continue
+        text = texts[record.file]
+        if record.file not in starts:
+            starts[record.file] = line_starts(text)
+        at = citation_at(text, record.citation, offset_of(text, starts[record.file], record.line, record.col))
+        if at is None:
+            lost.append((record, say("sources-verify:why-unlocated")))
+            continue
+        key = (record.file, at, record.source)
+        if key not in found:
+            line = text.count("\n", 0, at) + 1
+            col = at - (text.rfind("\n", 0, at) + 1) + 1 - (1 if line == 1 and text.startswith("\ufeff") else 0)
+            found[key] = PendingCitation(record.file, at, line, col, record.source, record.citation, [])
+        found[key].verdicts.append(verdict)
+    return list(found.values()), texts, lost
+
+
+def candidates_by_citation(root: Path, verdicts: Iterable[Verdict]) -> dict[tuple[str, int, int], list[str]]:
+    """(file, line, col) of each pending citation -> the pages that hold every figure it covers."""
+    return {(p.file, p.line, p.col): p.pages for p in pending_citations(root, verdicts)[0]}
+
+
+def plan_fill(root: Path, verdicts: Iterable[Verdict]) -> FillPlan:
+    """The edits --fill makes: a pending citation gets a page where the figures it covers are together on exactly one
+    page of the document (and that page is numbered). Nothing else in any file changes."""
+    plan = FillPlan()
+    citations, texts, plan.skipped = pending_citations(root, verdicts)
+    edits_of: dict[str, dict[int, Edit]] = {}
+    for citation in citations:
+        pages = citation.pages
+        why = None
+        if len(pages) != 1:
+            why = say("sources-verify:why-several", pages=", ".join(pages)) if pages else say("sources-verify:why-none")
+        elif not pages[0].isdigit():
+            why = say("sources-verify:why-label", page=pages[0])
+        new = filled(citation.text, citation.source, pages[0]) if why is None else None
+        if why is None and new is None:
+            why = say("sources-verify:why-no-pending")
+        if why is not None:
+            apart = say("sources-verify:why-apart") if not pages and len(citation.verdicts) > 1 else None
+            plan.skipped += [(v.claim, apart if apart and v.candidates else why) for v in citation.verdicts]
+            continue
+        edits = edits_of.setdefault(citation.file, {})
+        earlier = edits.get(citation.at)
+        if earlier is not None:  # [@a, p. ?; @b, p. ?]: the second source's page goes into the first's edit
+            new = filled(earlier.new, citation.source, pages[0]) or earlier.new
+        edits[citation.at] = Edit(citation.file, citation.line, citation.text, new, citation.at,
+                                  citation.at + len(citation.text))
+    for file, edits in edits_of.items():
+        text = texts[file]
+        pieces, cursor = [], 0
+        for start in sorted(edits):
+            edit = edits[start]
+            pieces += [text[cursor:edit.start], edit.new]
+            cursor = edit.end
+            plan.edits.append(edit)
+        pieces.append(text[cursor:])
+        plan.texts[file] = (text, "".join(pieces))
+    plan.skipped.sort(key=lambda item: (item[0].file, item[0].line, item[0].col))
+    return plan
+
+
+def write_fill(root: Path, plan: FillPlan) -> None:
+    """Write each changed file atomically, keeping its mode."""
+    for file, (_, new) in plan.texts.items():
+        path = Path(file) if Path(file).is_absolute() else Path(root) / file
+        write_text_atomic(path, new)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    import tempfile
+    mode = path.stat().st_mode & 0o7777
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(text.encode("utf-8"))
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def fill_diff(plan: FillPlan) -> str:
+    """The unified diff of the plan (what --fill --dry-run prints)."""
+    import difflib
+    out = []
+    for file, (old, new) in plan.texts.items():
+        out += difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                    fromfile=f"a/{file}", tofile=f"b/{file}")
+    return "".join(line if line.endswith("\n") else line + "\n" for line in out)
