@@ -192,18 +192,17 @@ def line_starts(text: str) -> list[int]:
     return starts
 
 
-def prose_mask(text: str, starts: list[int] | None = None) -> bytearray:
+def prose_mask(text: str, starts: list[int], tokens: list) -> bytearray:
     """1 for each character of the text that is prose, 0 elsewhere.
 
     Prose is what the Markdown parser hands to its inline step (paragraphs, headings, list items, table cells,
     admonition bodies), less the inline constructs that are not prose (code, math, HTML, link targets, citations,
-    URLs). Fenced and indented code, display math, HTML blocks, front matter and reference definitions have no
-    inline step and stay 0."""
-    starts = starts or line_starts(text)
+    URLs). Fenced and indented code, display math, HTML blocks, front matter, reference definitions and the marker
+    lines of admonitions (`!!! note "标题"`) have no prose and stay 0."""
     mask = bytearray(len(text))
     regions = []
-    for token in markdown().parse(text):
-        if token.type == "inline" and token.map:
+    for i, token in enumerate(tokens):
+        if token.type == "inline" and token.map and not (i and tokens[i - 1].type == "admonition_title_open"):
             first, last = token.map
             a = starts[first]
             b = starts[last] if last < len(starts) else len(text)
@@ -225,10 +224,10 @@ def merge(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
-def code_lines(text: str) -> set[int]:
+def code_lines(tokens: list) -> set[int]:
     """0-based lines inside fenced or indented code: a lint-ignore written there is code, not a directive."""
     lines: set[int] = set()
-    for token in markdown().parse(text):
+    for token in tokens:
         if token.type in ("fence", "code_block") and token.map:
             lines.update(range(*token.map))
     return lines
@@ -261,20 +260,55 @@ def autocorrect_ready() -> None:
     autocorrect_py.load_config(json.dumps(AUTOCORRECT_CONFIG))
 
 
-def autocorrect_edits(text: str, starts: list[int]) -> list[Edit]:
-    """autocorrect's changes to the file, one edit per changed stretch of characters."""
+def autocorrect_edits(text: str, starts: list[int], tokens: list) -> list[Edit]:
+    """autocorrect's changes to the file, one edit per changed stretch of characters.
+
+    autocorrect would read the indented body of an admonition (`!!! note`) as code, so it is given the text with
+    those bodies dedented, and its positions are carried back to the file."""
     autocorrect_ready()
+    strip = admonition_indents(text, starts, tokens)
+    if strip:
+        lines = text.split("\n")
+        view = "\n".join(line[strip.get(k, 0):] for k, line in enumerate(lines))
+        view_starts = line_starts(view)
+
+        def to_text(offset: int) -> int:
+            line = bisect_right(view_starts, offset) - 1
+            return starts[line] + strip.get(line, 0) + offset - view_starts[line]
+    else:
+        view, view_starts = text, starts
+
+        def to_text(offset: int) -> int:
+            return offset
     edits = []
-    for result in autocorrect_py.lint_for(text, "md").lines:
+    for result in autocorrect_py.lint_for(view, "md").lines:
         old, new = result.old, result.new
-        at = locate(text, starts, result.line, result.col, old)
+        at = locate(view, view_starts, result.line, result.col, old)
         if at < 0:
             continue  # a change autocorrect reports where the file does not hold it: leave it
         matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag != "equal":
-                edits.append(Edit(at + i1, at + i2, new[j1:j2], classify(old[i1:i2], new[j1:j2])))
+                start = to_text(at + i1)
+                end = start + (i2 - i1) if "\n" not in old[i1:i2] else to_text(at + i2)
+                edits.append(Edit(start, end, new[j1:j2], classify(old[i1:i2], new[j1:j2])))
     return edits
+
+
+def admonition_indents(text: str, starts: list[int], tokens: list) -> dict[int, int]:
+    """0-based line -> the spaces that indent it as the body of an admonition (the innermost one)."""
+    strip: dict[int, int] = {}
+    for token in tokens:
+        if token.type != "admonition_open" or not token.map:
+            continue
+        first, last = token.map
+        marker = text[starts[first]:starts[first + 1] if first + 1 < len(starts) else len(text)]
+        indent = len(marker) - len(marker.lstrip(" ")) + 4
+        for line in range(first + 1, last):
+            end = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
+            if text.startswith(" " * indent, starts[line]) or not text[starts[line]:end].strip():
+                strip[line] = max(strip.get(line, 0), min(indent, end - starts[line]))
+    return {k: v for k, v in strip.items() if v}
 
 
 def locate(text: str, starts: list[int], line: int, col: int, old: str) -> int:
@@ -338,12 +372,12 @@ def kept(edit: Edit, spans: list[tuple[int, int]]) -> bool:
     return False
 
 
-def ignored_lines(text: str, starts: list[int]) -> tuple[set[int], list[int]]:
+def ignored_lines(text: str, starts: list[int], tokens: list) -> tuple[set[int], list[int]]:
     """0-based lines that carry a lint-ignore comment, and the offsets of those that give no reason."""
     lines, bare = set(), []
     if "lint-ignore" not in text:
         return lines, bare
-    code = code_lines(text)
+    code = code_lines(tokens)
     for m in LINT_IGNORE.finditer(text):
         line = bisect_right(starts, m.start()) - 1
         if line in code:
@@ -358,10 +392,11 @@ def edits(text: str, glossary: Glossary, starts: list[int] | None = None) -> tup
     """The changes the book's typography asks of the text (sorted, not overlapping), and the offsets of lint-ignore
     comments without a reason."""
     starts = starts or line_starts(text)
-    mask = prose_mask(text, starts)
-    found = autocorrect_edits(text, starts) + percent_edits(text) + term_edits(text, glossary)
+    tokens = markdown().parse(text)
+    mask = prose_mask(text, starts, tokens)
+    found = autocorrect_edits(text, starts, tokens) + percent_edits(text) + term_edits(text, glossary)
     spans = [m.span() for pattern in glossary.keep for m in pattern.finditer(text)]
-    ignore, bare = ignored_lines(text, starts)
+    ignore, bare = ignored_lines(text, starts, tokens)
     out: list[Edit] = []
     last_end = -1
     for edit in sorted(found):
@@ -419,7 +454,7 @@ def lint(text: str, glossary: Glossary) -> list[Issue]:
     return sorted(issues, key=lambda i: (i.line, i.col, i.code))
 
 
-GROUP_GAP = 8  # at most this many characters, none a space or a line end, between two changes of one issue
+GROUP_GAP = 8  # at most this many letters or digits (no space, no punctuation) between two changes of one issue
 
 
 def groups(text: str, found: list[Edit]) -> list[list[Edit]]:
@@ -427,7 +462,7 @@ def groups(text: str, found: list[Edit]) -> list[list[Edit]]:
     for edit in found:
         if out and edit.code == out[-1][-1].code != "typo-term":
             gap = text[out[-1][-1].end:edit.start]
-            if len(gap) <= GROUP_GAP and not any(ch.isspace() for ch in gap):
+            if len(gap) <= GROUP_GAP and all(char_class(ch) in ("cjk", "word") for ch in gap):
                 out[-1].append(edit)
                 continue
         out.append([edit])
@@ -461,13 +496,13 @@ def apply(text: str, found: list[Edit]) -> str:
 
 
 def fix(text: str, glossary: Glossary, passes: int = 3) -> tuple[str, int]:
-    """The text with every change made, and how many were made. A change can reveal another (full-width letters
+    """The text with every change made, and how many issues that settled (as `lint` counts them). A change can reveal another (full-width letters
     made half-width then need a space), so it runs until nothing changes, at most `passes` times."""
     total = 0
     for _ in range(passes):
         found, _bare = edits(text, glossary)
         if not found:
             break
+        total += len(groups(text, found))
         text = apply(text, found)
-        total += len(found)
     return text, total
