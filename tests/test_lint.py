@@ -1,29 +1,24 @@
 """`book lint`: typography of the Chinese prose on labelled examples (exact line, column and code), and --fix."""
 from __future__ import annotations
 
-import os
 import stat
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import yaml
 
+from book import messages
 from book.checks import typography
 
-from conftest import ROOT, Run
+from conftest import ROOT, Run, run_book
 
 EXAMPLES = yaml.safe_load((Path(__file__).parent / "data" / "lint-examples.yaml").read_text(encoding="utf-8"))
 GLOSSARY = typography.Glossary.parse(EXAMPLES["glossary"])
 
 
 def run_lint(*args: str, cwd: Path = ROOT, env: dict | None = None) -> Run:
-    proc = subprocess.run([sys.executable, "-m", "book.commands.lint", *args], cwd=cwd, capture_output=True,
-                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "tools"), **(env or {})}, timeout=120)
-    assert "Traceback" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
-    return Run(proc.returncode, proc.stdout, proc.stderr)
+    return run_book("lint", *args, cwd=cwd, env=env)
 
 
 @pytest.mark.parametrize("example", EXAMPLES["examples"], ids=lambda e: e["name"])
@@ -43,16 +38,16 @@ def test_issue_shows_the_text_as_written_and_as_it_should_read():
     first, second = typography.lint("吞吐提升了3倍，Toast的100倍ROI。\n", GLOSSARY)
     assert (first.col, first.old, first.new) == (6, "吐提升了3倍", "吐提升了 3 倍")
     assert (second.col, second.old, second.new) == (14, "Toast的100倍ROI", "Toast 的 100 倍 ROI")
-    assert typography.message(first.code, old=first.old, new=first.new) == \
-        "“吐提升了3倍”应写作“吐提升了 3 倍”：中文与英文、数字之间加一个空格"
-    assert typography.message(first.code, "en", old=first.old, new=first.new) == \
-        "write '吐提升了 3 倍', not '吐提升了3倍': a space between Chinese and Latin letters or digits"
+    f = typography.findings("ch.md", [first], GLOSSARY)[0]
+    assert f.render() == "ch.md:1:6: warning typo-space “吐提升了3倍”应写作“吐提升了 3 倍”：中文与英文、数字之间加一个空格"
 
 
-def test_every_code_has_a_chinese_and_an_english_message():
+def test_every_code_has_a_chinese_and_an_english_message(monkeypatch):
+    monkeypatch.setenv("BOOK_LANG", "en")
+    assert messages.say("typo-space", old="了3倍", new="了 3 倍") == \
+        "write '了 3 倍', not '了3倍': a space between Chinese and Latin letters or digits"
     for code in typography.CODES:
-        zh, en = typography.MESSAGES[code]
-        assert zh and en and zh != en
+        assert set(messages.MESSAGES[code]) == {"zh", "en"}
 
 
 def test_a_bad_glossary_is_named_with_its_line():
@@ -120,7 +115,6 @@ def test_fix_keeps_the_book_consistent(book_copy):
     """--fix on the whole book changes chapter headings and the TOC alike: the TOC check still passes."""
     run = run_lint("--fix", cwd=book_copy)
     assert run.code == 0 and run.lines()[-1] == "book lint: ok — 0 error(s), 0 warning(s)", run.out
-    from conftest import run_book
     toc = run_book("toc", cwd=book_copy)
     assert toc.code == 0, toc.out
 

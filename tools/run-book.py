@@ -8,6 +8,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from book.cli import console  # noqa: E402
+from book.commands.cli import console  # noqa: E402
 
 console()

@@ -23,12 +23,11 @@ from functools import cache
 from pathlib import Path
 
 import autocorrect_py
-import yaml
-from markdown_it import MarkdownIt
-from mdit_py_plugins.admon import admon_plugin
-from mdit_py_plugins.front_matter import front_matter_plugin
-from mdit_py_plugins.tasklists import tasklists_plugin
-from mdit_py_plugins.texmath import texmath_plugin
+
+from ..findings import ERROR, WARNING, Finding, strict
+from ..messages import finding
+from ..reading.markdown import markdown
+from ..reading.textio import YamlProblem, node_line, read_yaml
 
 GLOSSARY_FILE = "manuscript/glossary.yaml"
 
@@ -70,33 +69,6 @@ HALF_TO_FULL = {",": "，", ".": "。", ":": "：", ";": "；", "!": "！", "?":
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Messages (code -> zh, en), each with the pieces of text it quotes.
-
-MESSAGES = {
-    "typo-space": ("“{old}”应写作“{new}”：中文与英文、数字之间加一个空格",
-                   "write '{new}', not '{old}': a space between Chinese and Latin letters or digits"),
-    "typo-space-extra": ("“{old}”应写作“{new}”：全角标点旁、中文之间不加空格",
-                         "write '{new}', not '{old}': no space next to full-width punctuation"),
-    "typo-punct": ("“{old}”应写作“{new}”：中文句子用全角标点",
-                   "write '{new}', not '{old}': full-width punctuation in Chinese sentences"),
-    "typo-width": ("“{old}”应写作“{new}”：英文字母和数字用半角",
-                   "write '{new}', not '{old}': half-width letters and digits"),
-    "typo-percent": ("“{old}”应写作“{new}”：数字与百分号之间不加空格",
-                     "write '{new}', not '{old}': no space between a number and %"),
-    "typo-term": ("术语应写作“{new}”（此处为“{old}”），见术语表 {glossary}",
-                  "the term is written '{new}' (here '{old}'), see the glossary {glossary}"),
-    "typo-other": ("“{old}”应写作“{new}”", "write '{new}', not '{old}'"),
-    "typo-ignore-reason": ("lint-ignore 需要写明理由：<!-- lint-ignore: 理由 -->",
-                           "lint-ignore needs a reason: <!-- lint-ignore: reason -->"),
-}
-
-
-def message(code: str, lang: str = "zh", **args) -> str:
-    zh, en = MESSAGES[code]
-    return (en if lang == "en" else zh).format(**args)
-
-
-# ---------------------------------------------------------------------------------------------------------------
 # The glossary
 
 
@@ -119,36 +91,39 @@ class Glossary:
     @classmethod
     def parse(cls, text: str, shown: str = GLOSSARY_FILE) -> "Glossary":
         try:
-            data = yaml.safe_load(text) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f"{shown}:{mark.line + 1}:{mark.column + 1}" if mark else shown
-            raise GlossaryError(f"{where}: 不是有效的 YAML：{getattr(exc, 'problem', exc)}") from None
+            root, data = read_yaml(text)
+        except YamlProblem as exc:
+            raise GlossaryError(f"{shown}:{exc.line + 1}:{exc.col + 1}: 不是有效的 YAML：{exc.problem}") from None
+        data = data or {}
+
+        def fail(path: list, problem: str):
+            line = node_line(root, path) if root is not None else 1
+            return GlossaryError(f"{shown}:{line}:1: {problem}")
+
         if not isinstance(data, dict):
-            raise GlossaryError(f"{shown}:1:1: 术语表应是一个映射（terms: …、keep: …）")
-        unknown = sorted(set(data) - {"terms", "keep"})
+            raise fail([], "术语表应是一个映射（terms: …、keep: …）")
+        unknown = sorted(map(str, set(data) - {"terms", "keep"}))
         if unknown:
-            raise GlossaryError(f"{shown}:1:1: 未知的键 {', '.join(map(str, unknown))}（只有 terms 和 keep）")
+            raise fail([unknown[0]], f"未知的键 {', '.join(unknown)}（只有 terms 和 keep）")
         terms_data = data.get("terms") or {}
         if not isinstance(terms_data, dict):
-            raise GlossaryError(f"{shown}:1:1: terms 应是“规范写法: [其他写法, …]”的映射")
+            raise fail(["terms"], "terms 应是“规范写法: [其他写法, …]”的映射")
         terms = []
         for canonical, variants in terms_data.items():
-            if variants is None:
-                variants = []
+            variants = [] if variants is None else variants
             if not isinstance(canonical, str) or not canonical.strip() or not isinstance(variants, list) \
                     or not all(isinstance(v, str) and v.strip() for v in variants):
-                raise GlossaryError(f"{shown}:1:1: 术语“{canonical}”应写成“{canonical}: [其他写法, …]”")
+                raise fail(["terms", canonical], f"术语“{canonical}”应写成“{canonical}: [其他写法, …]”")
             terms.append(Term(canonical, term_pattern(canonical, variants)))
         keep_data = data.get("keep") or []
         if not isinstance(keep_data, list) or not all(isinstance(k, str) for k in keep_data):
-            raise GlossaryError(f"{shown}:1:1: keep 应是正则表达式的列表")
+            raise fail(["keep"], "keep 应是正则表达式的列表")
         keep = []
-        for k in keep_data:
+        for k, pattern in enumerate(keep_data):
             try:
-                keep.append(re.compile(k))
+                keep.append(re.compile(pattern))
             except re.error as exc:
-                raise GlossaryError(f"{shown}:1:1: keep 中的“{k}”不是有效的正则表达式：{exc}") from None
+                raise fail(["keep", k], f"keep 中的“{pattern}”不是有效的正则表达式：{exc}") from None
         return cls(shown, tuple(terms), tuple(keep))
 
     @classmethod
@@ -173,14 +148,6 @@ def term_pattern(canonical: str, variants: list[str]) -> re.Pattern:
 
 # ---------------------------------------------------------------------------------------------------------------
 # Where the prose is
-
-
-@cache
-def markdown() -> MarkdownIt:
-    """The book's Markdown as the site reads it (CommonMark, tables, front matter, admonitions, task lists, math in
-    brackets)."""
-    return (MarkdownIt("commonmark").enable("table").use(front_matter_plugin).use(admon_plugin)
-            .use(tasklists_plugin).use(texmath_plugin, delimiters="brackets"))
 
 
 def line_starts(text: str) -> list[int]:
@@ -506,3 +473,10 @@ def fix(text: str, glossary: Glossary, passes: int = 3) -> tuple[str, int]:
         total += len(groups(text, found))
         text = apply(text, found)
     return text, total
+
+
+def findings(shown: str, issues: list[Issue], glossary: Glossary) -> list[Finding]:
+    """The issues of one file as findings: warnings, errors under STRICT=1."""
+    severity = ERROR if strict() else WARNING
+    return [finding(shown, i.line, i.col, severity, i.code, old=i.old, new=i.new, glossary=glossary.path)
+            for i in issues]

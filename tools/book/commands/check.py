@@ -29,6 +29,11 @@ def step_claims(book: Book, args) -> int:
     return status
 
 
+def step_lint(book: Book, args) -> int:
+    from .lint import check as lint_check  # warnings; errors under STRICT=1
+    return report(lint_check(book), "text", "book lint")
+
+
 def step_todo(book: Book, args) -> int:
     items, _ = todo.collect(book)
     print(f"book todo: {len(items)} open data item(s) — " +
@@ -48,7 +53,7 @@ def step_site(book: Book, args) -> int:
     return site_command.build(book, draft=False, out=None, keep=False)  # the strict build is the check
 
 
-STEPS = [("toc", step_toc), ("claims", step_claims), ("todo", step_todo),
+STEPS = [("toc", step_toc), ("claims", step_claims), ("lint", step_lint), ("todo", step_todo),
          ("notebooks", step_notebooks), ("site", step_site)]
 
 

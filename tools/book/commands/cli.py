@@ -27,6 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("toc", "检查目录：解析、JSON Schema、编号、链接的章节文件与标题漂移", paths=True)
     command("claims", "检查每个数据声明是否在同一句中标注了带页码的来源", paths=True)
+    lint = command("lint", "检查中文排版：中英文之间的空格、全角标点、百分号、术语写法（manuscript/glossary.yaml）", paths=True)
+    lint.add_argument("--fix", action="store_true", help="把修正写回文件（原子替换）")
+    lint.add_argument("--diff", action="store_true", help="与 --fix 一起用：只显示将要做的修改（unified diff），不写文件")
     command("todo", "列出未完成的数据项（待办清单、待补页码、TODO(data)）", formats=("text", "json", "markdown"))
     nb = command("notebooks", "用 pytest --nbval 运行每个章节的 notebook", paths=True)
     nb.add_argument("--scale", choices=["ci", "full"], default=None, help="BOOK_SCALE（默认取环境变量，否则 ci）")
@@ -36,8 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     site = command("site", "构建网站到 site/（原子替换：构建失败时保留旧的 site/）")
     site.add_argument("--draft", action="store_true", default=None, help="草稿版：显示待办页与待补来源标记（亦可 DRAFT=1）")
     site.add_argument("--out", type=Path, default=None, help="输出目录（默认 site/；只会替换本命令构建的目录）")
-    check = command("check", "合并前的全部检查：目录、数据声明、待办汇总、notebook、严格构建网站", formats=())
-    check.add_argument("--skip", action="append", choices=["toc", "claims", "todo", "notebooks", "site"])
+    check = command("check", "合并前的全部检查：目录、数据声明、中文排版、待办汇总、notebook、严格构建网站", formats=())
+    check.add_argument("--skip", action="append", choices=["toc", "claims", "lint", "todo", "notebooks", "site"])
     return parser
 
 
@@ -54,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         repo = find_repo()
         command = import_module(f"book.commands.{args.command}")
-        return command.run(args, Book(repo, getattr(args, "paths", None) if args.command == "claims" else None))
+        return command.run(args, Book(repo, getattr(args, "paths", None) if args.command in ("claims", "lint") else None))
     except ToolError as exc:
         print(f"book: error: {exc}", file=sys.stderr)
         return 2
