@@ -74,3 +74,18 @@ def test_try_repo_book_claims_fails_on_an_uncited_figure(clone, home):
         page.unlink()
     assert run.returncode == 1, run.stdout + run.stderr
     assert "manuscript/new-page.md:3:9: error uncited-claim" in run.stdout, run.stdout
+
+
+def test_try_repo_book_lint_and_book_toc(clone, home):
+    lint = pre_commit("try-repo", ".", "book-lint", "--files", CHAPTER, cwd=clone, home=home)
+    assert lint.returncode == 0 and "book lint" in lint.stdout, lint.stdout + lint.stderr
+    toc = pre_commit("try-repo", ".", "book-toc", "--files", CHAPTER, cwd=clone, home=home)
+    assert toc.returncode == 0 and "book toc" in toc.stdout, toc.stdout + toc.stderr
+
+
+def test_this_repositorys_own_hooks(clone, home):
+    """.pre-commit-config.yaml: the three hooks, run from the checkout's own tools/ in a pinned environment."""
+    run = pre_commit("run", "--files", CHAPTER, "toc/table-of-contents.md", cwd=clone, home=home)
+    assert run.returncode == 0, run.stdout + run.stderr
+    for hook in ("book toc", "book claims", "book lint"):
+        assert any(line.startswith(hook) and line.endswith("Passed") for line in run.stdout.splitlines()), run.stdout
