@@ -119,6 +119,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     "lint:fixed": {"zh": "已修正 {path}：{count} 处", "en": "fixed {path}: {count} issue(s)"},
     "lint:preview": {"zh": "book lint：{files} 个文件中有 {count} 处将会修正（--diff：未写入任何文件）",
                      "en": "book lint: {count} issue(s) in {files} file(s) would be fixed (--diff: nothing written)"},
+    # The open data items (book todo, and its line in book check).
+    "todo:title": {"zh": "未完成的数据项：{count} 个", "en": "Open data items: {count}"},
+    "todo:column-group": {"zh": "章节", "en": "chapter"},
+    "todo:column-where": {"zh": "位置", "en": "location"},
+    "todo:column-kind": {"zh": "类型", "en": "kind"},
+    "todo:column-text": {"zh": "内容", "en": "item"},
+    "todo:counts": {"zh": "未完成的数据项 {total} 个：{kinds}", "en": "{total} open data item(s): {kinds}"},
+    "todo:separator": {"zh": "，", "en": ", "},
+    "todo:strict": {"zh": "book todo：STRICT=1 时未完成的数据项（{count} 个）算作错误",
+                    "en": "book todo: STRICT=1 and {count} open data item(s)"},
+    "todo:check-line": {"zh": "{counts}（make todo 列出全部）", "en": "{counts} (make todo lists them)"},
+    "todo-kind:checklist": {"zh": "待办清单", "en": "checklist"},
+    "todo-kind:pending-citation": {"zh": "待补页码", "en": "pending page"},
+    "todo-kind:todo-note": {"zh": "TODO(data)", "en": "TODO(data)"},
+    "claims:tally": {"zh": "  数据声明 {total} 个：已注明来源 {cited} 个，注明无需引用（no-cite）{no_cite} 个，"
+                           "待补页码 {pending} 处（涉及 {waiting} 个数据）",
+                     "en": "  {total} data claim(s): {cited} cited, {no_cite} opted out (no-cite), "
+                           "{pending} pending page(s) (covering {waiting} figure(s))"},
     # Names used inside other messages.
     "word:part": {"zh": "部分", "en": "part"},
     "word:chapter": {"zh": "章", "en": "chapter"},

@@ -12,7 +12,8 @@ from . import notebooks as notebooks_command
 from . import site as site_command
 from .claims import tally
 from .report import report
-from .todo import KIND_LABEL, by_kind
+from .todo import counts
+from ..messages import say
 
 console = Console(highlight=False)
 
@@ -36,10 +37,9 @@ def step_lint(book: Book, args) -> int:
 
 def step_todo(book: Book, args) -> int:
     items, _ = todo.collect(book)
-    print(f"book todo: {len(items)} open data item(s) — " +
-          ", ".join(f"{KIND_LABEL[k]} {n}" for k, n in by_kind(items).items()) + " (make todo lists them)")
+    print(say("todo:check-line", counts=counts(items)))
     if strict() and items:
-        print("book todo: STRICT=1 fails on open data items")
+        print(say("todo:strict", count=len(items)))
         return 1
     return 0
 

@@ -30,7 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     lint = command("lint", "检查中文排版：中英文之间的空格、全角标点、百分号、术语写法（manuscript/glossary.yaml）", paths=True)
     lint.add_argument("--fix", action="store_true", help="把修正写回文件（原子替换）")
     lint.add_argument("--diff", action="store_true", help="与 --fix 一起用：只显示将要做的修改（unified diff），不写文件")
-    command("todo", "列出未完成的数据项（待办清单、待补页码、TODO(data)）", formats=("text", "json", "markdown"))
+    command("todo", "列出未完成的数据项（待办清单、待补页码、TODO(data)）；--format markdown|json|csv 供编辑器与表格使用",
+            formats=("text", "json", "markdown", "csv"))
     nb = command("notebooks", "用 pytest --nbval 运行每个章节的 notebook", paths=True)
     nb.add_argument("--scale", choices=["ci", "full"], default=None, help="BOOK_SCALE（默认取环境变量，否则 ci）")
     nb.add_argument("--update-outputs", action="store_true",
