@@ -127,3 +127,10 @@ def test_unreadable_file_and_bad_glossary(book_copy):
     (book_copy / "manuscript/glossary.yaml").write_text("terms: [\n", encoding="utf-8")
     bad = run_lint(cwd=book_copy)
     assert bad.code == 2 and "manuscript/glossary.yaml:2:1" in bad.err
+
+
+def test_fix_with_json_keeps_stdout_one_json_object(book_copy):
+    (book_copy / "manuscript/ch03-environment.md").write_text(BAD, encoding="utf-8")
+    run = run_lint("--fix", "--format", "json", "manuscript/ch03-environment.md", cwd=book_copy)
+    assert run.code == 0 and run.json()["summary"] == {"errors": 0, "warnings": 0}
+    assert "已修正 manuscript/ch03-environment.md：3 处" in run.err

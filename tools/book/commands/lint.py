@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -88,7 +89,7 @@ def run(args, book: Book) -> int:
         return 0
     if args.fix:
         changed, _ = fix(book, write=True)
-        for shown, count in changed:
-            print(say("lint:fixed", path=shown, count=count))
+        for shown, count in changed:  # beside a JSON report they go to stderr, so that stdout stays one JSON object
+            print(say("lint:fixed", path=shown, count=count), file=sys.stderr if args.format == "json" else sys.stdout)
         book = Book(book.repo, book.paths)  # the files as they now read
     return report(check(book), args.format, "book lint")
