@@ -53,8 +53,10 @@ def test_every_code_has_a_chinese_and_an_english_message(monkeypatch):
 def test_a_bad_glossary_is_named_with_its_line():
     with pytest.raises(typography.GlossaryError, match=r"^manuscript/glossary.yaml:4:1: "):
         typography.Glossary.parse("terms:\n  GPU:\n  - bad: [\n")
-    with pytest.raises(typography.GlossaryError, match="keep"):
-        typography.Glossary.parse("keep: ['第(']\n")
+    with pytest.raises(typography.GlossaryError, match=r"^manuscript/glossary.yaml:3:1: 术语“GPU”应写成"):
+        typography.Glossary.parse("terms:\n  CPU:\n  GPU: 3\n")
+    with pytest.raises(typography.GlossaryError, match=r"^manuscript/glossary.yaml:3:1: keep 中的“第\(”不是有效的正则表达式"):
+        typography.Glossary.parse("keep:\n  - 第\\d+章\n  - 第(\n")
 
 
 def test_the_book_has_no_typography_errors():

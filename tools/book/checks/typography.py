@@ -47,8 +47,7 @@ CODES = ("typo-space", "typo-space-extra", "typo-punct", "typo-width", "typo-per
 
 LINT_IGNORE = re.compile(r"<!--\s*lint-ignore\b\s*:?(?P<reason>.*?)-->")
 
-# What stays as written inside a stretch of prose. Each alternative starts at a character the prose rarely holds,
-# so the engine skips ahead quickly.
+# What stays as written inside a stretch of prose: the inline constructs that are not prose.
 PROTECTED = re.compile(
     r"(?P<tick>`+)[\s\S]*?(?<!`)(?P=tick)(?!`)"       # inline code, any number of backticks
     r"|<!--[\s\S]*?-->"                                # HTML comments (no-cite, lint-ignore, notes)
