@@ -1,4 +1,5 @@
 # 《LLM推理优化实战》: the commands an author types. The first use creates .venv with the pinned dependencies.
+SHELL  := /bin/bash
 PYTHON ?= python3
 VENV   := .venv
 STAMP  := $(VENV)/.installed
@@ -6,7 +7,7 @@ READY  := $(STAMP)
 BOOK   := $(VENV)/bin/book
 PYTEST := $(VENV)/bin/python -m pytest
 
-.PHONY: check site serve todo verify test gpu bench lock browser clean
+.PHONY: check site serve todo lint verify hooks test gpu bench lock browser clean
 
 check: $(READY)
 	$(BOOK) check
@@ -14,11 +15,21 @@ check: $(READY)
 site: $(READY)
 	$(BOOK) site
 
+# The theme's notice about its end of life and MkDocs 2 is hidden here as in `make site`.
 serve: $(READY)
-	DRAFT=$${DRAFT:-1} $(VENV)/bin/mkdocs serve
+	DRAFT=$${DRAFT:-1} NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs serve
 
+# FORMAT=markdown|json|csv for editors and spreadsheets (default: a table).
 todo: $(READY)
-	$(BOOK) todo
+	$(BOOK) todo $(if $(FORMAT),--format $(FORMAT))
+
+# Typography of the prose; `make lint FIX=1` writes the corrections, `make lint DIFF=1` only shows them.
+lint: $(READY)
+	$(BOOK) lint $(if $(FIX),--fix) $(if $(DIFF),--fix --diff)
+
+# pre-commit checks what each `git commit` commits (book toc, book claims, book lint).
+hooks: $(READY)
+	$(VENV)/bin/pre-commit install
 
 # Cited figures against the source documents kept here (sources/<key>.pdf or a registry file:); see README.
 verify: $(READY)
@@ -39,11 +50,13 @@ bench: $(READY)
 
 # Reinstalls only when the pins or the package metadata change.
 $(STAMP): requirements.lock pyproject.toml
-	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	@echo "installing pinned dependencies into $(VENV) (first use only)…"
-	$(VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock
+	@test -x $(VENV)/bin/python || { echo "创建 $(VENV)（Python 虚拟环境）…"; $(PYTHON) -m venv $(VENV); }
+	@echo "安装锁定版本的依赖到 $(VENV)（第一次约需一两分钟，之后只在 requirements.lock 变化时重装）…"
+	$(VENV)/bin/python -m pip install --disable-pip-version-check --progress-bar on -r requirements.lock \
+	  | grep --line-buffered -E '^(Collecting|Processing|Downloading|Installing|Successfully)' ; test $${PIPESTATUS[0]} -eq 0
 	$(VENV)/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
+	@echo "安装完成。命令行 book 在 $(VENV)/bin/ 中：执行 source $(VENV)/bin/activate 之后可以直接输入 book（例如 book lint）。"
 
 # Re-resolve requirements.in into requirements.lock (run by hand when a pin changes).
 lock:

@@ -14,7 +14,8 @@ from . import site as site_command
 from .claims import tally
 from .sources import tally as sources_tally
 from .report import report
-from .todo import KIND_LABEL, by_kind
+from .todo import counts
+from ..messages import say
 
 console = Console(highlight=False)
 
@@ -43,14 +44,16 @@ def step_verify(book: Book, args) -> int:
     status = report([f for f in outcome.findings if f.code != "pending-citation"], "text", "book sources verify")
     print(f"  {sources_tally(outcome)}")
     return status
+def step_lint(book: Book, args) -> int:
+    from .lint import check as lint_check  # warnings; errors under STRICT=1
+    return report(lint_check(book), "text", "book lint")
 
 
 def step_todo(book: Book, args) -> int:
     items, _ = todo.collect(book)
-    print(f"book todo: {len(items)} open data item(s) — " +
-          ", ".join(f"{KIND_LABEL[k]} {n}" for k, n in by_kind(items).items()) + " (make todo lists them)")
+    print(say("todo:check-line", counts=counts(items)))
     if strict() and items:
-        print("book todo: STRICT=1 fails on open data items")
+        print(say("todo:strict", count=len(items)))
         return 1
     return 0
 
@@ -64,7 +67,7 @@ def step_site(book: Book, args) -> int:
     return site_command.build(book, draft=False, out=None, keep=False)  # the strict build is the check
 
 
-STEPS = [("toc", step_toc), ("claims", step_claims), ("verify", step_verify), ("todo", step_todo),
+STEPS = [("toc", step_toc), ("claims", step_claims), ("verify", step_verify), ("lint", step_lint), ("todo", step_todo),
          ("notebooks", step_notebooks), ("site", step_site)]
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..checks import claims
 from ..findings import strict
+from ..messages import say
 from ..reading.book import Book
 from .report import report
 
@@ -35,6 +36,9 @@ def ledger(book: Book, result: claims.ClaimsResult) -> list[dict]:
 
 
 def tally(result: claims.ClaimsResult) -> str:
+    """The claims in numbers. The pending items are counted as `book todo` and the warnings count them: one per
+    pending citation (`p. ?`), which may cover several figures of its sentence."""
     count = {s: sum(c.status == s for c in result.claims) for s in ("cited", "pending", "no-cite")}
-    return (f"  {len(result.claims)} data claim(s): {count['cited']} cited, {count['pending']} pending, "
-            f"{count['no-cite']} opted out (no-cite)")
+    pending = sum(f.code == "pending-citation" for f in result.findings)
+    return say("claims:tally", total=len(result.claims), cited=count["cited"], no_cite=count["no-cite"],
+               pending=pending, waiting=count["pending"])

@@ -27,7 +27,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("toc", "检查目录：解析、JSON Schema、编号、链接的章节文件与标题漂移", paths=True)
     command("claims", "检查每个数据声明是否在同一句中标注了带页码的来源", paths=True)
-    command("todo", "列出未完成的数据项（待办清单、待补页码、TODO(data)）", formats=("text", "json", "markdown"))
+    lint = command("lint", "检查中文排版：中英文之间的空格、全角标点、百分号、术语写法（manuscript/glossary.yaml）", paths=True)
+    lint.add_argument("--fix", action="store_true", help="把修正写回文件（原子替换）")
+    lint.add_argument("--diff", action="store_true", help="与 --fix 一起用：只显示将要做的修改（unified diff），不写文件")
+    command("todo", "列出未完成的数据项（待办清单、待补页码、TODO(data)）；--format markdown|json|csv 供编辑器与表格使用",
+            formats=("text", "json", "markdown", "csv"))
     nb = command("notebooks", "用 pytest --nbval 运行每个章节的 notebook", paths=True)
     nb.add_argument("--scale", choices=["ci", "full"], default=None, help="BOOK_SCALE（默认取环境变量，否则 ci）")
     nb.add_argument("--update-outputs", action="store_true",
@@ -47,8 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--fill", action="store_true",
                         help="待补页码（p. ?）的数字只出现在一页时，把该页码写入书稿（原子写入，并列出改动）")
     verify.add_argument("--dry-run", action="store_true", help="与 --fill 同用：只打印差异，不写文件")
-    check = command("check", "合并前的全部检查：目录、数据声明、来源核对（本机有来源文档时）、待办汇总、notebook、严格构建网站", formats=())
-    check.add_argument("--skip", action="append", choices=["toc", "claims", "todo", "verify", "notebooks", "site"])
+    check = command("check", "合并前的全部检查：目录、数据声明、来源核对（本机有来源文档时）、中文排版、待办汇总、notebook、"
+                             "严格构建网站", formats=())
+    check.add_argument("--skip", action="append", choices=["toc", "claims", "verify", "lint", "todo", "notebooks", "site"])
     return parser
 
 
@@ -65,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         repo = find_repo()
         command = import_module(f"book.commands.{args.command}")
-        paths = getattr(args, "paths", None) if args.command in ("claims", "sources") else None
+        paths = getattr(args, "paths", None) if args.command in ("claims", "sources", "lint") else None
         return command.run(args, Book(repo, paths))
     except ToolError as exc:
         print(f"book: error: {exc}", file=sys.stderr)

@@ -1,37 +1,80 @@
-"""`book todo`: the open data items per chapter, as a table, JSON (`items`) or Markdown (the site's draft page)."""
+"""`book todo`: the open data items per chapter, as a table, JSON (`items`), Markdown (the site's draft page) or CSV
+(for a spreadsheet or an editor). In the table the location (`path:line:col`) is never broken: an editor or a
+terminal can open it as it stands; the other columns wrap around it."""
 from __future__ import annotations
 
+import csv
+import io
+import sys
 from dataclasses import asdict
 
 from ..checks import todo
 from ..findings import strict
+from ..messages import say
 from ..reading.book import Book
 from .report import report
 
 KIND_LABEL, markdown_report = todo.KIND_LABEL, todo.markdown_report
+KINDS = tuple(KIND_LABEL)
+CSV_COLUMNS = ("group", "path", "line", "col", "kind", "text")
+
 
 def by_kind(items: list[todo.Item]) -> dict[str, int]:
-    return {k: sum(it.kind == k for it in items) for k in KIND_LABEL}
+    return {k: sum(it.kind == k for it in items) for k in KINDS}
+
+
+def kind_label(kind: str) -> str:
+    return say(f"todo-kind:{kind}")
+
+
+def counts(items: list[todo.Item]) -> str:
+    """The one count line of the open items: the total and each kind (the same numbers as the findings)."""
+    return say("todo:counts", total=len(items),
+               kinds=say("todo:separator").join(f"{kind_label(k)} {n}" for k, n in by_kind(items).items()))
+
+
+def location(it: todo.Item) -> str:
+    return f"{it.path}:{it.line}:{it.col}"
 
 
 def table(items: list[todo.Item]) -> None:
+    """Each chapter as a heading row, then its items: location (never broken), kind, and the item (wrapped)."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
     console = Console(highlight=False)
-    grid = Table(title=f"未完成的数据项：{len(items)} 个", show_lines=False)
-    for column in ("章节", "位置", "类型", "内容"):
-        grid.add_column(column, overflow="fold")
+    grid = Table(title=say("todo:title", count=len(items)), show_lines=False)
+    grid.add_column(say("todo:column-where"), no_wrap=True, min_width=max((len(location(it)) for it in items), default=8))
+    grid.add_column(say("todo:column-kind"), no_wrap=True)
+    grid.add_column(say("todo:column-text"), overflow="fold")
+    group = None
     for it in items:
-        grid.add_row(escape(it.group), f"{it.path}:{it.line}:{it.col}", KIND_LABEL[it.kind], escape(todo.shown_text(it)))
-    console.print(grid)
-    console.print("  ".join(f"{KIND_LABEL[k]} {n}" for k, n in by_kind(items).items()))
+        if it.group != group:
+            if group is not None:
+                grid.add_section()
+            group = it.group
+            grid.add_row(f"[bold]{escape(group)}[/bold]", "", "")
+        grid.add_row(location(it), kind_label(it.kind), escape(todo.shown_text(it)))
+    console.print(grid, crop=False)
+    console.print(counts(items))
+
+
+def csv_report(items: list[todo.Item]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for it in items:
+        writer.writerow({k: v for k, v in asdict(it).items() if k in CSV_COLUMNS})
+    return out.getvalue()
 
 
 def run(args, book: Book) -> int:
     items, problems = todo.collect(book)
     if args.format == "markdown":
         print(markdown_report(items), end="")
+        status = 1 if problems else 0
+    elif args.format == "csv":
+        sys.stdout.write(csv_report(items))
         status = 1 if problems else 0
     elif args.format == "json":
         status = report(problems, "json", "book todo", {"items": [asdict(it) for it in items]},
@@ -41,6 +84,6 @@ def run(args, book: Book) -> int:
         status = report(problems, "text", "book todo") if problems else 0
     if strict() and items:
         if args.format == "text":
-            print(f"book todo: STRICT=1 and {len(items)} open data item(s)")
+            print(say("todo:strict", count=len(items)))
         return 1
     return status

@@ -1,0 +1,37 @@
+"""`book todo` for editors: a table whose locations are never broken, CSV, and one count of pending items everywhere."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+
+from conftest import run_book
+
+
+@pytest.mark.parametrize("columns", ["80", "120"])
+def test_table_never_breaks_a_location(columns):
+    run = run_book("todo", env={"COLUMNS": columns})
+    items = run_book("todo", "--format", "json").json()["items"]
+    shown = set(re.findall(r"(?:manuscript|toc)/[\w./-]+\.md:\d+:\d+", run.out))
+    assert shown == {f"{i['path']}:{i['line']}:{i['col']}" for i in items}
+
+
+def test_csv_has_one_row_per_item():
+    items = run_book("todo", "--format", "json").json()["items"]
+    rows = list(csv.DictReader(io.StringIO(run_book("todo", "--format", "csv").out)))
+    assert [(r["path"], int(r["line"]), int(r["col"]), r["kind"]) for r in rows] == \
+        [(i["path"], i["line"], i["col"], i["kind"]) for i in items]
+    assert set(rows[0]) == {"group", "path", "line", "col", "kind", "text"}
+
+
+def test_one_count_of_pending_items_everywhere():
+    """The claims summary, the warnings and the TODO list count the same pending citations (`p. ?`)."""
+    todo = run_book("todo", "--format", "json").json()["summary"]["by_kind"]["pending-citation"]
+    warnings = sum(f["code"] == "pending-citation" for f in run_book("claims", "--format", "json").json()["findings"])
+    check = run_book("check", "--skip", "notebooks", "--skip", "site", "--skip", "lint").out
+    tally = re.search(r"待补页码 (\d+) 处", check)
+    listed = re.search(r"未完成的数据项 \d+ 个：.*待补页码 (\d+)", check)
+    table = re.search(r"待补页码 (\d+)", run_book("todo").out.splitlines()[-1])
+    assert todo == warnings == int(tally[1]) == int(listed[1]) == int(table[1]) > 0

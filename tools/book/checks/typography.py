@@ -1,0 +1,481 @@
+"""Typography of the book's Chinese prose, checked with autocorrect (the field's CJK copywriting linter).
+
+The conventions of Chinese technical publishing: a space between Chinese and Latin letters or digits
+(`使用 GPU 推理`), full-width punctuation in Chinese sentences (`，` not `,`), half-width letters and digits, no
+space between a number and `%`, and every glossary term written one way (`KV Cache`, not `kv cache`).
+
+autocorrect reads the whole file with its own Markdown grammar and proposes changes; this module keeps the ones that
+fall in prose as the book's Markdown parser reads it. Code, math, link targets, citations, front matter, HTML and
+comments are never touched. Two rules autocorrect does not have live here: the `%` rule and the glossary.
+
+A change is an `Edit` (offsets into the text, the replacement, a code); `lint` turns edits into located issues,
+`fix` applies them. A line that carries `<!-- lint-ignore: 理由 -->` is left as written.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import autocorrect_py
+
+from ..findings import ERROR, WARNING, Finding, strict
+from ..messages import finding
+from ..reading.markdown import markdown
+from ..reading.textio import YamlProblem, node_line, read_yaml
+
+GLOSSARY_FILE = "manuscript/glossary.yaml"
+
+# autocorrect's rules (0 off, 1 on). Spaces are added around half-width brackets by default; in Chinese prose the
+# brackets belong full-width (（…）), so that rule would only push the wrong fix. Its spellcheck is off: the glossary
+# below does that job with the book's own list, and autocorrect's word list cannot be unloaded once loaded.
+AUTOCORRECT_CONFIG = {
+    "rules": {
+        "space-word": 1, "space-punctuation": 1, "space-bracket": 0, "space-backticks": 1, "space-dash": 1,
+        "fullwidth": 1, "no-space-fullwidth": 1, "no-space-fullwidth-quote": 1, "halfwidth-word": 1,
+        "halfwidth-punctuation": 1, "spellcheck": 0,
+    },
+}
+
+CODES = ("typo-space", "typo-space-extra", "typo-punct", "typo-width", "typo-percent", "typo-term", "typo-other",
+         "typo-ignore-reason")
+
+LINT_IGNORE = re.compile(r"<!--\s*lint-ignore\b\s*:?(?P<reason>.*?)-->")
+
+# What stays as written inside a stretch of prose: the inline constructs that are not prose.
+PROTECTED = re.compile(
+    r"(?P<tick>`+)[\s\S]*?(?<!`)(?P=tick)(?!`)"       # inline code, any number of backticks
+    r"|<!--[\s\S]*?-->"                                # HTML comments (no-cite, lint-ignore, notes)
+    r"|\\\([\s\S]*?\\\)|\\\[[\s\S]*?\\\]|\$\$[\s\S]*?\$\$"  # math: \( … \), \[ … \], $$ … $$
+    r"|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>"          # autolinks <https://…>
+    r"|</?[A-Za-z][^<>]*>"                             # inline HTML tags (the text between them is prose)
+    r"|\]\((?:[^()\s]|\((?:[^()\s])*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"  # link targets ](…)
+    r"|\]\[[^\]]*\]"                                   # reference links ][ref]
+    r"|\[@[^\]]*\]"                                    # citations [@key, p. 20]
+    r"|[（(][^（）()\n]*第\s*\S+?\s*页[）)]"              # free-form citations （来源：ARK报告第6页）
+    r"|\[\^[^\]]*\]"                                   # footnote references
+    r"|\b(?:https?|ftp)://[^\s<>()（）\]]+"              # bare URLs
+    r"|\{[#.:][^{}\n]*\}"                              # attribute lists {#anchor}
+)
+
+HALF_TO_FULL = {",": "，", ".": "。", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）",
+                "[": "【", "]": "】", '"': "”", "'": "’"}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The glossary
+
+
+class GlossaryError(Exception):
+    """The glossary cannot be read; the message names the file and, where known, its line and column."""
+
+
+@dataclass(frozen=True)
+class Term:
+    canonical: str
+    pattern: re.Pattern
+
+
+@dataclass(frozen=True)
+class Glossary:
+    path: str = GLOSSARY_FILE
+    terms: tuple[Term, ...] = ()
+    keep: tuple[re.Pattern, ...] = ()
+
+    @classmethod
+    def parse(cls, text: str, shown: str = GLOSSARY_FILE) -> "Glossary":
+        try:
+            root, data = read_yaml(text)
+        except YamlProblem as exc:
+            raise GlossaryError(f"{shown}:{exc.line + 1}:{exc.col + 1}: 不是有效的 YAML：{exc.problem}") from None
+        data = data or {}
+
+        def fail(path: list, problem: str):
+            line = node_line(root, path) if root is not None else 1
+            return GlossaryError(f"{shown}:{line}:1: {problem}")
+
+        if not isinstance(data, dict):
+            raise fail([], "术语表应是一个映射（terms: …、keep: …）")
+        unknown = sorted(map(str, set(data) - {"terms", "keep"}))
+        if unknown:
+            raise fail([unknown[0]], f"未知的键 {', '.join(unknown)}（只有 terms 和 keep）")
+        terms_data = data.get("terms") or {}
+        if not isinstance(terms_data, dict):
+            raise fail(["terms"], "terms 应是“规范写法: [其他写法, …]”的映射")
+        terms = []
+        for canonical, variants in terms_data.items():
+            variants = [] if variants is None else variants
+            if not isinstance(canonical, str) or not canonical.strip() or not isinstance(variants, list) \
+                    or not all(isinstance(v, str) and v.strip() for v in variants):
+                raise fail(["terms", canonical], f"术语“{canonical}”应写成“{canonical}: [其他写法, …]”")
+            terms.append(Term(canonical, term_pattern(canonical, variants)))
+        keep_data = data.get("keep") or []
+        if not isinstance(keep_data, list) or not all(isinstance(k, str) for k in keep_data):
+            raise fail(["keep"], "keep 应是正则表达式的列表")
+        keep = []
+        for k, pattern in enumerate(keep_data):
+            try:
+                keep.append(re.compile(pattern))
+            except re.error as exc:
+                raise fail(["keep", k], f"keep 中的“{pattern}”不是有效的正则表达式：{exc}") from None
+        return cls(shown, tuple(terms), tuple(keep))
+
+    @classmethod
+    def load(cls, path: Path, shown: str = GLOSSARY_FILE) -> "Glossary":
+        """The glossary at `path`; none there means no terms and nothing kept."""
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return cls(shown)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise GlossaryError(f"{shown}:1:1: 无法读取术语表：{exc}") from None
+        return cls.parse(text, shown)
+
+
+def term_pattern(canonical: str, variants: list[str]) -> re.Pattern:
+    """The term in any case and with any spacing or hyphen between its words, or one of the listed variants; a Latin
+    term is not matched inside a longer word or a name (`token` is not found in `tokens`, `kv_cache` or `kv-cache.md`)."""
+    words = [re.escape(w) for w in re.split(r"[\s-]+", canonical.strip()) if w]
+    forms = [r"[\s-]*".join(words), *(re.escape(v) for v in variants)]
+    return re.compile(r"(?<![\w./-])(?:" + "|".join(forms) + r")(?![\w/-]|\.\w)", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Where the prose is
+
+
+def line_starts(text: str) -> list[int]:
+    starts = [0]
+    at = text.find("\n")
+    while at >= 0:
+        starts.append(at + 1)
+        at = text.find("\n", at + 1)
+    return starts
+
+
+def prose_mask(text: str, starts: list[int], tokens: list) -> bytearray:
+    """1 for each character of the text that is prose, 0 elsewhere.
+
+    Prose is what the Markdown parser hands to its inline step (paragraphs, headings, list items, table cells,
+    admonition bodies), less the inline constructs that are not prose (code, math, HTML, link targets, citations,
+    URLs). Fenced and indented code, display math, HTML blocks, front matter, reference definitions and the marker
+    lines of admonitions (`!!! note "标题"`) have no prose and stay 0."""
+    mask = bytearray(len(text))
+    regions = []
+    for i, token in enumerate(tokens):
+        if token.type == "inline" and token.map and not (i and tokens[i - 1].type == "admonition_title_open"):
+            first, last = token.map
+            a = starts[first]
+            b = starts[last] if last < len(starts) else len(text)
+            regions.append((a, b))
+    for a, b in merge(regions):
+        mask[a:b] = b"\x01" * (b - a)
+        for m in PROTECTED.finditer(text, a, b):
+            mask[m.start():m.end()] = bytes(m.end() - m.start())
+    return mask
+
+
+def merge(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[list[int]] = []
+    for a, b in sorted(regions):
+        if out and a < out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
+def code_lines(tokens: list) -> set[int]:
+    """0-based lines inside fenced or indented code: a lint-ignore written there is code, not a directive."""
+    lines: set[int] = set()
+    for token in tokens:
+        if token.type in ("fence", "code_block") and token.map:
+            lines.update(range(*token.map))
+    return lines
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Edits
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    start: int        # offset of the first character replaced, or of the insertion point
+    end: int          # offset after the last character replaced (== start for an insertion)
+    new: str
+    code: str = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Issue:
+    line: int         # 1-based
+    col: int          # 1-based, in code points
+    code: str
+    old: str          # the text around the change as written …
+    new: str          # … and as it should read
+    edits: tuple[Edit, ...]
+
+
+@cache
+def autocorrect_ready() -> None:
+    autocorrect_py.load_config(json.dumps(AUTOCORRECT_CONFIG))
+
+
+def autocorrect_edits(text: str, starts: list[int], tokens: list) -> list[Edit]:
+    """autocorrect's changes to the file, one edit per changed stretch of characters.
+
+    autocorrect would read the indented body of an admonition (`!!! note`) as code, so it is given the text with
+    those bodies dedented, and its positions are carried back to the file."""
+    autocorrect_ready()
+    strip = admonition_indents(text, starts, tokens)
+    if strip:
+        lines = text.split("\n")
+        view = "\n".join(line[strip.get(k, 0):] for k, line in enumerate(lines))
+        view_starts = line_starts(view)
+
+        def to_text(offset: int) -> int:
+            line = bisect_right(view_starts, offset) - 1
+            return starts[line] + strip.get(line, 0) + offset - view_starts[line]
+    else:
+        view, view_starts = text, starts
+
+        def to_text(offset: int) -> int:
+            return offset
+    edits = []
+    for result in autocorrect_py.lint_for(view, "md").lines:
+        old, new = result.old, result.new
+        at = locate(view, view_starts, result.line, result.col, old)
+        if at < 0:
+            continue  # a change autocorrect reports where the file does not hold it: leave it
+        matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag != "equal":
+                start = to_text(at + i1)
+                end = start + (i2 - i1) if "\n" not in old[i1:i2] else to_text(at + i2)
+                edits.append(Edit(start, end, new[j1:j2], classify(old[i1:i2], new[j1:j2])))
+    return edits
+
+
+def admonition_indents(text: str, starts: list[int], tokens: list) -> dict[int, int]:
+    """0-based line -> the spaces that indent it as the body of an admonition (the innermost one)."""
+    strip: dict[int, int] = {}
+    for token in tokens:
+        if token.type != "admonition_open" or not token.map:
+            continue
+        first, last = token.map
+        marker = text[starts[first]:starts[first + 1] if first + 1 < len(starts) else len(text)]
+        indent = len(marker) - len(marker.lstrip(" ")) + 4
+        for line in range(first + 1, last):
+            end = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
+            if text.startswith(" " * indent, starts[line]) or not text[starts[line]:end].strip():
+                strip[line] = max(strip.get(line, 0), min(indent, end - starts[line]))
+    return {k: v for k, v in strip.items() if v}
+
+
+def locate(text: str, starts: list[int], line: int, col: int, old: str) -> int:
+    """Offset of autocorrect's changed stretch: at its reported line and column, or else the first place on that line
+    that holds it (autocorrect reports column 1 for a list item's continuation line)."""
+    if not 1 <= line <= len(starts):
+        return -1
+    line_start = starts[line - 1]
+    at = line_start + col - 1
+    if text.startswith(old, at):
+        return at
+    line_end = starts[line] - 1 if line < len(starts) else len(text)
+    found = text.find(old, line_start)
+    return found if 0 <= found <= line_end else -1
+
+
+def classify(old: str, new: str) -> str:
+    if not old and new.isspace():
+        return "typo-space"
+    if old.isspace() and not new:
+        return "typo-space-extra"
+    if old and len(old) == len(new) and all(HALF_TO_FULL.get(a) == b or a == b for a, b in zip(old, new)):
+        return "typo-punct"
+    if old and unicodedata.normalize("NFKC", old) == new:
+        return "typo-width"
+    return "typo-other"
+
+
+PERCENT_SPACE = re.compile(r"(?<=[0-9０-９])[ \t\u00a0\u3000]+(?=[%％])")
+
+
+def percent_edits(text: str) -> list[Edit]:
+    return [Edit(m.start(), m.end(), "", "typo-percent") for m in PERCENT_SPACE.finditer(text)]
+
+
+def term_edits(text: str, glossary: Glossary) -> list[Edit]:
+    edits = []
+    for term in glossary.terms:
+        for m in term.pattern.finditer(text):
+            if m[0] != term.canonical:
+                edits.append(Edit(m.start(), m.end(), term.canonical, "typo-term"))
+    return edits
+
+
+def in_prose(edit: Edit, mask: bytearray) -> bool:
+    """A replacement or deletion must lie wholly in prose; an insertion needs prose on at least one side."""
+    if edit.end > edit.start:
+        return all(mask[edit.start:edit.end])
+    before = mask[edit.start - 1] if edit.start > 0 else 0
+    after = mask[edit.start] if edit.start < len(mask) else 0
+    return bool(before or after)
+
+
+def kept(edit: Edit, spans: list[tuple[int, int]]) -> bool:
+    """Whether a `keep` pattern of the glossary covers the edit."""
+    for a, b in spans:
+        if edit.end > edit.start and a <= edit.start and edit.end <= b:
+            return True
+        if edit.end == edit.start and a < edit.start < b:
+            return True
+    return False
+
+
+def ignored_lines(text: str, starts: list[int], tokens: list) -> tuple[set[int], list[int]]:
+    """0-based lines that carry a lint-ignore comment, and the offsets of those that give no reason."""
+    lines, bare = set(), []
+    if "lint-ignore" not in text:
+        return lines, bare
+    code = code_lines(tokens)
+    for m in LINT_IGNORE.finditer(text):
+        line = bisect_right(starts, m.start()) - 1
+        if line in code:
+            continue
+        lines.add(line)
+        if not m["reason"].strip():
+            bare.append(m.start())
+    return lines, bare
+
+
+def edits(text: str, glossary: Glossary, starts: list[int] | None = None) -> tuple[list[Edit], list[int]]:
+    """The changes the book's typography asks of the text (sorted, not overlapping), and the offsets of lint-ignore
+    comments without a reason."""
+    starts = starts or line_starts(text)
+    tokens = markdown().parse(text)
+    mask = prose_mask(text, starts, tokens)
+    found = autocorrect_edits(text, starts, tokens) + percent_edits(text) + term_edits(text, glossary)
+    spans = [m.span() for pattern in glossary.keep for m in pattern.finditer(text)]
+    ignore, bare = ignored_lines(text, starts, tokens)
+    out: list[Edit] = []
+    last_end = -1
+    for edit in sorted(found):
+        if not in_prose(edit, mask) or (spans and kept(edit, spans)):
+            continue
+        if ignore and (bisect_right(starts, edit.start) - 1) in ignore:
+            continue
+        if edit.start < last_end or (out and edit.start == out[-1].start and edit.end == edit.start == out[-1].end):
+            continue  # overlaps a change already taken
+        out.append(edit)
+        last_end = edit.end
+    return out, bare
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Lint and fix
+
+CJK = re.compile(r"[\u2e80-\u2fff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")  # letters, not marks
+
+
+def char_class(ch: str) -> str:
+    if ch.isspace():
+        return "space"
+    if CJK.match(ch):
+        return "cjk"
+    if ch.isalnum() or ch in "%％":
+        return "word"
+    return "mark"
+
+
+# How far the context of a change reaches on each side (a whole Latin word, a few Chinese characters, one mark).
+REACH = {"cjk": 4, "word": 16, "mark": 1, "space": 0}
+
+
+def lint(text: str, glossary: Glossary) -> list[Issue]:
+    """The text's typography issues in order. Changes of one kind close together on a line (`Toast的100倍ROI` needs
+    four spaces) are one issue, located at the first of them."""
+    starts = line_starts(text)
+    found, bare = edits(text, glossary, starts)
+    issues: list[Issue] = []
+    for group in groups(text, found):
+        first, last = group[0], group[-1]
+        line = bisect_right(starts, first.start) - 1
+        line_start = starts[line]
+        line_end = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
+        if first.code == "typo-term":
+            a, b = first.start, first.end
+        else:
+            a, b = context(text, first, last, line_start, line_end)
+        new = apply(text[a:b], [Edit(e.start - a, e.end - a, e.new, e.code) for e in group])
+        issues.append(Issue(line + 1, first.start - line_start + 1, first.code, text[a:b], new, tuple(group)))
+    for at in bare:
+        line = bisect_right(starts, at) - 1
+        issues.append(Issue(line + 1, at - starts[line] + 1, "typo-ignore-reason", "", "", ()))
+    return sorted(issues, key=lambda i: (i.line, i.col, i.code))
+
+
+GROUP_GAP = 8  # at most this many letters or digits (no space, no punctuation) between two changes of one issue
+
+
+def groups(text: str, found: list[Edit]) -> list[list[Edit]]:
+    out: list[list[Edit]] = []
+    for edit in found:
+        if out and edit.code == out[-1][-1].code != "typo-term":
+            gap = text[out[-1][-1].end:edit.start]
+            if len(gap) <= GROUP_GAP and all(char_class(ch) in ("cjk", "word") for ch in gap):
+                out[-1].append(edit)
+                continue
+        out.append([edit])
+    return out
+
+
+def context(text: str, first: Edit, last: Edit, line_start: int, line_end: int) -> tuple[int, int]:
+    """The stretch of its line that shows a change: the run of characters of one kind on each side of it."""
+    a = first.start
+    if a > line_start:
+        kind = char_class(text[a - 1])
+        while a > line_start and first.start - a < REACH[kind] and char_class(text[a - 1]) == kind:
+            a -= 1
+    b = last.end
+    if b < line_end:
+        kind = char_class(text[b])
+        while b < line_end and b - last.end < REACH[kind] and char_class(text[b]) == kind:
+            b += 1
+    return a, b
+
+
+def apply(text: str, found: list[Edit]) -> str:
+    """The text with the edits made (they are sorted and do not overlap)."""
+    out, at = [], 0
+    for edit in found:
+        out.append(text[at:edit.start])
+        out.append(edit.new)
+        at = edit.end
+    out.append(text[at:])
+    return "".join(out)
+
+
+def fix(text: str, glossary: Glossary, passes: int = 3) -> tuple[str, int]:
+    """The text with every change made, and how many issues that settled (as `lint` counts them). A change can reveal another (full-width letters
+    made half-width then need a space), so it runs until nothing changes, at most `passes` times."""
+    total = 0
+    for _ in range(passes):
+        found, _bare = edits(text, glossary)
+        if not found:
+            break
+        total += len(groups(text, found))
+        text = apply(text, found)
+    return text, total
+
+
+def findings(shown: str, issues: list[Issue], glossary: Glossary) -> list[Finding]:
+    """The issues of one file as findings: warnings, errors under STRICT=1."""
+    severity = ERROR if strict() else WARNING
+    return [finding(shown, i.line, i.col, severity, i.code, old=i.old, new=i.new, glossary=glossary.path)
+            for i in issues]
