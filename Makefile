@@ -8,36 +8,43 @@ PYTEST := $(VENV)/bin/python -m pytest
 
 .PHONY: check site serve todo test gpu bench lock browser clean
 
+# A failed step ends with a one-line verdict: what failed, and whether it found problems (exit status 1) or could not
+# run (any other). GNU make then adds its own `make: *** [target] Error N` line and exits 2 for any failed step.
+FAILED = { s=$$?; if [ $$s -eq 1 ]; then why="发现问题，见上方的诊断"; else why="无法运行，见上方的说明"; fi; \
+           echo "make $@：未通过 — $$why（退出码 $$s）"; exit $$s; }
+# Shows the command, runs it, and gives the verdict if it fails.
+step = @echo '$(1)'; $(1) || $(FAILED)
+
 check: $(READY)
-	$(BOOK) check
+	$(call step,$(BOOK) check)
 
 site: $(READY)
-	$(BOOK) site
+	$(call step,$(BOOK) site)
 
 serve: $(READY)
 	DRAFT=$${DRAFT:-1} $(VENV)/bin/mkdocs serve
 
 todo: $(READY)
-	$(BOOK) todo
+	$(call step,$(BOOK) todo)
 
 test: $(READY) browser
-	$(PYTEST) -q
+	$(call step,$(PYTEST) -q $(PYTEST_ARGS))
 
 # On a GPU machine, with its own CUDA build of PyTorch and nbval installed (the .venv holds a CPU-only torch):
 # runs every notebook at full size under nbval; the notebooks record their figures into code/results/.
 GPU_PYTHON ?= python3
 gpu:
-	BOOK_SCALE=full BOOK_DEVICE=cuda PYTHONPATH=tools$${PYTHONPATH:+:$$PYTHONPATH} $(GPU_PYTHON) -m book notebooks --scale full
+	$(call step,BOOK_SCALE=full BOOK_DEVICE=cuda PYTHONPATH=tools$${PYTHONPATH:+:$$PYTHONPATH} $(GPU_PYTHON) -m book notebooks --scale full)
 
 bench: $(READY)
-	$(VENV)/bin/python bench/claims_bench.py
+	$(call step,$(VENV)/bin/python bench/claims_bench.py)
 
 # Reinstalls only when the pins or the package metadata change.
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	@echo "installing pinned dependencies into $(VENV) (first use only)…"
-	$(VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock
-	$(VENV)/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(call step,$(VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock)
+	$(call step,$(VENV)/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .)
 	@touch $@
 
 # Re-resolve requirements.in into requirements.lock (run by hand when a pin changes).
