@@ -82,3 +82,10 @@ def test_messages_follow_book_lang(mini, monkeypatch, lang, start):  # noqa: F81
     monkeypatch.setenv("BOOK_LANG", lang)
     finding = next(f for f in claims.check(Book(mini), strict=False).findings if f.line == 7)
     assert finding.message.startswith(start)
+
+
+@pytest.mark.parametrize("value,draft", [(None, False), (False, False), (True, True), (0, False), (1, True),
+                                         ("1", True), ("false", False)])
+def test_the_draft_option_reads_what_env_gives_it(value, draft):
+    from book.site.plugin import Flag
+    assert Flag(default=False).validate(value) is draft

@@ -1,4 +1,4 @@
-"""`book claims`: the labelled examples of SPEC §5, the book itself, the ledger, and bad input."""
+"""`book claims`: the labelled examples, the book itself, the ledger, and bad input."""
 from __future__ import annotations
 
 import sys
@@ -147,3 +147,12 @@ def test_a_broken_registry_reports_the_registry_alone(book_copy, tmp_path):
     run = run_book("claims", cwd=book_copy)
     assert run.code == 1
     assert {l.split()[2] for l in run.lines() if ": error " in l} == {"source-registry"}, run.out
+
+
+def test_a_registry_change_changes_the_verdict_at_the_next_run(book_copy):
+    path = book_copy / "manuscript" / "extra.md"
+    path.write_text("单次咨询 $0.20（来源：ARK报告第6页）。\n", encoding="utf-8")
+    assert run_book("claims", str(path), cwd=book_copy).code == 0
+    edit(book_copy / "manuscript/sources.yaml", "aliases: [ARK报告, ARK 报告, ", "aliases: [")
+    run = run_book("claims", str(path), cwd=book_copy)
+    assert run.code == 1 and run.lines("unknown-source")
