@@ -65,6 +65,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                                 "en": "title heading reads '{written}' but the TOC says '{want}' ({where})"},
     "toc-drift:missing-heading": {"zh": "{number}“{title}”在 {file} 中没有对应的标题",
                                   "en": "{number} '{title}' has no heading in {file}"},
+    "toc-consequences": {"zh": "（由此引起：{items}）", "en": " (which causes: {items})"},
     "toc-unlisted": {"zh": "{toc} 没有链接到这个文件，网站不会显示它", "en": "not linked from {toc}"},
     # Data claims and citations.
     "uncited-claim": {"zh": "数据“{figure}”需要在同一句中注明带页码的来源，例如 [@ark-big-ideas-2026, p. N]（页码待查时写 p. ?）",
