@@ -76,16 +76,22 @@ class UniqueKeyLoader(yaml.SafeLoader):
 def read_yaml(text: str):
     """(root node, data) of a YAML text, loaded safely: the node tree gives the line of each value. Raises
     YamlProblem for a syntax error or a duplicate key."""
-    loader = UniqueKeyLoader(text)
+    loader = None
     try:
+        loader = UniqueKeyLoader(text)  # the reader refuses control characters here already
         root = loader.get_single_node()
         return root, (loader.construct_document(root) if root is not None else None)
+    except yaml.reader.ReaderError as exc:  # no mark: a character position in the text
+        before = text[:exc.position]
+        line, column = before.count("\n"), exc.position - (before.rfind("\n") + 1)
+        raise YamlProblem(line, column, f"character U+{exc.character:04X} is not allowed in YAML") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise YamlProblem(mark.line if mark else 0, mark.column if mark else 0, problem) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def node_line(root, path: list) -> int:
