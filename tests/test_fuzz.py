@@ -361,3 +361,19 @@ def test_a_notebook_of_another_format_is_invalid_not_a_crash(tmp_path, data):
     path.write_bytes(data)
     [found] = notebooks.load_findings(path, "x.ipynb")
     assert (found.line, found.col, found.code) == (1, 1, "notebook-invalid")
+
+
+@pytest.mark.parametrize("ending", [b"\r", b"\r\n"])
+def test_old_mac_line_ends_are_lines(book, ending):
+    """A lone CR ends a line for the Markdown parser: the prose reader must count it so too (was an IndexError)."""
+    text = "# 第1章 成本\n\n## 1.1 价格\n\n推理价格下降了 99%。\n\n!!! note \"提示\"\n    延迟 120ms。\n".encode()
+    with case(book, "regression", "manuscript/ch01-a.md", text.replace(b"\n", ending)):
+        status, out = run("claims", "manuscript/ch01-a.md")
+    assert status == 1 and "manuscript/ch01-a.md:5:9: error uncited-claim" in out, out
+    assert "manuscript/ch01-a.md:8:8: error uncited-claim" in out, out
+
+
+def test_a_nul_byte_in_a_chapter_is_read(book):
+    with case(book, "regression", "manuscript/ch01-a.md", "# 第1章 成本\n\n成本\x00下降了 99%。\n".encode()):
+        status, out = run("claims", "manuscript/ch01-a.md")
+    assert status == 1 and "manuscript/ch01-a.md:3:8: error uncited-claim" in out, out

@@ -25,7 +25,8 @@ def position_of_offset(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def read_text(path: Path, shown: str, code: str) -> str:
-    """The file's text (BOM dropped, CRLF read as LF); a missing, unreadable or non-UTF-8 file raises FileProblem."""
+    """The file's text (BOM dropped; CRLF and a lone CR read as LF, NUL as U+FFFD, as the Markdown parser reads them,
+    so that its line numbers are the text's); a missing, unreadable or non-UTF-8 file raises FileProblem."""
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
@@ -39,7 +40,10 @@ def read_text(path: Path, shown: str, code: str) -> str:
     except UnicodeDecodeError as exc:
         line, col = position_of_offset(data, exc.start)
         raise FileProblem(finding(shown, line, col, ERROR, "file:not-utf8", code, byte=f"{data[exc.start]:02x}")) from None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+    text = text.removeprefix("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
 
 
 class YamlProblem(Exception):
