@@ -34,7 +34,7 @@ from conftest import ROOT
 
 FIXTURE = ROOT / "tests" / "fixtures" / "mini"
 LONG = os.environ.get("FUZZ", "") == "long"
-settings.register_profile("book-fuzz", max_examples=2500 if LONG else 25, deadline=None, database=None,
+settings.register_profile("book-fuzz", max_examples=2500 if LONG else 100, deadline=None, database=None,
                           derandomize=not LONG, print_blob=True,
                           phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,

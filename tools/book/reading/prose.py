@@ -28,7 +28,6 @@ LISTED_SECTION_TITLE = re.compile(r"^(?:\d+|[A-Z])\.\d+(?:\.\d+)*\s+(?![倍%xX×
 # It opens with the set of end marks so that the regex engine skips ahead to the next candidate at C speed.
 SENTENCE_END = re.compile(r"[。！!？?.](?:(?<=[。！!])|(?<=[？?])(?<!p\.[？?])(?<!p\. [？?])"
                           r"|(?<=\.)(?<!\bp\.)(?<!\bpp\.)(?=\s|$)(?P<stop>))(?(stop)|[。！!？?]*[”’」』）)]*)")
-# Matched at a piece's own start (match(text, start, end)), hence no `^`.
 # Raw HTML: what a reader sees of it. Attributes shown as text (a tooltip, the text of a missing image); elements
 # whose content is code, not prose; elements that end a block of text (the text on either side is a unit of its own).
 SHOWN_ATTRIBUTES = frozenset({"alt", "title", "aria-label", "placeholder", "label", "summary"})
@@ -41,6 +40,7 @@ HTML_PIECE = re.compile(r"<!--.*?(?:-->|\Z)|<![^>]*>?|<\?.*?(?:\?>|\Z)"
                         r"|<(?P<close>/)?(?P<tag>[A-Za-z][A-Za-z0-9-]*)(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>?", re.S)
 HTML_ATTRIBUTE = re.compile(r"(?P<name>[^\s\"'>/=]+)(?:\s*=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s\"'=<>`]+)))?")
 ENTITY = re.compile(r"&(?:#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
+# Matched at a piece's own start (match(text, start, end)), hence no `^`.
 CITATION_TAIL = re.compile(r"[\s。.,，;；]*(?:(?:\[@[^\]]*\]|[（(][^（）()]*第\s*\S+\s*页[）)]|<!--.*?-->)[\s。.,，;；]*)+$")
 
 
