@@ -156,9 +156,12 @@ def build(book: Book, draft: bool, out: Path | None, keep: bool, fmt: str = "tex
     if reason:
         raise ToolError(f"refusing to write the site to {target}: {reason}")
     problems = preflight(book)
-    if problems:
-        return report(problems, fmt, "book site")
     log_to = sys.stderr if fmt == "json" else sys.stdout
+    if problems:
+        status = report(problems, fmt, "book site")
+        if status:
+            print(f"book site: failed — {target.name}/ was left as it was", file=log_to)
+        return status
     kind = "draft" if draft else "release"
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(target.parent, target.name)
