@@ -29,6 +29,8 @@ from .report import report
 MARKER = ".book-site"
 MKDOCS_SHAPE = ("index.html", "sitemap.xml", "404.html")  # what a site built by MkDocs holds at its top
 STAGING = re.compile(r"^\.(?P<name>.+)-(?:staging|previous)-(?P<pid>\d+)-")
+# What builds of the toolchain's earlier versions left: `.site-previous` and mkdtemp's `.site-` plus eight characters.
+OLD_STAGING = re.compile(r"^\.(?P<name>.+)-(?:previous|[a-z0-9_]{8})$")
 
 
 def refuse_reason(target: Path, repo: Repo, default: Path) -> str | None:
@@ -51,8 +53,14 @@ def refuse_reason(target: Path, repo: Repo, default: Path) -> str | None:
 def remove_stale(parent: Path, name: str) -> None:
     """Staging and previous folders of builds whose process is gone."""
     for entry in parent.glob(f".{name}-*"):
+        if not entry.is_dir() or entry.is_symlink():
+            continue
+        old = OLD_STAGING.match(entry.name)
+        if old and old["name"] == name and not STAGING.match(entry.name):
+            shutil.rmtree(entry, ignore_errors=True)
+            continue
         m = STAGING.match(entry.name)
-        if not m or m["name"] != name or not entry.is_dir():
+        if not m or m["name"] != name:
             continue
         try:
             os.kill(int(m["pid"]), 0)
@@ -189,7 +197,13 @@ def build(book: Book, draft: bool, out: Path | None, keep: bool, fmt: str = "tex
                 previous = Path(tempfile.mkdtemp(prefix=f".{target.name}-previous-{os.getpid()}-", dir=target.parent))
                 previous.rmdir()
                 target.rename(previous)
-            staging.rename(target)
+            try:
+                staging.rename(target)
+            except BaseException:
+                if previous is not None:  # the old site goes back where it was
+                    previous.rename(target)
+                    previous = None
+                raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         if previous is not None:
