@@ -101,8 +101,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "results-schema:schema": {"zh": "不符合 schemas/results.schema.json：{problem}", "en": "{problem}"},
     # The site build.
     "site-link": {"zh": "网站构建发现失效链接：{problem}", "en": "{problem}"},
-    "site-link:missing": {"zh": "链接 {link} 指向的文件不存在（{path}）", "en": "link {link}: no such file ({path})"},
-    "site-link:outside": {"zh": "链接 {link} 指向仓库之外", "en": "link {link} leads out of the repository"},
+    "site-link:missing": {"zh": "链接 '{link}' 指向的文件不存在（{path}）", "en": "link '{link}': no such file ({path})"},
+    "site-link:outside": {"zh": "链接 '{link}' 指向仓库之外", "en": "link '{link}' leads out of the repository"},
     "site-symlink": {"zh": "符号链接指向仓库之外（{target}）：网站不会读取或复制它，请换成真实文件",
                      "en": "symbolic link out of the repository ({target}): the site neither reads nor copies it; "
                            "replace it with a real file"},
