@@ -231,6 +231,18 @@ def count_cases():
             out.writelines(f"{name}\t{n}\n" for name, n in CASES.items())
 
 
+@pytest.fixture(scope="module", autouse=True)
+def checkout_untouched():
+    """The checkout itself: no file of the book's sources appears, disappears or changes while the suite runs."""
+    def state():
+        return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for folder in ("manuscript", "toc", "code", "schemas")
+                for p in (ROOT / folder).rglob("*") if p.is_file() and ".cache" not in p.parts}, \
+            sorted(p.name for p in ROOT.iterdir())
+    before = state()
+    yield
+    assert state() == before
+
+
 @contextlib.contextmanager
 def case(book: Path, name: str, relpath: str, data: bytes):
     """Write one input over the fixture book's file, yield, then check that nothing else changed and put it back."""
