@@ -9,6 +9,7 @@ import pytest
 from book.checks import links
 from book.commands import site
 from book.reading.book import Book
+from conftest import run_book
 from test_reading import mini  # noqa: F401  (the fixture)
 
 CH1 = "manuscript/ch01-a.md"
@@ -80,3 +81,17 @@ def test_html_links_parser_survives_broken_tags():
     assert links.html_links('<img src="a.png" <a href=\'b\' title=x><br/><!-- <img src="c"> -->') == [
         ("a.png", 10), ("b", 26)]
     assert links.html_links("<img src=>< a href=x>") == []
+
+
+def test_book_site_refuses_a_leaking_symlink_and_copies_nothing(book_copy, tmp_path):
+    """End to end: the build stops before MkDocs runs; nothing of the linked file reaches the output."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("机密内容 42\n", encoding="utf-8")
+    os.symlink(secret, book_copy / "manuscript" / "leak.md")
+    os.symlink(secret, book_copy / "manuscript" / "leak.txt")
+    out = book_copy / "out"
+    run = run_book("site", "--out", str(out), cwd=book_copy)
+    assert run.code == 1
+    assert [line.split(" ", 1)[0] for line in run.lines("site-symlink")] == [
+        "manuscript/leak.md:1:1:", "manuscript/leak.txt:1:1:"]
+    assert not out.exists() or not any("机密内容" in p.read_text(errors="ignore") for p in out.rglob("*") if p.is_file())
