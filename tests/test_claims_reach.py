@@ -62,11 +62,15 @@ def test_only_the_first_sentence_under_a_heading_counts(tmp_path):
     assert rows == [(1, 13, "uncited-claim", "error")]
 
 
-def test_a_heading_with_nothing_under_it_warns_until_strict(tmp_path):
-    """A heading that ends the file is a section not written yet."""
-    assert check(tmp_path, "正文。\n\n## 2.1 为什么 90% 的团队选错了 GPU\n")[0] == [(3, 12, "uncited-claim", "warning")]
-    assert check(tmp_path, "正文。\n\n## 2.1 为什么 90% 的团队选错了 GPU\n", strict=True)[0] == [
-        (3, 12, "uncited-claim", "error")]
+def test_a_heading_that_ends_a_written_file_is_uncited(tmp_path):
+    assert check(tmp_path, "# 第2章 硬件\n\n正文。\n\n### 小结：成本下降了 99%\n")[0] == [(5, 14, "uncited-claim", "error")]
+
+
+def test_an_outline_warns_until_strict(tmp_path):
+    """A file of headings alone is not written yet: its headings' figures are warnings, errors under STRICT."""
+    outline = "# 第2章 硬件\n\n## 2.1 为什么 90% 的团队选错了 GPU\n\n## 2.2 显存占 70%\n"
+    assert check(tmp_path, outline)[0] == [(3, 12, "uncited-claim", "warning"), (5, 12, "uncited-claim", "warning")]
+    assert check(tmp_path, outline, strict=True)[0] == [(3, 12, "uncited-claim", "error"), (5, 12, "uncited-claim", "error")]
 
 
 def test_a_quoted_structure_is_not_a_heading(tmp_path):

@@ -85,19 +85,22 @@ def check_units(units: list[Unit], shown: str, citations: Citations, strict: boo
         k = bisect_right(starts, a) - 1
         claims_of[k].append((a - starts[k], b - starts[k], kind))
     claims, findings = [], []
+    stub: bool | None = None  # a file of headings alone, not written yet
     for k, (unit, cites, found) in enumerate(zip(units, cites_of, claims_of)):
         if not (cites or found or unit.no_cite is not None):
             continue  # most units: nothing to judge
         below, unwritten = None, False
         if unit.kind == "heading" and found:
             # A heading cannot well carry a citation: the first sentence under it may cite its figure instead. A
-            # heading with nothing after it in the file is a section not written yet: its figure is a warning
-            # until the section is (an error under STRICT); one followed at once by another heading is uncited.
+            # heading followed by another heading or the end of the file has no such sentence: its figure is
+            # uncited, an error; in a file that holds no prose yet (an outline) a warning until STRICT.
             after = units[k + 1] if k + 1 < len(units) else None
-            if after is None:
-                unwritten = not strict
-            elif after.kind != "heading":
+            if after is not None and after.kind != "heading":
                 below = [c for c in cites_of[k + 1] if not c.problem]
+            elif not strict:
+                if stub is None:
+                    stub = all(u.kind == "heading" for u in units)
+                unwritten = stub
         unit_claims, unit_findings = judge_unit(unit, shown, cites, found, strict, ledger, below, unwritten)
         claims += unit_claims
         findings += unit_findings
@@ -108,7 +111,7 @@ def judge_unit(unit: Unit, shown: str, cites: list[Citation], found: list[tuple[
                strict: bool, ledger: bool = True,
                below: list[Citation] | None = None, unwritten: bool = False) -> tuple[list[Claim], list[Finding]]:
     """A unit's findings and claims. `below`: for a heading, the citations of the first sentence under it, which
-    cover its figures too; `unwritten`: a heading with nothing under it, whose uncited figure is only a warning."""
+    cover its figures too; `unwritten`: a heading of a file with no prose yet, whose uncited figure is a warning."""
     findings: list[Finding] = []
     for c in cites:
         if c.problem:

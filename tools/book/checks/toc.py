@@ -212,7 +212,8 @@ def fold_consequences(toc: Toc, book: Book, found: list[Finding]) -> list[Findin
         level = m[1]
         after = next((n for n in range(cause.line + 1, len(lines) + 1)
                       if (h := HEADING_LINE.match(lines[n - 1])) and len(h[1]) <= len(level)), None)
-        linked = {book.shown((toc.path.parent / unquote(t)).resolve()) for t in LINK_TARGET.findall(lines[cause.line - 1])}
+        targets = LINK_TARGET.findall(lines[cause.line - 1])
+        linked = {book.shown((toc.path.parent / unquote(t)).resolve()) for t in targets}
         consequences = [f for f in found if f not in taken and f is not cause and (
             (f.path == toc.shown and f.line == after and f.code in ("toc-numbering", "toc-duplicate")
              and lines[after - 1].startswith(level + " ")) or

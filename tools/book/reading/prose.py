@@ -37,8 +37,10 @@ BLOCK_ELEMENTS = frozenset({
     "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav",
     "ol", "p", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"})
 HTML_PIECE = re.compile(r"<!--.*?(?:-->|\Z)|<![^>]*>?|<\?.*?(?:\?>|\Z)"
-                        r"|<(?P<close>/)?(?P<tag>[A-Za-z][A-Za-z0-9-]*)(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>?", re.S)
-HTML_ATTRIBUTE = re.compile(r"(?P<name>[^\s\"'>/=]+)(?:\s*=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s\"'=<>`]+)))?")
+                        r"|<(?P<close>/)?(?P<tag>[A-Za-z][A-Za-z0-9-]*)"
+                        r"(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>?", re.S)
+HTML_ATTRIBUTE = re.compile(r"(?P<name>[^\s\"'>/=]+)"
+                            r"(?:\s*=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s\"'=<>`]+)))?")
 ENTITY = re.compile(r"&(?:#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 # Matched at a piece's own start (match(text, start, end)), hence no `^`.
 CITATION_TAIL = re.compile(r"[\s。.,，;；]*(?:(?:\[@[^\]]*\]|[（(][^（）()]*第\s*\S+\s*页[）)]|<!--.*?-->)[\s。.,，;；]*)+$")
