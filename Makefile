@@ -27,8 +27,9 @@ serve: $(READY)
 todo: $(READY)
 	$(call step,$(BOOK) todo)
 
+# PYTEST_ARGS go to pytest as the shell reads them (quotes and commas included, hence no $(call …) here).
 test: $(READY) browser
-	$(call step,$(PYTEST) -q $(PYTEST_ARGS))
+	@echo "pytest -q …"; $(PYTEST) -q $(PYTEST_ARGS) || $(FAILED)
 
 # On a GPU machine, with its own CUDA build of PyTorch and nbval installed (the .venv holds a CPU-only torch):
 # runs every notebook at full size under nbval; the notebooks record their figures into code/results/.
