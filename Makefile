@@ -9,11 +9,18 @@ PYTEST := $(VENV)/bin/python -m pytest
 
 .PHONY: check site serve todo lint verify hooks test gpu bench lock browser clean
 
+# A failed step ends with a one-line verdict: what failed, and whether it found problems (exit status 1) or could not
+# run (any other). GNU make then adds its own `make: *** [target] Error N` line and exits 2 for any failed step.
+FAILED = { s=$$?; if [ $$s -eq 1 ]; then why="发现问题，见上方的诊断"; else why="无法运行，见上方的说明"; fi; \
+           echo "make $@：未通过 — $$why（退出码 $$s）"; exit $$s; }
+# Shows the command, runs it, and gives the verdict if it fails.
+step = @echo '$(1)'; $(1) || $(FAILED)
+
 check: $(READY)
-	$(BOOK) check
+	$(call step,$(BOOK) check)
 
 site: $(READY)
-	$(BOOK) site
+	$(call step,$(BOOK) site)
 
 # The theme's notice about its end of life and MkDocs 2 is hidden here as in `make site`.
 serve: $(READY)
@@ -21,11 +28,11 @@ serve: $(READY)
 
 # FORMAT=markdown|json|csv for editors and spreadsheets (default: a table).
 todo: $(READY)
-	$(BOOK) todo $(if $(FORMAT),--format $(FORMAT))
+	$(call step,$(BOOK) todo $(if $(FORMAT),--format $(FORMAT)))
 
 # Typography of the prose; `make lint FIX=1` writes the corrections, `make lint DIFF=1` only shows them.
 lint: $(READY)
-	$(BOOK) lint $(if $(FIX),--fix) $(if $(DIFF),--fix --diff)
+	$(call step,$(BOOK) lint $(if $(FIX),--fix) $(if $(DIFF),--fix --diff))
 
 # pre-commit checks what each `git commit` commits (book toc, book claims, book lint).
 hooks: $(READY)
@@ -33,20 +40,21 @@ hooks: $(READY)
 
 # Cited figures against the source documents kept here (sources/<key>.pdf or a registry file:); see README.
 verify: $(READY)
-	$(BOOK) sources verify
+	$(call step,$(BOOK) sources verify)
 
+# PYTEST_ARGS go to pytest as the shell reads them (quotes and commas included, hence no $(call …) here).
 test: $(READY) browser
-	$(PYTEST) -q
+	@echo "pytest -q …"; $(PYTEST) -q $(PYTEST_ARGS) || $(FAILED)
 
 # On a GPU machine, with its own CUDA build of PyTorch and nbval installed (the .venv holds a CPU-only torch):
 # runs every notebook at full size under nbval; the notebooks record their figures into code/results/.
 GPU_PYTHON ?= python3
 gpu:
-	BOOK_SCALE=full BOOK_DEVICE=cuda PYTHONPATH=tools$${PYTHONPATH:+:$$PYTHONPATH} $(GPU_PYTHON) -m book notebooks --scale full
+	$(call step,BOOK_SCALE=full BOOK_DEVICE=cuda PYTHONPATH=tools$${PYTHONPATH:+:$$PYTHONPATH} $(GPU_PYTHON) -m book notebooks --scale full)
 
 bench: $(READY)
-	$(VENV)/bin/python bench/claims_bench.py
-	$(VENV)/bin/python bench/verify_bench.py
+	$(call step,$(VENV)/bin/python bench/claims_bench.py)
+	$(call step,$(VENV)/bin/python bench/verify_bench.py)
 
 # Reinstalls only when the pins or the package metadata change.
 $(STAMP): requirements.lock pyproject.toml

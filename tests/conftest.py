@@ -6,12 +6,20 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+try:  # hypothesis keeps its caches (examples, constants, Unicode tables) in ./.hypothesis: not in the checkout
+    from hypothesis import configuration as _hypothesis
+
+    _hypothesis.set_hypothesis_home_dir(Path(tempfile.gettempdir()) / f"book-hypothesis-{os.getuid()}")
+except ImportError:
+    pass
 COPIED = ["manuscript", "toc", "schemas", "tools", "mkdocs.yml", "code/results"]
 
 

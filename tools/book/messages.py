@@ -65,6 +65,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                                 "en": "title heading reads '{written}' but the TOC says '{want}' ({where})"},
     "toc-drift:missing-heading": {"zh": "{number}“{title}”在 {file} 中没有对应的标题",
                                   "en": "{number} '{title}' has no heading in {file}"},
+    "toc-consequences": {"zh": "（由此引起：{items}）", "en": " (which causes: {items})"},
     "toc-unlisted": {"zh": "{toc} 没有链接到这个文件，网站不会显示它", "en": "not linked from {toc}"},
     # Data claims and citations.
     "uncited-claim": {"zh": "数据“{figure}”需要在同一句中注明带页码的来源，例如 [@ark-big-ideas-2026, p. N]（页码待查时写 p. ?）",
@@ -100,6 +101,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "results-schema:schema": {"zh": "不符合 schemas/results.schema.json：{problem}", "en": "{problem}"},
     # The site build.
     "site-link": {"zh": "网站构建发现失效链接：{problem}", "en": "{problem}"},
+    "site-link:missing": {"zh": "链接 '{link}' 指向的文件不存在（{path}）", "en": "link '{link}': no such file ({path})"},
+    "site-link:outside": {"zh": "链接 '{link}' 指向仓库之外", "en": "link '{link}' leads out of the repository"},
+    "site-symlink": {"zh": "符号链接指向仓库之外（{target}）：网站不会读取或复制它，请换成真实文件",
+                     "en": "symbolic link out of the repository ({target}): the site neither reads nor copies it; "
+                           "replace it with a real file"},
     "site-build": {"zh": "网站构建失败：{problem}", "en": "{problem}"},
     # Source verification (book sources verify): figures against the local source documents.
     "page-mismatch": {"zh": "“{figure}”不在 {source} 第 {page} 页，而在第 {found} 页",

@@ -85,17 +85,33 @@ def check_units(units: list[Unit], shown: str, citations: Citations, strict: boo
         k = bisect_right(starts, a) - 1
         claims_of[k].append((a - starts[k], b - starts[k], kind))
     claims, findings = [], []
-    for unit, cites, found in zip(units, cites_of, claims_of):
+    stub: bool | None = None  # a file of headings alone, not written yet
+    for k, (unit, cites, found) in enumerate(zip(units, cites_of, claims_of)):
         if not (cites or found or unit.no_cite is not None):
             continue  # most units: nothing to judge
-        unit_claims, unit_findings = judge_unit(unit, shown, cites, found, strict, ledger)
+        below, unwritten = None, False
+        if unit.kind == "heading" and found:
+            # A heading cannot well carry a citation: the first sentence under it may cite its figure instead. A
+            # heading followed by another heading or the end of the file has no such sentence: its figure is
+            # uncited, an error; in a file that holds no prose yet (an outline) a warning until STRICT.
+            after = units[k + 1] if k + 1 < len(units) else None
+            if after is not None and after.kind != "heading":
+                below = [c for c in cites_of[k + 1] if not c.problem]
+            elif not strict:
+                if stub is None:
+                    stub = all(u.kind == "heading" for u in units)
+                unwritten = stub
+        unit_claims, unit_findings = judge_unit(unit, shown, cites, found, strict, ledger, below, unwritten)
         claims += unit_claims
         findings += unit_findings
     return claims, findings
 
 
 def judge_unit(unit: Unit, shown: str, cites: list[Citation], found: list[tuple[int, int, str]],
-               strict: bool, ledger: bool = True) -> tuple[list[Claim], list[Finding]]:
+               strict: bool, ledger: bool = True,
+               below: list[Citation] | None = None, unwritten: bool = False) -> tuple[list[Claim], list[Finding]]:
+    """A unit's findings and claims. `below`: for a heading, the citations of the first sentence under it, which
+    cover its figures too; `unwritten`: a heading of a file with no prose yet, whose uncited figure is a warning."""
     findings: list[Finding] = []
     for c in cites:
         if c.problem:
@@ -109,6 +125,8 @@ def judge_unit(unit: Unit, shown: str, cites: list[Citation], found: list[tuple[
     if unit.no_cite is not None and not unit.no_cite:
         line, col = unit.where(0)
         findings.append(finding(shown, line, col, ERROR, "no-cite-reason"))
+    if not cites and below:
+        cites = below
     covered = bool(cites) or unit.no_cite is not None
     if not found or (covered and not ledger):
         return [], findings
@@ -125,7 +143,7 @@ def judge_unit(unit: Unit, shown: str, cites: list[Citation], found: list[tuple[
         line, col = unit.where(start)
         figure = unit.text[start:end].strip()
         if status == "uncited":
-            findings.append(finding(shown, line, col, ERROR, "uncited-claim", figure=figure))
+            findings.append(finding(shown, line, col, WARNING if unwritten else ERROR, "uncited-claim", figure=figure))
         if ledger:
             claims.append(Claim(shown, line, col, figure, kind, sentence, status, covering, unit.no_cite))
     return claims, findings

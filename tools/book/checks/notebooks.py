@@ -43,11 +43,19 @@ def load_findings(path: Path, shown: str) -> list[Finding]:
         return [finding(shown, exc.lineno, exc.colno, ERROR, "notebook-invalid:json", problem=exc.msg)]
     except OSError as exc:
         return [finding(shown, 1, 1, ERROR, "notebook-invalid:unreadable", reason=exc.strerror)]
+    if not isinstance(data, dict) or data.get("nbformat") != 4 or not isinstance(data.get("nbformat_minor"), int):
+        # nbformat's validator assumes a version it has a schema for; it raises anything else on other input
+        version = data.get("nbformat") if isinstance(data, dict) else None
+        return [finding(shown, 1, 1, ERROR, "notebook-invalid:schema", where="nbformat",
+                        problem=f"a notebook in format 4 (nbformat: 4, nbformat_minor: a number), not {version!r}")]
     try:
         nbformat.validate(nbformat.from_dict(data))
     except nbformat.ValidationError as exc:
         where = "/".join(map(str, exc.absolute_path)) or "notebook"
         return [finding(shown, 1, 1, ERROR, "notebook-invalid:schema", where=where, problem=exc.message)]
+    except (AssertionError, KeyError, TypeError, ValueError, AttributeError, ImportError) as exc:
+        return [finding(shown, 1, 1, ERROR, "notebook-invalid:schema", where="notebook",
+                        problem=f"{type(exc).__name__}: {exc}")]
     return []
 
 

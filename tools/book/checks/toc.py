@@ -5,7 +5,10 @@ where the consequences would only repeat the cause.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from pathlib import Path
+from urllib.parse import unquote
 
 from ..findings import ERROR, WARNING, Finding
 from ..messages import finding, say
@@ -184,7 +187,49 @@ def check_toc(book: Book, toc: Toc) -> list[Finding]:
     found += file_findings(toc, book, drift=structure_sound)
     if toc.path == book.repo.toc.resolve():
         found += unlisted_findings(toc, book)
-    return found
+    return fold_consequences(toc, book, found)
+
+
+HEADING_LINE = re.compile(r"^(#{2,6})\s")
+LINK_TARGET = re.compile(r"\]\(([^)\s]+)")
+
+
+def fold_consequences(toc: Toc, book: Book, found: list[Finding]) -> list[Finding]:
+    """A heading the parser could not read is one cause: the next heading of its level then seems misnumbered, and
+    the file it links seems unlisted. Those consequences are folded into the cause's message, not reported apart."""
+    causes = [f for f in found if f.code == "toc-parse" and f.path == toc.shown]
+    if not causes:
+        return found
+    try:
+        lines = toc.path.read_text(encoding="utf-8", errors="replace").split("\n")
+    except OSError:
+        return found
+    folded: dict[Finding, list[Finding]] = {}
+    taken: set[Finding] = set()
+    for cause in causes:
+        if not 0 < cause.line <= len(lines) or not (m := HEADING_LINE.match(lines[cause.line - 1])):
+            continue
+        level = m[1]
+        after = next((n for n in range(cause.line + 1, len(lines) + 1)
+                      if (h := HEADING_LINE.match(lines[n - 1])) and len(h[1]) <= len(level)), None)
+        targets = LINK_TARGET.findall(lines[cause.line - 1])
+        linked = {book.shown((toc.path.parent / unquote(t)).resolve()) for t in targets}
+        consequences = [f for f in found if f not in taken and f is not cause and (
+            (f.path == toc.shown and f.line == after and f.code in ("toc-numbering", "toc-duplicate")
+             and lines[after - 1].startswith(level + " ")) or
+            (f.code == "toc-unlisted" and f.path in linked))]
+        if consequences:
+            folded[cause] = consequences
+            taken.update(consequences)
+    out = []
+    for f in found:
+        if f in taken:
+            continue
+        if f in folded:
+            items = "；".join(f"{c.path}:{c.line}:{c.col} {c.code} {c.message}" for c in folded[f])
+            f = replace(f, message=f.message + say("toc-consequences", items=items))
+        out.append(f)
+    return out
 
 
 def check(book: Book, paths: list[Path] | None = None) -> tuple[list[Finding], list[Toc]]:

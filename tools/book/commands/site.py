@@ -18,6 +18,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..checks import links as links_check
 from ..checks import toc as toc_check
 from ..findings import ERROR, Finding, ToolError, rel
 from ..messages import finding
@@ -110,14 +111,25 @@ def build_findings(log: str, repo: Repo, docs: Path) -> list[Finding]:
         if m:
             path = docs / m["file"]
             link = m["link"].split("#")[0] or m["link"]
-            if link.startswith("code/"):  # the site rewrote the author's `../code/…` link: report it as written
-                message = message.replace(f"'{m['link']}'", f"'../{m['link']}'", 1)
-                link = f"../{link}"
-            where = locate(path, link)
+            written = as_written(path, link)
+            where = locate(path, written)
+            message = message.replace(f"'{m['link']}'", f"'{written}{m['link'][len(link):]}'")
+            message = message.replace(f"Doc file '{m['file']}'", f"'{rel(path, repo.root)}'")
             found.append(finding(rel(path, repo.root), where[0], where[1], ERROR, "site-link", problem=message))
         else:
             found.append(finding("mkdocs.yml", 1, 1, ERROR, "site-build", problem=message))
     return found
+
+
+def as_written(path: Path, link: str) -> str:
+    """The link as the author wrote it: the site reads `../code/…` as `code/…`."""
+    if link.startswith("code/"):
+        try:
+            if f"../{link}" in path.read_text(encoding="utf-8"):
+                return f"../{link}"
+        except (OSError, UnicodeDecodeError):
+            pass
+    return link
 
 
 def locate(path: Path, needle: str) -> tuple[int, int]:
@@ -134,9 +146,14 @@ def locate(path: Path, needle: str) -> tuple[int, int]:
 
 
 def preflight(book: Book) -> list[Finding]:
-    """What the site depends on: a TOC without errors (its navigation) and a readable registry (its citations)."""
+    """What the site depends on: a TOC without errors (its navigation), a readable registry (its citations), no
+    symbolic link out of the repository among its sources, and pages whose local links reach a file."""
     toc_findings, _ = toc_check.check(book)
-    return [f for f in [*toc_findings, *book.registry.findings] if f.severity == ERROR]
+    blocking = [f for f in [*toc_findings, *book.registry.findings] if f.severity == ERROR]
+    symlinks = links_check.outside_symlinks(book.repo)
+    if blocking or symlinks:
+        return blocking + symlinks
+    return links_check.check_links(book)
 
 
 def build(book: Book, draft: bool, out: Path | None, keep: bool, fmt: str = "text") -> int:
@@ -147,9 +164,12 @@ def build(book: Book, draft: bool, out: Path | None, keep: bool, fmt: str = "tex
     if reason:
         raise ToolError(f"refusing to write the site to {target}: {reason}")
     problems = preflight(book)
-    if problems:
-        return report(problems, fmt, "book site")
     log_to = sys.stderr if fmt == "json" else sys.stdout
+    if problems:
+        status = report(problems, fmt, "book site")
+        if status:
+            print(f"book site: failed — {target.name}/ was left as it was", file=log_to)
+        return status
     kind = "draft" if draft else "release"
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(target.parent, target.name)

@@ -1,10 +1,14 @@
 """Markdown → the prose a reader reads, as units (sentences, list items, table rows, admonition lines).
 
-Code, inline code, math, link targets, headings, front matter and HTML comments are not prose and never reach a
-unit. Every character of a unit keeps its source line and column, so a finding can point at it.
+Code, inline code, math, link targets, front matter and HTML comments are not prose and never reach a unit.
+Headings (and the bold numbered titles that stand for them) are units of their own kind, "heading": the claims
+check looks for their citation in the first sentence under them. Raw HTML is prose too: the text of an HTML block
+and the attributes a reader is shown (alt, title…), in blocks and inline. Every character of a unit keeps its
+source line and column, so a finding can point at it.
 """
 from __future__ import annotations
 
+import html
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
@@ -24,6 +28,20 @@ LISTED_SECTION_TITLE = re.compile(r"^(?:\d+|[A-Z])\.\d+(?:\.\d+)*\s+(?![倍%xX×
 # It opens with the set of end marks so that the regex engine skips ahead to the next candidate at C speed.
 SENTENCE_END = re.compile(r"[。！!？?.](?:(?<=[。！!])|(?<=[？?])(?<!p\.[？?])(?<!p\. [？?])"
                           r"|(?<=\.)(?<!\bp\.)(?<!\bpp\.)(?=\s|$)(?P<stop>))(?(stop)|[。！!？?]*[”’」』）)]*)")
+# Raw HTML: what a reader sees of it. Attributes shown as text (a tooltip, the text of a missing image); elements
+# whose content is code, not prose; elements that end a block of text (the text on either side is a unit of its own).
+SHOWN_ATTRIBUTES = frozenset({"alt", "title", "aria-label", "placeholder", "label", "summary"})
+HIDDEN_ELEMENTS = frozenset({"script", "style", "pre", "code", "kbd", "samp", "math", "svg", "template", "textarea"})
+BLOCK_ELEMENTS = frozenset({
+    "address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "dialog", "div", "dl", "dt",
+    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav",
+    "ol", "p", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"})
+HTML_PIECE = re.compile(r"<!--.*?(?:-->|\Z)|<![^>]*>?|<\?.*?(?:\?>|\Z)"
+                        r"|<(?P<close>/)?(?P<tag>[A-Za-z][A-Za-z0-9-]*)"
+                        r"(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>?", re.S)
+HTML_ATTRIBUTE = re.compile(r"(?P<name>[^\s\"'>/=]+)"
+                            r"(?:\s*=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s\"'=<>`]+)))?")
+ENTITY = re.compile(r"&(?:#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 # Matched at a piece's own start (match(text, start, end)), hence no `^`.
 CITATION_TAIL = re.compile(r"[\s。.,，;；]*(?:(?:\[@[^\]]*\]|[（(][^（）()]*第\s*\S+\s*页[）)]|<!--.*?-->)[\s。.,，;；]*)+$")
 
@@ -185,10 +203,13 @@ def inline_unit(doc: Document, token: Token, kind: str) -> Unit:
     aligner = Aligner(doc, first, last)
     unit = Unit(kind, doc)
     skipping_autolink = False
+    hidden: str | None = None  # an inline HTML element whose content is code (`<code>`, `<kbd>`…)
     for child in children:
         if skipping_autolink:
             if child.type == "link_close":
                 skipping_autolink = False
+            continue
+        if hidden is not None and child.type != "html_inline":
             continue
         if child.type == "text":
             aligner.take(unit, child.content)
@@ -202,6 +223,17 @@ def inline_unit(doc: Document, token: Token, kind: str) -> Unit:
             if m:
                 doc.no_cite_lines[doc.position(start)[0]] = m["reason"].strip()
             unit.add_at(" ", start)
+            tag = HTML_PIECE.match(child.content)
+            if tag and tag["tag"]:
+                name = tag["tag"].lower()
+                if tag["close"]:
+                    hidden = None if name == hidden else hidden
+                else:
+                    for value, at in shown_attributes(tag):  # alt and title are read as the sentence's words
+                        add_html_text(unit, child.content, at, at + len(value), lambda off: start + off)
+                        unit.add_at(" ", start + at + len(value))
+                    if name in HIDDEN_ELEMENTS and not child.content.endswith("/>"):
+                        hidden = name
         elif child.type == "link_open" and child.markup == "autolink":
             unit.add_at(" ", aligner.skip(child.attrGet("href") or ""))
             skipping_autolink = True
@@ -211,6 +243,99 @@ def inline_unit(doc: Document, token: Token, kind: str) -> Unit:
             aligner.take(unit, child.content)
             aligner.skip_link_target()
     return unit
+
+
+def shown_attributes(tag: re.Match) -> list[tuple[str, int]]:
+    """(raw value, offset in the tag's text) of each attribute of an HTML start tag that a reader is shown."""
+    out = []
+    for m in HTML_ATTRIBUTE.finditer(tag["attrs"] or ""):
+        if m["name"].lower() in SHOWN_ATTRIBUTES:
+            group = next((g for g in ("dq", "sq", "bare") if m[g] is not None), None)
+            if group and m[group].strip():
+                out.append((m[group], tag.start("attrs") + m.start(group)))
+    return out
+
+
+def add_html_text(unit: Unit, content: str, start: int, end: int, to_source) -> None:
+    """Append content[start:end], raw HTML text, to the unit: entities decoded (placed at their `&`), each line at its
+    own place in the source (`to_source` maps an offset into `content` to one into the source)."""
+    at = start
+    while at < end:
+        newline = content.find("\n", at, end)
+        stop = end if newline < 0 else newline
+        piece_at = at
+        for m in ENTITY.finditer(content, at, stop):
+            unit.add(half_width(content[piece_at:m.start()]), to_source(piece_at))
+            unit.add_at(half_width(html.unescape(m[0])), to_source(m.start()))
+            piece_at = m.end()
+        unit.add(half_width(content[piece_at:stop]), to_source(piece_at))
+        if newline < 0:
+            break
+        unit.add_at("\n", to_source(newline))
+        at = newline + 1
+
+
+def block_source(doc: Document, token: Token):
+    """A function from an offset into a block token's content to one into the source. A container's prefix (`> `,
+    a list item's indentation) is not part of the content; each content line is found at the end of its source line."""
+    content = token.content
+    first = token.map[0]
+    line_starts, offsets, at = [], [], 0
+    for k, line in enumerate(content.split("\n")):
+        line_starts.append(at)
+        at += len(line) + 1
+        n = min(first + k, len(doc.lines) - 1)
+        source = doc.lines[n]
+        shift = len(source) - len(line) if source.endswith(line) else max(source.find(line), 0) if line else 0
+        offsets.append(doc.line_starts[n] + max(shift, 0))
+    limit = len(doc.source)
+
+    def to_source(offset: int) -> int:
+        k = bisect_right(line_starts, offset) - 1
+        return min(offsets[k] + offset - line_starts[k], limit)
+    return to_source
+
+
+def html_units(doc: Document, token: Token, kind: str) -> list[Unit]:
+    """The prose of a raw HTML block: the text of its elements (a block element such as `<div>` or `<p>` ends a
+    paragraph), and each shown attribute as a unit of its own. Comments and code elements are not prose."""
+    content = token.content
+    to_source = block_source(doc, token)
+    out: list[Unit] = []
+    current = [Unit(kind, doc)]
+
+    def flush() -> None:
+        if current[0].text.strip():
+            out.extend(split_sentences(current[0]))
+        current[0] = Unit(kind, doc)
+
+    hidden: str | None = None
+    at = 0
+    for m in HTML_PIECE.finditer(content):
+        if hidden is None and m.start() > at:
+            add_html_text(current[0], content, at, m.start(), to_source)
+        at = m.end()
+        if not m["tag"]:
+            continue  # a comment, a doctype, a processing instruction
+        name = m["tag"].lower()
+        if hidden is not None:
+            if m["close"] and name == hidden:
+                hidden = None
+            continue
+        if name in BLOCK_ELEMENTS:
+            flush()
+        if m["close"]:
+            continue
+        for value, offset in shown_attributes(m):
+            attribute = Unit(kind, doc)
+            add_html_text(attribute, content, offset, offset + len(value), to_source)
+            out.extend(split_sentences(attribute))
+        if name in HIDDEN_ELEMENTS and not m[0].endswith("/>"):
+            hidden = name
+    if hidden is None and at < len(content):
+        add_html_text(current[0], content, at, len(content), to_source)
+    flush()
+    return out
 
 
 def split_sentences(unit: Unit) -> list[Unit]:
@@ -244,7 +369,9 @@ def units(doc: Document) -> list[Unit]:
     for i, token in enumerate(tokens):
         kind = token.type
         if kind != "inline":
-            if kind in CONTAINER_OPEN:
+            if kind == "html_block" and token.map and row is None:
+                out += html_units(doc, token, "admonition" if "admonition_open" in containers else "paragraph")
+            elif kind in CONTAINER_OPEN:
                 containers.append(kind)
             elif kind in CONTAINER_CLOSE:
                 containers.pop()
@@ -258,8 +385,13 @@ def units(doc: Document) -> list[Unit]:
         if token.map is None:
             continue
         opener = tokens[i - 1].type if i else ""
-        if opener in ("heading_open", "admonition_title_open"):
-            continue  # headings, and an admonition's title, are furniture, not prose
+        if opener == "admonition_title_open":
+            continue  # an admonition's title is furniture, not prose
+        if opener == "heading_open":
+            unit = inline_unit(doc, token, "heading")
+            if unit.text.strip():
+                out.append(unit)
+            continue
         if row is not None:
             cell = inline_unit(doc, token, "row")
             if row.text and cell.text:
@@ -268,7 +400,15 @@ def units(doc: Document) -> list[Unit]:
             row.sources += cell.sources
             row.text += cell.text
             continue
-        if heading_like(token, "list_item_open" in containers[-1:]) or DISPLAY_MATH.match(token.content):
+        if DISPLAY_MATH.match(token.content):
+            continue
+        title = heading_like(token, "list_item_open" in containers[-1:])
+        if title == "quoted":
+            continue
+        if title == "heading":
+            unit = inline_unit(doc, token, "heading")
+            if unit.text.strip():
+                out.append(unit)
             continue
         unit = inline_unit(doc, token, "item" if "list_item_open" in containers[-1:] else "paragraph")
         if not unit.text.strip():
@@ -301,11 +441,14 @@ def split_lines(unit: Unit, kind: str) -> list[Unit]:
     return pieces
 
 
-def heading_like(token: Token, in_list: bool) -> bool:
-    """A bold numbered title (`**1.1.1 标题**`, the TOC's subsections), or a list item that is a numbered section
-    title (`1.1 开篇案例：…`, a structure quoted in a proposal), reads as a heading: its figures are not claims."""
+def heading_like(token: Token, in_list: bool) -> str | None:
+    """"heading" for a bold numbered title (`**1.1.1 标题**`, the TOC's subsections), which stands for a heading (a
+    unit of kind "heading"); "quoted" for a list item that is a numbered section title (`1.1 开篇案例：…`, a structure
+    quoted in a proposal), which names a heading checked where it stands: not prose. None for anything else."""
     text = token.content.strip()
     opening = text[:1]
     if opening in ("*", "_"):
-        return bool(BOLD_NUMBERED_TITLE.match(text))
-    return in_list and (opening.isdigit() or "A" <= opening <= "Z") and bool(LISTED_SECTION_TITLE.match(text))
+        return "heading" if BOLD_NUMBERED_TITLE.match(text) else None
+    if in_list and (opening.isdigit() or "A" <= opening <= "Z") and LISTED_SECTION_TITLE.match(text):
+        return "quoted"
+    return None

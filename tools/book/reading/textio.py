@@ -25,7 +25,8 @@ def position_of_offset(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def read_text(path: Path, shown: str, code: str) -> str:
-    """The file's text (BOM dropped, CRLF read as LF); a missing, unreadable or non-UTF-8 file raises FileProblem."""
+    """The file's text (BOM dropped; CRLF and a lone CR read as LF, NUL as U+FFFD, as the Markdown parser reads them,
+    so that its line numbers are the text's); a missing, unreadable or non-UTF-8 file raises FileProblem."""
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
@@ -39,7 +40,10 @@ def read_text(path: Path, shown: str, code: str) -> str:
     except UnicodeDecodeError as exc:
         line, col = position_of_offset(data, exc.start)
         raise FileProblem(finding(shown, line, col, ERROR, "file:not-utf8", code, byte=f"{data[exc.start]:02x}")) from None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+    text = text.removeprefix("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
 
 
 class YamlProblem(Exception):
@@ -76,16 +80,22 @@ class UniqueKeyLoader(yaml.SafeLoader):
 def read_yaml(text: str):
     """(root node, data) of a YAML text, loaded safely: the node tree gives the line of each value. Raises
     YamlProblem for a syntax error or a duplicate key."""
-    loader = UniqueKeyLoader(text)
+    loader = None
     try:
+        loader = UniqueKeyLoader(text)  # the reader refuses control characters here already
         root = loader.get_single_node()
         return root, (loader.construct_document(root) if root is not None else None)
+    except yaml.reader.ReaderError as exc:  # no mark: a character position in the text
+        before = text[:exc.position]
+        line, column = before.count("\n"), exc.position - (before.rfind("\n") + 1)
+        raise YamlProblem(line, column, f"character U+{exc.character:04X} is not allowed in YAML") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise YamlProblem(mark.line if mark else 0, mark.column if mark else 0, problem) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def node_line(root, path: list) -> int:

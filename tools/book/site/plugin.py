@@ -17,6 +17,7 @@ from mkdocs.structure.files import File
 
 from ..cache import cache_root
 from ..checks import claims as claims_check
+from ..checks.links import GENERATED_PAGES, outside_symlinks
 from ..checks import todo as todo_check
 from ..checks.toc import check as check_toc
 from ..findings import ERROR
@@ -26,7 +27,7 @@ from ..reading.toc import Toc
 from . import pages
 from .render import Renderer
 
-GENERATED = {"references.md": "参考来源", "claims.md": "数据声明", "todo.md": "待办数据项"}
+GENERATED = GENERATED_PAGES
 MATHJAX_SCRIPT = re.compile(r"<!-- Load mathjax -->.*?</script>\s*<!-- End of mathjax configuration -->", re.S)
 
 
@@ -61,6 +62,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         book = Book(self.repo)
         toc_findings, _ = check_toc(book)
         problems = [f for f in [*toc_findings, *book.registry.findings] if f.severity == ERROR]
+        problems += outside_symlinks(self.repo)  # nothing outside the repository is read or copied
         if problems:
             raise PluginError("the site cannot be built:\n" + "\n".join(f.render() for f in sorted(problems)))
         self.draft = self.config.draft

@@ -1,0 +1,148 @@
+"""What the site links to: every local link of a page (Markdown links and images, raw HTML `src` and `href`) must
+reach a file, and nothing the site is built from may be a symbolic link that leaves the repository.
+
+A finding is located where the link is written, and names it as the author wrote it (`../code/…`, not the form the
+site rewrites it to). Links to the web, to anchors of the same page and to `mailto:` are not checked here.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+from ..findings import ERROR, Finding, rel
+from ..messages import finding
+from ..reading.book import Book
+from ..reading.prose import HTML_ATTRIBUTE, HTML_PIECE, Document, block_source
+from ..reading.repo import Repo
+
+EXTERNAL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")  # http:, mailto:, data:, a protocol-relative URL
+LINK_ATTRIBUTES = frozenset({"src", "href", "srcset", "poster", "data"})
+# Where the site's sources live: a symbolic link in these folders must stay inside the repository.
+LINKED_FOLDERS = ("manuscript", "toc", "code")
+# Pages the site generates at the manuscript's top (the references, the claims ledger, the draft's TODO page).
+GENERATED_PAGES = {"references.md": "参考来源", "claims.md": "数据声明", "todo.md": "待办数据项"}
+
+
+def local_target(link: str) -> str | None:
+    """The file part of a local link (`../code/x.ipynb#cell` -> `../code/x.ipynb`), or None for a link that is not one
+    to check (the web, an anchor on the same page, the site's root)."""
+    link = link.strip()
+    if not link or link.startswith(("#", "/")) or EXTERNAL.match(link):
+        return None
+    target = re.split(r"[#?]", link, maxsplit=1)[0]
+    return unquote(target) or None
+
+
+def written_links(doc: Document) -> list[tuple[str, int]]:
+    """(link as written, offset in the source) of every link, image and raw-HTML `src`/`href` of a page."""
+    out: list[tuple[str, int]] = []
+    for token in doc.tokens:
+        if token.map is None:
+            continue
+        if token.type == "html_block":
+            to_source = block_source(doc, token)
+            out += [(value, to_source(at)) for value, at in html_links(token.content)]
+        elif token.type == "inline":
+            start = doc.line_starts[token.map[0]]
+            end = doc.line_starts[token.map[1]] if token.map[1] < len(doc.line_starts) else len(doc.source)
+            cursor = start
+            for child in token.children or []:
+                if child.type == "html_inline":
+                    at = doc.source.find(child.content, cursor, end)
+                    base = at if at >= 0 else cursor
+                    out += [(value, base + offset) for value, offset in html_links(child.content)]
+                    cursor = base + len(child.content) if at >= 0 else cursor
+                    continue
+                href = child.attrGet("src") if child.type == "image" else \
+                    child.attrGet("href") if child.type == "link_open" and child.markup != "autolink" else None
+                if not href:
+                    continue
+                at, written = find_written(doc.source, href, cursor, end)
+                out.append((written, at))
+                cursor = at + len(written) if at >= 0 else cursor
+    return out
+
+
+def find_written(source: str, href: str, start: int, end: int) -> tuple[int, str]:
+    """Where a link's target is written (markdown-it hands it back percent-encoded), and how."""
+    for form in (href, unquote(href)):
+        at = source.find("(" + form, start, end)
+        if at >= 0:
+            return at + 1, form
+        at = source.find(form, start, end)
+        if at >= 0:
+            return at, form
+    return start, unquote(href)
+
+
+def html_links(content: str) -> list[tuple[str, int]]:
+    """(value, offset) of each `src`/`href`-like attribute of the tags in raw HTML (comments skipped)."""
+    out = []
+    for tag in HTML_PIECE.finditer(content):
+        if not tag["tag"] or tag["close"]:
+            continue
+        for m in HTML_ATTRIBUTE.finditer(tag["attrs"] or ""):
+            if m["name"].lower() not in LINK_ATTRIBUTES:
+                continue
+            group = next((g for g in ("dq", "sq", "bare") if m[g] is not None), None)
+            if group is None:
+                continue
+            value, at = m[group], tag.start("attrs") + m.start(group)
+            if m["name"].lower() == "srcset":  # `a.png 1x, b.png 2x`: each candidate's URL
+                for candidate in re.finditer(r"[^\s,]+(?:\s+[^\s,]+)?", value):
+                    url = candidate[0].split()[0]
+                    out.append((url, at + candidate.start()))
+            else:
+                out.append((value, at))
+    return out
+
+
+def check_links(book: Book) -> list[Finding]:
+    """Local links of the manuscript's pages that reach no file, or leave the repository."""
+    repo = book.repo
+    root = repo.root.resolve()
+    findings = []
+    for source in book.files:
+        if source.problem is not None or not source.path.is_relative_to(repo.manuscript):
+            continue
+        doc = book.document(source)
+        if doc is None:
+            continue
+        for written, at in written_links(doc):
+            target = local_target(written)
+            if target is None:
+                continue
+            line, col = doc.position(max(0, min(at, len(doc.source))))
+            path = Path(os.path.normpath(source.path.parent / target))
+            if path.parent == repo.manuscript and path.name in GENERATED_PAGES:
+                continue
+            if not path.is_relative_to(root):
+                findings.append(finding(source.shown, line, col, ERROR, "site-link:outside", link=written))
+            elif not path.exists():
+                findings.append(finding(source.shown, line, col, ERROR, "site-link:missing", link=written,
+                                        path=rel(path, root)))
+    return findings
+
+
+def outside_symlinks(repo: Repo) -> list[Finding]:
+    """Symbolic links in the site's source folders that lead out of the repository (or nowhere): refused, so that
+    nothing outside the repository is ever rendered or copied into the site."""
+    root = repo.root.resolve()
+    findings = []
+    for folder in LINKED_FOLDERS:
+        base = repo.root / folder
+        if not base.is_dir():
+            continue
+        for parent, dirs, files in os.walk(base):
+            dirs[:] = [d for d in dirs if d not in (".cache", ".ipynb_checkpoints", "__pycache__")]
+            for name in sorted([*dirs, *files]):
+                path = Path(parent) / name
+                if not path.is_symlink():
+                    continue
+                target = Path(os.path.realpath(path))
+                if not target.is_relative_to(root):
+                    findings.append(finding(path.relative_to(repo.root).as_posix(), 1, 1, ERROR, "site-symlink",
+                                            target=os.readlink(path)))
+    return findings
