@@ -11,7 +11,7 @@ from .claims_rules import (CANONICAL_CITATION, CITATION_ITEM, CLAIM_KINDS, CLAIM
                            PAGE_RANGE, PENDING_PAGE, free_form_citation)
 from .diagnostics import ERROR, WARNING, Finding
 from .numerals import to_int
-from .prose import Unit
+from .prose import TODO_MARK, Unit
 from .sources import Registry, fold
 
 
@@ -37,7 +37,7 @@ class Claim:
     figure: str
     kind: str
     sentence: str
-    status: str  # cited, pending, no-cite, uncited
+    status: str  # cited, pending, no-cite, todo (source still to be found), uncited
     citations: list[dict] = field(default_factory=list)
     no_cite: str | None = None
 
@@ -224,7 +224,7 @@ def judge_unit(unit: Unit, shown: str, cites: list[Citation], found: list[tuple[
         pending = all(c.pending or c.problem for c in cites) and any(c.pending for c in cites)
         status = "pending" if pending else "cited"
     else:
-        status = "no-cite" if unit.no_cite is not None else "uncited"
+        status = "uncited" if unit.no_cite is None else "todo" if unit.no_cite.startswith(TODO_MARK) else "no-cite"
     for start, end, kind in found:
         line, col = unit.where(start)
         figure = unit.text[start:end].strip()
