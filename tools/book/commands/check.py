@@ -5,7 +5,7 @@ import time
 
 from rich.console import Console
 
-from ..checks import claims, toc, todo
+from ..checks import claims, draft_notes, toc, todo
 from ..findings import strict
 from ..reading.book import Book
 from . import notebooks as notebooks_command
@@ -24,7 +24,7 @@ def step_toc(book: Book, args) -> int:
 
 def step_claims(book: Book, args) -> int:
     result = claims.check(book, strict())
-    status = report(result.findings, "text", "book claims")
+    status = report(result.findings + draft_notes.check(book, strict()), "text", "book claims")
     print(tally(result))
     return status
 

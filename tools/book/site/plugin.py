@@ -20,6 +20,7 @@ from ..checks import todo as todo_check
 from ..checks.toc import check as check_toc
 from ..findings import ERROR
 from ..reading.book import Book
+from ..reading.markdown import parse as parse_markdown
 from ..reading.repo import find_repo
 from ..reading.toc import Toc
 from . import pages
@@ -106,7 +107,7 @@ class BookPlugin(BasePlugin[BookConfig]):
     def on_page_markdown(self, markdown: str, page, config, files):
         if page.file.src_uri in GENERATED or page.file.src_uri.endswith(".ipynb"):
             return markdown
-        return self.renderer.page(markdown)
+        return self.renderer.page(markdown if self.draft else without_todo_admonitions(markdown))
 
     def on_post_page(self, output: str, page, config):
         """Notebook pages: drop the MathJax loader mkdocs-jupyter adds from a CDN. The notebooks hold no math, the
@@ -114,6 +115,20 @@ class BookPlugin(BasePlugin[BookConfig]):
         if page.file.src_uri.endswith(".ipynb"):
             return MATHJAX_SCRIPT.sub("", output)
         return output
+
+
+def without_todo_admonitions(markdown: str) -> str:
+    """The page without its `!!! todo` admonitions (author notes: writing plans, sources still to read), as the
+    release site shows it; the draft site keeps them. The book's one Markdown reader finds them, so a `!!! todo`
+    inside a code block stays."""
+    lines = markdown.split("\n")
+    drop: set[int] = set()
+    for token in parse_markdown(markdown):
+        if token.type == "admonition_open" and token.meta.get("tag") == "todo" and token.map:
+            drop.update(range(*token.map))
+    if not drop:
+        return markdown
+    return "\n".join(line for k, line in enumerate(lines) if k not in drop)
 
 
 def notebook_title(path: Path) -> str:
