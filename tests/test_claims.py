@@ -42,7 +42,7 @@ def test_uncited_claim_points_at_the_figure(tmp_path):
     assert run.code == 1
     [finding] = run.lines("uncited-claim")
     assert finding.split(": error")[0].endswith(":3:11")  # col counts code points: the full-width ９ is column 11
-    assert "'99%'" in finding
+    assert "“99%”" in finding
 
 
 def test_citation_problems_are_located(tmp_path):
@@ -149,7 +149,7 @@ def test_results_source_must_point_at_a_file(book_copy):
     run = run_book("claims", cwd=book_copy)
     assert run.code == 1
     [finding] = run.lines("source-registry")
-    assert "ch05-gone.json does not exist" in finding
+    assert "code/results/ch05-gone.json" in finding and finding.startswith("manuscript/sources.yaml:")
 
 
 def long_book(folder):

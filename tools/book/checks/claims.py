@@ -9,6 +9,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..findings import ERROR, WARNING, Finding
+from ..messages import finding
 from ..reading.book import Book, bulk
 from ..reading.citations import Citation, Citations
 from ..reading.prose import TODO_MARK, Unit
@@ -98,16 +99,16 @@ def judge_unit(unit: Unit, shown: str, cites: list[Citation], found: list[tuple[
     findings: list[Finding] = []
     for c in cites:
         if c.problem:
-            code, message, at = c.problem
+            message_id, params, at = c.problem
             line, col = unit.where(at)
-            findings.append(Finding(shown, line, col, ERROR, code, message))
+            findings.append(finding(shown, line, col, ERROR, message_id, **params))
         elif c.pending:
             line, col = unit.where(c.start)
-            findings.append(Finding(shown, line, col, ERROR if strict else WARNING, "pending-citation",
-                                    f"page of {c.key} to be confirmed: “{snippet(unit.text, c.start)}”"))
+            findings.append(finding(shown, line, col, ERROR if strict else WARNING, "pending-citation",
+                                    key=c.key, context=snippet(unit.text, c.start)))
     if unit.no_cite is not None and not unit.no_cite:
         line, col = unit.where(0)
-        findings.append(Finding(shown, line, col, ERROR, "no-cite-reason", "<!-- no-cite: … --> needs a reason"))
+        findings.append(finding(shown, line, col, ERROR, "no-cite-reason"))
     covered = bool(cites) or unit.no_cite is not None
     if not found or (covered and not ledger):
         return [], findings
@@ -124,9 +125,7 @@ def judge_unit(unit: Unit, shown: str, cites: list[Citation], found: list[tuple[
         line, col = unit.where(start)
         figure = unit.text[start:end].strip()
         if status == "uncited":
-            findings.append(Finding(shown, line, col, ERROR, "uncited-claim",
-                                    f"'{figure}' needs a source with a page in the same sentence"
-                                    f", e.g. [@ark-big-ideas-2026, p. N] (or p. ? while pending)"))
+            findings.append(finding(shown, line, col, ERROR, "uncited-claim", figure=figure))
         if ledger:
             claims.append(Claim(shown, line, col, figure, kind, sentence, status, covering, unit.no_cite))
     return claims, findings

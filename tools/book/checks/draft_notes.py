@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 
 from ..findings import ERROR, WARNING, Finding
-from ..messages import message
+from ..messages import finding
 from ..reading.book import Book
 from ..reading.markdown import HTML_COMMENT
 from ..reading.prose import Document
@@ -71,7 +71,7 @@ def scan(doc: Document) -> list[tuple[int, int, str, str]]:
     found = []
     for m in CHECKLIST.finditer(text):
         line, col = doc.position(m.start("item") - 4)  # the `[ ]`
-        found.append((line, col, "draft-note/checklist", " ".join(m["item"].split())[:40]))
+        found.append((line, col, "draft-note:checklist", " ".join(m["item"].split())[:40]))
     joins = list(SOFT_BREAK.finditer(text))
     flat = SOFT_BREAK.sub("", text)
     kept, removed = [], []  # flat offset at each join, and the characters removed up to and including it
@@ -98,5 +98,5 @@ def check(book: Book, strict: bool) -> list[Finding]:
         if doc is None:
             continue  # an unreadable file: the claims check reports it
         for line, col, key, phrase in scan(doc):
-            findings.append(Finding(source.shown, line, col, severity, "draft-note", message(key, phrase=phrase)))
+            findings.append(finding(source.shown, line, col, severity, key, phrase=phrase))
     return findings

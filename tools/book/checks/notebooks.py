@@ -18,6 +18,7 @@ import nbformat
 
 from ..cache import write_atomic
 from ..findings import ERROR, Finding, ToolError, rel
+from ..messages import finding
 from ..reading.repo import Repo
 
 SANITIZE = Path(__file__).with_name("nbval-sanitize.cfg")
@@ -37,16 +38,16 @@ def load_findings(path: Path, shown: str) -> list[Finding]:
         text = path.read_text(encoding="utf-8")
         data = json.loads(text)
     except UnicodeDecodeError as exc:
-        return [Finding(shown, 1, 1, ERROR, "notebook-invalid", f"not valid UTF-8: {exc.reason}")]
+        return [finding(shown, 1, 1, ERROR, "notebook-invalid:utf8", reason=exc.reason)]
     except json.JSONDecodeError as exc:
-        return [Finding(shown, exc.lineno, exc.colno, ERROR, "notebook-invalid", f"not valid JSON: {exc.msg}")]
+        return [finding(shown, exc.lineno, exc.colno, ERROR, "notebook-invalid:json", problem=exc.msg)]
     except OSError as exc:
-        return [Finding(shown, 1, 1, ERROR, "notebook-invalid", f"cannot read: {exc.strerror}")]
+        return [finding(shown, 1, 1, ERROR, "notebook-invalid:unreadable", reason=exc.strerror)]
     try:
         nbformat.validate(nbformat.from_dict(data))
     except nbformat.ValidationError as exc:
         where = "/".join(map(str, exc.absolute_path)) or "notebook"
-        return [Finding(shown, 1, 1, ERROR, "notebook-invalid", f"not a valid notebook: {where}: {exc.message}")]
+        return [finding(shown, 1, 1, ERROR, "notebook-invalid:schema", where=where, problem=exc.message)]
     return []
 
 
@@ -88,8 +89,8 @@ def failures(junit: Path, repo: Repo) -> list[Finding]:
             reason += f": {last[0].strip()}" if last else ""
         else:
             code = "nbval-mismatch"
-        found.append(Finding(rel(notebook, repo.root), cell_line(notebook, index), 1, ERROR, code,
-                             f"cell {index}: {reason}"))
+        found.append(finding(rel(notebook, repo.root), cell_line(notebook, index), 1, ERROR, code,
+                             index=index, reason=reason))
     return found
 
 
@@ -120,6 +121,5 @@ def run(repo: Repo, notebooks: list[Path], scale: str, extra: list[str], log=sys
         status = subprocess.run(command, cwd=repo.root, env=env, stdout=log).returncode
         found = failures(junit, repo)
     if status != 0 and not found:  # pytest itself failed (usage, collection): no cell to blame
-        found.append(Finding(rel(repo.code, repo.root), 1, 1, ERROR, "nbval-failed",
-                             f"pytest exited with status {status} before any cell failed; see its output above"))
+        found.append(finding(rel(repo.code, repo.root), 1, 1, ERROR, "nbval-failed", status=status))
     return found

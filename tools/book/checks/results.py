@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from ..findings import ERROR, Finding, rel
+from ..messages import finding
 from ..reading.repo import Repo
 from ..reading.schemas import errors
 
@@ -16,9 +17,9 @@ def results_findings(repo: Repo) -> list[Finding]:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
-            found.append(Finding(shown, exc.lineno, exc.colno, ERROR, "results-schema", f"not valid JSON: {exc.msg}"))
+            found.append(finding(shown, exc.lineno, exc.colno, ERROR, "results-schema:json", problem=exc.msg))
             continue
         for e in errors(repo.schemas / "results.schema.json", data):
             where = "/".join(map(str, e.absolute_path))
-            found.append(Finding(shown, 1, 1, ERROR, "results-schema", f"{where}: {e.message}" if where else e.message))
+            found.append(finding(shown, 1, 1, ERROR, "results-schema:schema", problem=f"{where}: {e.message}" if where else e.message))
     return found

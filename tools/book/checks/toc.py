@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..findings import ERROR, WARNING, Finding
+from ..messages import finding, say
 from ..reading.book import Book
 from ..reading.markdown import headings
 from ..reading.schemas import describe, error_path, errors, nearest_line
@@ -31,7 +32,7 @@ def schema_findings(toc: Toc, book: Book) -> list[Finding]:
         if toc.front_matter_broken and (path[:1] == ["front_matter"] or (not path and "front_matter" in error.message)):
             continue  # the YAML error is the cause, already reported
         line = nearest_line(model, path, line_of)
-        found.append(Finding(toc.shown, line, 1, ERROR, "toc-schema", describe(error)))
+        found.append(finding(toc.shown, line, 1, ERROR, "toc-schema", problem=describe(error)))
     return found
 
 
@@ -44,13 +45,13 @@ def sequence_findings(toc: Toc) -> list[Finding]:
         expected = expected_first
         for number, line in items:
             if number in seen:
-                found.append(Finding(shown, line, 1, ERROR, "toc-duplicate",
-                                     f"{what} {label(number)} is numbered again (first at line {seen[number]})"))
+                found.append(finding(shown, line, 1, ERROR, "toc-duplicate", what=say(f"word:{what}"),
+                                     number=label(number), first=seen[number]))
                 continue
             seen[number] = line
             if number != expected:
-                found.append(Finding(shown, line, 1, ERROR, "toc-numbering",
-                                     f"{what} {label(number)} where {label(expected)} comes next"))
+                found.append(finding(shown, line, 1, ERROR, "toc-numbering:sequence", what=say(f"word:{what}"),
+                                     number=label(number), expected=label(expected)))
             expected = next_of(number)
 
     parts = [p for p in toc.parts if p.kind == "part"]
@@ -62,23 +63,24 @@ def sequence_findings(toc: Toc) -> list[Finding]:
     check([(c.number, c.line) for c in chapters if c.kind == "appendix"], "A", "appendix", lambda n: f"附录{n}",
           lambda n: chr(ord(n) + 1))
     for chapter in chapters:
-        sections = placed(chapter.sections, chapter.number, f"under {chapter.label}", shown, found)
+        sections = placed(chapter.sections, chapter.number, chapter.label, shown, found)
         check([(s.number, s.line) for s in sections], f"{chapter.number}.1", "section", str, bump)
         for section in sections:
-            subsections = placed(section.subsections, section.number, f"under section {section.number}", shown, found)
+            subsections = placed(section.subsections, section.number, f"{say('word:section')} {section.number}",
+                                 shown, found)
             check([(s.number, s.line) for s in subsections], f"{section.number}.1", "subsection", str, bump)
     return found
 
 
-def placed(items: list, parent: str, where: str, shown: str, found: list[Finding]) -> list:
+def placed(items: list, parent: str, parent_label: str, shown: str, found: list[Finding]) -> list:
     """The items whose number starts with their parent's; the others are reported as misplaced."""
     kept = []
     for item in items:
         if item.number.rpartition(".")[0] == parent:
             kept.append(item)
         else:
-            found.append(Finding(shown, item.line, 1, ERROR, "toc-numbering",
-                                 f"{item.number} is {where}: its number must start with {parent}."))
+            found.append(finding(shown, item.line, 1, ERROR, "toc-numbering:misplaced", number=item.number,
+                                 parent_label=parent_label, parent=parent))
     return kept
 
 
@@ -93,9 +95,8 @@ def file_findings(toc: Toc, book: Book) -> list[Finding]:
         if chapter.path is None:
             continue
         if not chapter.path.is_file():
-            found.append(Finding(toc.shown, chapter.line, 5, ERROR, "toc-missing-file",
-                                 f"{chapter.label} links to {chapter.file}, which does not exist "
-                                 f"({book.shown(chapter.path)})"))
+            found.append(finding(toc.shown, chapter.line, 5, ERROR, "toc-missing-file", label=chapter.label,
+                                 link=chapter.file, path=book.shown(chapter.path)))
             continue
         found += drift_findings(toc, chapter, book)
     return found
@@ -129,30 +130,28 @@ def drift_findings(toc: Toc, chapter: Chapter, book: Book) -> list[Finding]:
         number = heading.split()[0] if heading.split() else heading
         title = m["title"].strip()
         if number not in expected:
-            found.append(Finding(shown, line, 1, ERROR, "toc-drift",
-                                 f"heading {number} '{title}' is not in the TOC ({toc.shown})"))
+            found.append(finding(shown, line, 1, ERROR, "toc-drift:not-in-toc", number=number, title=title,
+                                 toc=toc.shown))
             continue
         seen.add(number)
         want_level, want_title, toc_line = expected[number]
         if title != want_title:
-            found.append(Finding(shown, line, level + 2, ERROR, "toc-drift",
-                                 f"heading {number} reads '{title}' but the TOC says '{want_title}' ({toc.shown}:{toc_line})"))
+            found.append(finding(shown, line, level + 2, ERROR, "toc-drift:title", number=number, title=title,
+                                 want=want_title, where=f"{toc.shown}:{toc_line}"))
         if level != want_level:
-            found.append(Finding(shown, line, 1, ERROR, "toc-drift",
-                                 f"heading {number} is level {level} ({'#' * level}); the TOC makes it level {want_level}"))
+            found.append(finding(shown, line, 1, ERROR, "toc-drift:level", number=number, level=level,
+                                 marks="#" * level, want=want_level))
     if title_heading is None:
-        found.append(Finding(shown, 1, 1, ERROR, "toc-drift",
-                             f"no title heading: the file should open with '# {chapter.heading}'"))
+        found.append(finding(shown, 1, 1, ERROR, "toc-drift:no-title", heading=chapter.heading))
     else:
         line, number, title = title_heading
         if number != chapter.number or title != chapter.title:
-            found.append(Finding(shown, line, 3, ERROR, "toc-drift",
-                                 f"title heading reads '{number} {title}' but the TOC says "
-                                 f"'{chapter.heading}' ({toc.shown}:{chapter.line})"))
+            found.append(finding(shown, line, 3, ERROR, "toc-drift:chapter-title", written=f"{number} {title}",
+                                 want=chapter.heading, where=f"{toc.shown}:{chapter.line}"))
     for number, (_, want_title, toc_line) in expected.items():
         if number not in seen:
-            found.append(Finding(toc.shown, toc_line, 1, ERROR, "toc-drift",
-                                 f"{number} '{want_title}' has no heading in {shown}"))
+            found.append(finding(toc.shown, toc_line, 1, ERROR, "toc-drift:missing-heading", number=number,
+                                 title=want_title, file=shown))
     return found
 
 
@@ -161,7 +160,7 @@ def unlisted_findings(toc: Toc, book: Book) -> list[Finding]:
     linked = {c.path for c in toc.chapters if c.path is not None}
     manuscript = book.repo.manuscript
     candidates = sorted(manuscript.glob("ch*.md")) + sorted(manuscript.glob("appendix-*.md"))
-    return [Finding(book.shown(p), 1, 1, WARNING, "toc-unlisted", f"not linked from {toc.shown}")
+    return [finding(book.shown(p), 1, 1, WARNING, "toc-unlisted", toc=toc.shown)
             for p in candidates if p.resolve() not in linked]
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..findings import Finding
 from ..reading.book import Book, SourceFile
 from ..reading.markdown import code_lines
+from ..messages import say
 from .claims import snippet
 
 TODO_NOTE = re.compile(r"TODO\(data\)\s*[:：]\s*(?P<text>.*?)\s*(?:-->|$)")
@@ -64,7 +65,7 @@ def items_of(book: Book, source: SourceFile, group: str) -> list[Item]:
 
 
 def pending_message(key: str, text: str, start: int) -> str:
-    return f"page of {key} to be confirmed: “{snippet(text, start)}”"
+    return say("pending-citation", key=key, context=snippet(text, start))
 
 
 def collect(book: Book) -> tuple[list[Item], list[Finding]]:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..checks import toc as toc_check
 from ..findings import ERROR, Finding, ToolError, rel
+from ..messages import finding
 from ..reading.book import Book
 from ..reading.repo import SOURCE_FOLDERS, Repo
 from .report import report
@@ -102,9 +103,9 @@ def build_findings(log: str, repo: Repo, docs: Path) -> list[Finding]:
             path = docs / m["file"]
             link = m["link"].split("#")[0] or m["link"]
             where = locate(path, link)
-            found.append(Finding(rel(path, repo.root), where[0], where[1], ERROR, "site-link", message))
+            found.append(finding(rel(path, repo.root), where[0], where[1], ERROR, "site-link", problem=message))
         else:
-            found.append(Finding("mkdocs.yml", 1, 1, ERROR, "site-build", message))
+            found.append(finding("mkdocs.yml", 1, 1, ERROR, "site-build", problem=message))
     return found
 
 
@@ -149,7 +150,7 @@ def build(book: Book, draft: bool, out: Path | None, keep: bool, fmt: str = "tex
             status, log = mkdocs_build(repo, staging, draft)
             if status != 0:
                 found = build_findings(log, repo, repo.manuscript) or [
-                    Finding("mkdocs.yml", 1, 1, ERROR, "site-build", (log.strip().splitlines() or ["failed"])[-1])]
+                    finding("mkdocs.yml", 1, 1, ERROR, "site-build", problem=(log.strip().splitlines() or ["failed"])[-1])]
                 report(found, fmt, "book site")
                 print(f"book site: failed — {target.name}/ was left as it was", file=log_to)
                 return 1

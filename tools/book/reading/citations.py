@@ -50,7 +50,7 @@ class Citation:
     text: str
     key: str | None
     page: str | None
-    problem: tuple[str, str, int] | None = None  # (code, message, offset in the text read)
+    problem: tuple[str, dict, int] | None = None  # (message id, its parameters, offset in the text read)
 
     @property
     def pending(self) -> bool:
@@ -96,23 +96,21 @@ class Citations:
             key = self.aliases.get(fold(m["name"]))
             if key is None:
                 return [Citation(m.start(), m.end(), m[0], None, page_of(m["page"]),
-                                 ("unknown-source", f"'{m['name'].strip()}' is not a registered source or alias"
-                                                    " (manuscript/sources.yaml)", m.start("name")))]
+                                 ("unknown-source:name", {"name": m["name"].strip()}, m.start("name")))]
         return [self.checked(Citation(m.start(), m.end(), m[0], key, page_of(m["page"])), m.start())]
 
     def canonical_item(self, item: str, offset: int, m: re.Match) -> Citation:
         parsed = CITATION_ITEM.match(item)
         if not parsed:
             return Citation(m.start(), m.end(), m[0], None, None,
-                            ("bad-page", f"malformed citation '{item.strip()}': write [@key, p. N]", offset))
+                            ("bad-page:malformed", {"item": item.strip()}, offset))
         key_at = offset + parsed.start("key")
         citation = Citation(m.start(), m.end(), m[0], parsed["key"], None)
         locator = parsed["locator"]
         if locator is not None:
             loc = LOCATOR.match(locator)
             if not loc:
-                citation.problem = ("bad-page", f"malformed locator '{locator}': write p. N, pp. N-M or p. ?",
-                                    offset + parsed.start("locator"))
+                citation.problem = ("bad-page:locator", {"locator": locator}, offset + parsed.start("locator"))
                 return citation
             citation.page = page_of(loc["page"])
         return self.checked(citation, key_at, offset + (parsed.start("locator") if locator else parsed.start("key")))
@@ -121,26 +119,24 @@ class Citations:
         page_at = key_at if page_at is None else page_at
         source = self.registry.sources.get(citation.key) if citation.key else None
         if source is None:
-            citation.problem = ("unknown-source", f"'{citation.key}' is not a registered source "
-                                                  "(manuscript/sources.yaml)", key_at)
+            citation.problem = ("unknown-source:key", {"key": citation.key}, key_at)
         elif citation.page is None:
             if source.get("paged"):
-                citation.problem = ("missing-page", f"{citation.key} is paged: add a page, e.g. [@{citation.key}, p. N]"
-                                                    ", or p. ? while it is pending", key_at)
+                citation.problem = ("missing-page", {"key": citation.key}, key_at)
         elif citation.pending:
             pass
         else:
             pages = PAGE_RANGE.match(citation.page)
             highest = source.get("pages")
             if not pages:
-                citation.problem = ("bad-page", f"page '{citation.page}' is not a number", page_at)
+                citation.problem = ("bad-page:not-number", {"page": citation.page}, page_at)
             else:
                 for value in (pages["first"], pages["last"]):
                     if value is None:
                         continue
                     if int(value) < 1:
-                        citation.problem = ("bad-page", f"page {value} does not exist: pages start at 1", page_at)
+                        citation.problem = ("bad-page:below-one", {"page": value}, page_at)
                     elif highest and int(value) > highest:
-                        citation.problem = ("bad-page", f"page {value} is past the last page ({highest}) of "
-                                                        f"{citation.key}", page_at)
+                        citation.problem = ("bad-page:past-end", {"page": value, "pages": highest,
+                                                                  "key": citation.key}, page_at)
         return citation

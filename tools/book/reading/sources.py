@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..findings import ERROR, Finding, rel
+from ..messages import finding
 from .repo import Repo
 from .schemas import describe, error_path, errors
 from .textio import FileProblem, YamlProblem, node_line, read_text, read_yaml
@@ -44,11 +45,11 @@ def load(repo: Repo) -> Registry:
     try:
         root, data = read_yaml(text)
     except YamlProblem as exc:
-        return Registry(findings=[Finding(shown, exc.line + 1, exc.col + 1, ERROR, CODE,
-                                          f"not valid YAML: {exc.problem}")])
+        return Registry(findings=[finding(shown, exc.line + 1, exc.col + 1, ERROR, "source-registry:yaml",
+                                          problem=exc.problem)])
     if not isinstance(data, dict) or root is None:
-        return Registry(findings=[Finding(shown, 1, 1, ERROR, CODE, "the registry must map source keys to sources")])
-    found = [Finding(shown, node_line(root, error_path(e)), 1, ERROR, CODE, describe(e))
+        return Registry(findings=[finding(shown, 1, 1, ERROR, "source-registry:not-mapping")])
+    found = [finding(shown, node_line(root, error_path(e)), 1, ERROR, "source-registry:schema", problem=describe(e))
              for e in errors(repo.schemas / "sources.schema.json", data)]
     if found:
         return Registry(findings=found)
@@ -56,11 +57,11 @@ def load(repo: Repo) -> Registry:
     seen: dict[str, str] = {}
     for key, src in data.items():
         if "path" in src and not (repo.root / src["path"]).is_file():
-            registry.findings.append(Finding(shown, node_line(root, [key, "path"]), 1, ERROR, CODE,
-                                             f"{key}: {src['path']} does not exist in the repository"))
+            registry.findings.append(finding(shown, node_line(root, [key, "path"]), 1, ERROR,
+                                             "source-registry:missing-path", key=key, path=src["path"]))
         for i, alias in enumerate(src.get("aliases", [])):
             if fold(alias) in seen and seen[fold(alias)] != key:
-                registry.findings.append(Finding(shown, node_line(root, [key, "aliases", i]), 1, ERROR, CODE,
-                                                 f"alias '{alias}' is already used by {seen[fold(alias)]}"))
+                registry.findings.append(finding(shown, node_line(root, [key, "aliases", i]), 1, ERROR,
+                                                 "source-registry:alias-taken", alias=alias, other=seen[fold(alias)]))
             seen[fold(alias)] = key
     return registry

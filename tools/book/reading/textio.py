@@ -6,6 +6,7 @@ from pathlib import Path
 import yaml
 
 from ..findings import ERROR, Finding
+from ..messages import finding
 
 
 class FileProblem(Exception):
@@ -28,17 +29,16 @@ def read_text(path: Path, shown: str, code: str) -> str:
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
-        raise FileProblem(Finding(shown, 1, 1, ERROR, code, "file not found")) from None
+        raise FileProblem(finding(shown, 1, 1, ERROR, "file:not-found", code)) from None
     except IsADirectoryError:
-        raise FileProblem(Finding(shown, 1, 1, ERROR, code, "is a folder, not a file")) from None
+        raise FileProblem(finding(shown, 1, 1, ERROR, "file:is-folder", code)) from None
     except OSError as exc:
-        raise FileProblem(Finding(shown, 1, 1, ERROR, code, f"cannot read file: {exc.strerror}")) from None
+        raise FileProblem(finding(shown, 1, 1, ERROR, "file:unreadable", code, reason=exc.strerror)) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = position_of_offset(data, exc.start)
-        raise FileProblem(Finding(shown, line, col, ERROR, code,
-                                  f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8")) from None
+        raise FileProblem(finding(shown, line, col, ERROR, "file:not-utf8", code, byte=f"{data[exc.start]:02x}")) from None
     return text.removeprefix("\ufeff").replace("\r\n", "\n")
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from markdown_it.token import Token
 
-from ..findings import ERROR, Finding
+from ..findings import ERROR
+from ..messages import finding
 from .markdown import first_link, inline_text, parse as parse_markdown
 from .numerals import to_int
 from .textio import FileProblem, YamlProblem, read_text, read_yaml
@@ -61,14 +62,13 @@ def read_front_matter(token: Token, toc: Toc) -> None:
         root, data = read_yaml(token.content)
     except YamlProblem as exc:
         toc.front_matter_broken = True
-        toc.findings.append(Finding(toc.shown, exc.line + 2, exc.col + 1, ERROR, CODE,
-                                    f"front matter is not valid YAML: {exc.problem}"))
+        toc.findings.append(finding(toc.shown, exc.line + 2, exc.col + 1, ERROR, "toc-parse:yaml", problem=exc.problem))
         return
     if data is None:
         return
     if not isinstance(data, dict):
         toc.front_matter_broken = True
-        toc.findings.append(Finding(toc.shown, 2, 1, ERROR, CODE, "front matter must be a mapping of keys to values"))
+        toc.findings.append(finding(toc.shown, 2, 1, ERROR, "toc-parse:front-not-mapping"))
         return
     toc.front_matter = data
     toc.front_lines = {str(key.value): key.start_mark.line + 2 for key, _ in root.value}
@@ -80,7 +80,7 @@ def parse(text: str, path: Path, shown: str) -> Toc:
     toc = Toc(path, shown)
     findings = toc.findings
     if not text.strip():
-        findings.append(Finding(shown, 1, 1, ERROR, CODE, "empty file: no table of contents"))
+        findings.append(finding(shown, 1, 1, ERROR, "toc-parse:empty"))
         return toc
 
     part: Part | None = None
@@ -90,7 +90,7 @@ def parse(text: str, path: Path, shown: str) -> Toc:
     lost = False  # under a heading that could not be read: its contents are not reported again
     tokens = parse_markdown(text)
     if text.startswith("---\n") and not (tokens and tokens[0].type == "front_matter"):
-        findings.append(Finding(shown, 1, 1, ERROR, CODE, "the front matter is not closed: end it with a line '---'"))
+        findings.append(finding(shown, 1, 1, ERROR, "toc-parse:front-unclosed"))
         return toc
 
     def add_note(note: str, line: int) -> None:
@@ -98,7 +98,7 @@ def parse(text: str, path: Path, shown: str) -> Toc:
         if target is not None:
             target.notes.append(note)
         elif not lost:
-            findings.append(Finding(shown, line, 1, ERROR, CODE, "text before the first part heading ('## 第一部分 …')"))
+            findings.append(finding(shown, line, 1, ERROR, "toc-parse:before-part"))
 
     for i, token in enumerate(tokens):
         if token.type == "front_matter":
@@ -120,8 +120,7 @@ def parse(text: str, path: Path, shown: str) -> Toc:
                 elif APPENDIX_GROUP.match(title):
                     part = Part("appendices", None, title, line)
                 else:
-                    findings.append(Finding(shown, line, 4, ERROR, CODE,
-                                            f"a part heading reads '## 第N部分 标题' or '## 附录', not '{title}'"))
+                    findings.append(finding(shown, line, 4, ERROR, "toc-parse:part-heading", title=title))
                     part = chapter = section = subsection = None
                     lost = True
                     continue
@@ -132,9 +131,8 @@ def parse(text: str, path: Path, shown: str) -> Toc:
                 m = CHAPTER.match(title) or APPENDIX.match(title)
                 if not m or part is None:
                     if not lost:
-                        findings.append(Finding(shown, line, 5 if not m else 1, ERROR, CODE,
-                                                f"a chapter heading reads '### 第N章 标题' or '### 附录X 标题', not '{title}'"
-                                                if not m else "chapter outside a part: add '## 第N部分 …' above it"))
+                        findings.append(finding(shown, line, 5, ERROR, "toc-parse:chapter-heading", title=title) if not m
+                                        else finding(shown, line, 1, ERROR, "toc-parse:chapter-outside-part"))
                     chapter = section = subsection = None
                     lost = True
                     continue
@@ -147,17 +145,15 @@ def parse(text: str, path: Path, shown: str) -> Toc:
                 m = SECTION.match(title)
                 if not m or chapter is None:
                     if not lost:
-                        findings.append(Finding(shown, line, 6 if not m else 1, ERROR, CODE,
-                                                f"a section heading reads '#### N.M 标题', not '{title}'"
-                                                if not m else "section outside a chapter"))
+                        findings.append(finding(shown, line, 6, ERROR, "toc-parse:section-heading", title=title) if not m
+                                        else finding(shown, line, 1, ERROR, "toc-parse:section-outside-chapter"))
                     section = subsection = None
                     continue
                 section = Section(f"{m['chapter']}.{m['num']}", m["title"].strip(), line)
                 chapter.sections.append(section)
                 subsection = None
             else:
-                findings.append(Finding(shown, line, 1, ERROR, CODE,
-                                        f"heading level {level} is not part of the TOC format (parts ##, chapters ###, sections ####)"))
+                findings.append(finding(shown, line, 1, ERROR, "toc-parse:heading-level", level=level))
             continue
 
         bold = bold_line(token)
@@ -165,7 +161,7 @@ def parse(text: str, path: Path, shown: str) -> Toc:
         if m:
             if section is None:
                 if not lost:
-                    findings.append(Finding(shown, line, 1, ERROR, CODE, "subsection outside a section"))
+                    findings.append(finding(shown, line, 1, ERROR, "toc-parse:subsection-outside-section"))
                 continue
             subsection = Subsection(f"{m['chapter']}.{m['section']}.{m['num']}", m["title"].strip(), line)
             section.subsections.append(subsection)
