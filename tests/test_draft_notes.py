@@ -56,3 +56,12 @@ def test_book_claims_reports_draft_notes(tmp_path):
     [line] = run.lines("draft-note")
     assert line.startswith(f"{path.as_posix()}:3:8: warning draft-note ")
     assert run_book("claims", str(path), env={"STRICT": "1"}).code == 1
+
+
+def test_release_pages_drop_todo_admonitions_and_keep_the_rest():
+    from book.site.drafts import without_todo_admonitions
+    page = ("段落一。\n\n!!! todo \"写作计划\"\n    - [ ] 实验待写\n\n    来源待读。\n\n段落二。\n\n"
+            "!!! tip \"成本影响\"\n    - 保留\n\n```markdown\n!!! todo \"代码里的示例\"\n    保留\n```\n")
+    assert without_todo_admonitions(page) == ("段落一。\n\n段落二。\n\n!!! tip \"成本影响\"\n    - 保留\n\n"
+                                              "```markdown\n!!! todo \"代码里的示例\"\n    保留\n```\n")
+    assert without_todo_admonitions("没有作者注。\n") == "没有作者注。\n"

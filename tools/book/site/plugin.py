@@ -20,10 +20,10 @@ from ..checks import todo as todo_check
 from ..checks.toc import check as check_toc
 from ..findings import ERROR
 from ..reading.book import Book
-from ..reading.markdown import parse as parse_markdown
 from ..reading.repo import find_repo
 from ..reading.toc import Toc
 from . import pages
+from .drafts import without_todo_admonitions
 from .render import Renderer
 
 GENERATED = {"references.md": "参考来源", "claims.md": "数据声明", "todo.md": "待办数据项"}
@@ -115,20 +115,6 @@ class BookPlugin(BasePlugin[BookConfig]):
         if page.file.src_uri.endswith(".ipynb"):
             return MATHJAX_SCRIPT.sub("", output)
         return output
-
-
-def without_todo_admonitions(markdown: str) -> str:
-    """The page without its `!!! todo` admonitions (author notes: writing plans, sources still to read), as the
-    release site shows it; the draft site keeps them. The book's one Markdown reader finds them, so a `!!! todo`
-    inside a code block stays."""
-    lines = markdown.split("\n")
-    drop: set[int] = set()
-    for token in parse_markdown(markdown):
-        if token.type == "admonition_open" and token.meta.get("tag") == "todo" and token.map:
-            drop.update(range(*token.map))
-    if not drop:
-        return markdown
-    return "\n".join(line for k, line in enumerate(lines) if k not in drop)
 
 
 def notebook_title(path: Path) -> str:
