@@ -37,8 +37,10 @@ def schema_findings(toc: Toc, book: Book) -> list[Finding]:
 
 
 def sequence_findings(toc: Toc) -> list[Finding]:
-    """Chapters 1, 2, 3 … across the book; sections N.1 … inside chapter N; subsections N.M.1 … inside N.M."""
+    """Chapters 1, 2, 3 … across the book; sections N.1 … inside chapter N; subsections N.M.1 … inside N.M.
+    What lies under a misnumbered chapter or section is not reported again: its number is the one cause."""
     shown, found = toc.shown, []
+    misnumbered: set[int] = set()  # lines of the items reported
 
     def check(items, expected_first, what, label, next_of):
         seen: dict[str, int] = {}
@@ -47,11 +49,13 @@ def sequence_findings(toc: Toc) -> list[Finding]:
             if number in seen:
                 found.append(finding(shown, line, 1, ERROR, "toc-duplicate", what=say(f"word:{what}"),
                                      number=label(number), first=seen[number]))
+                misnumbered.add(line)
                 continue
             seen[number] = line
             if number != expected:
                 found.append(finding(shown, line, 1, ERROR, "toc-numbering:sequence", what=say(f"word:{what}"),
                                      number=label(number), expected=label(expected)))
+                misnumbered.add(line)
             expected = next_of(number)
 
     parts = [p for p in toc.parts if p.kind == "part"]
@@ -63,9 +67,13 @@ def sequence_findings(toc: Toc) -> list[Finding]:
     check([(c.number, c.line) for c in chapters if c.kind == "appendix"], "A", "appendix", lambda n: f"附录{n}",
           lambda n: chr(ord(n) + 1))
     for chapter in chapters:
+        if chapter.line in misnumbered:
+            continue
         sections = placed(chapter.sections, chapter.number, chapter.label, shown, found)
         check([(s.number, s.line) for s in sections], f"{chapter.number}.1", "section", str, bump)
         for section in sections:
+            if section.line in misnumbered:
+                continue
             subsections = placed(section.subsections, section.number, f"{say('word:section')} {section.number}",
                                  shown, found)
             check([(s.number, s.line) for s in subsections], f"{section.number}.1", "subsection", str, bump)
@@ -89,7 +97,7 @@ def bump(number: str) -> str:
     return f"{head}.{int(last) + 1}"
 
 
-def file_findings(toc: Toc, book: Book) -> list[Finding]:
+def file_findings(toc: Toc, book: Book, drift: bool = True) -> list[Finding]:
     found = []
     for chapter in toc.chapters:
         if chapter.path is None:
@@ -98,7 +106,8 @@ def file_findings(toc: Toc, book: Book) -> list[Finding]:
             found.append(finding(toc.shown, chapter.line, 5, ERROR, "toc-missing-file", label=chapter.label,
                                  link=chapter.file, path=book.shown(chapter.path)))
             continue
-        found += drift_findings(toc, chapter, book)
+        if drift:
+            found += drift_findings(toc, chapter, book)
     return found
 
 
@@ -170,7 +179,9 @@ def check_toc(book: Book, toc: Toc) -> list[Finding]:
         return list(toc.findings)
     found = list(toc.findings) + schema_findings(toc, book)
     found += sequence_findings(toc)
-    found += file_findings(toc, book)
+    structure_sound = not found
+    # A chapter file's headings are compared with a TOC whose own structure holds; else they would only repeat it.
+    found += file_findings(toc, book, drift=structure_sound)
     if toc.path == book.repo.toc.resolve():
         found += unlisted_findings(toc, book)
     return found
