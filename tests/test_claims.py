@@ -156,3 +156,16 @@ def test_a_registry_change_changes_the_verdict_at_the_next_run(book_copy):
     edit(book_copy / "manuscript/sources.yaml", "aliases: [ARK报告, ARK 报告, ", "aliases: [")
     run = run_book("claims", str(path), cwd=book_copy)
     assert run.code == 1 and run.lines("unknown-source")
+
+
+# The figures the chapter-1 plan attributes to ARK's report (spending 2023 and 2030, the year's 99% fall in cost,
+# software's 300x, the 86% still to come, Toast's 100x ROI, and the 3-5x of a badly configured machine).
+ARK_FIGURES = {"$100B", "$4B", "$250B", "$630B 至 $1.4T", "99%", "300 倍", "86%", "100 倍", "3-5 倍"}
+
+
+def test_ark_is_cited_only_for_the_figures_the_plan_attributes_to_it():
+    doc = run_book("claims", "--format", "json").json()
+    ark = {c["figure"] for c in doc["claims"] if any(x["key"] == "ark-big-ideas-2026" for x in c["citations"])}
+    assert ark <= ARK_FIGURES, ark - ARK_FIGURES
+    todo = {c["figure"] for c in doc["claims"] if c["status"] == "todo"}
+    assert {"$2-5", "$0.20", "$0.02", "10%", "30%"} <= todo  # the plan gives these no source: no citation either

@@ -62,6 +62,12 @@ def test_drafts_show_todo_items_releases_do_not(release_site, draft_site):
     assert any("页码待补" in page(draft_site, name) for name in chapters) == bool(pending)
 
 
+def test_todo_admonitions_only_in_the_draft(release_site, draft_site):
+    assert "写作计划" not in page(release_site, "ch02-gpu-hardware")
+    assert "写作计划" in page(draft_site, "ch02-gpu-hardware")
+    assert "2.6 内核与启动开销" in page(release_site, "ch02-gpu-hardware")
+
+
 def test_broken_link_fails_and_leaves_the_previous_site(book_copy):
     out = book_copy / "site"
     assert run_book("site", "--out", str(out), cwd=book_copy).code == 0

@@ -87,6 +87,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bad-page:below-one": {"zh": "第 {page} 页不存在：页码从 1 开始", "en": "page {page} does not exist: pages start at 1"},
     "bad-page:past-end": {"zh": "第 {page} 页超出了 {key} 的最后一页（第 {pages} 页）",
                           "en": "page {page} is past the last page ({pages}) of {key}"},
+    # Reader prose that narrates the manuscript's own TODO state.
+    "draft-note": {"zh": "读者可见的正文在叙述书稿自身的待办状态（“{phrase}”）：待办写进 <!-- --> 注释、"
+                         "`!!! todo` 框或 TODO(data) 注释，由 book todo 列出",
+                   "en": "reader-visible prose narrates the manuscript's own TODO state (“{phrase}”): put it in an "
+                         "HTML comment, a `!!! todo` admonition or a TODO(data) comment, which book todo lists"},
+    "draft-note:checklist": {"zh": "读者可见的正文里有未完成的清单项（“{phrase}”）：放进 `!!! todo` 框或 <!-- --> 注释",
+                             "en": "an open checklist item in reader-visible prose (“{phrase}”): put it in a "
+                                   "`!!! todo` admonition or an HTML comment"},
     # Notebooks and recorded results.
     "notebook-invalid:utf8": {"zh": "不是有效的 UTF-8：{reason}", "en": "not valid UTF-8: {reason}"},
     "notebook-invalid:json": {"zh": "不是有效的 JSON：{problem}", "en": "not valid JSON: {problem}"},
@@ -209,9 +217,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "todo-kind:pending-citation": {"zh": "待补页码", "en": "pending page"},
     "todo-kind:todo-note": {"zh": "TODO(data)", "en": "TODO(data)"},
     "claims:tally": {"zh": "  数据声明 {total} 个：已注明来源 {cited} 个，注明无需引用（no-cite）{no_cite} 个，"
-                           "待补页码 {pending} 处（涉及 {waiting} 个数据）",
+                           "待补页码 {pending} 处（涉及 {waiting} 个数据），来源待查（TODO(data)）{todo} 个",
                      "en": "  {total} data claim(s): {cited} cited, {no_cite} opted out (no-cite), "
-                           "{pending} pending page(s) (covering {waiting} figure(s))"},
+                           "{pending} pending page(s) (covering {waiting} figure(s)), {todo} source(s) to be found (TODO(data))"},
     # Names used inside other messages.
     "word:part": {"zh": "部分", "en": "part"},
     "word:chapter": {"zh": "章", "en": "chapter"},

@@ -12,7 +12,7 @@ from ..findings import ERROR, WARNING, Finding
 from ..messages import finding
 from ..reading.book import Book, bulk
 from ..reading.citations import Citation, Citations
-from ..reading.prose import Unit
+from ..reading.prose import TODO_MARK, Unit
 from .claims_rules import CLAIM_KINDS, CLAIMS, MAY_HOLD_CLAIM, NOT_CLAIMS
 
 
@@ -24,7 +24,7 @@ class Claim:
     figure: str
     kind: str
     sentence: str
-    status: str  # cited, pending, no-cite, uncited
+    status: str  # cited, pending, no-cite, todo (source still to be found), uncited
     citations: list[dict] = field(default_factory=list)
     no_cite: str | None = None
 
@@ -138,7 +138,7 @@ def judge_unit(unit: Unit, shown: str, cites: list[Citation], found: list[tuple[
         pending = all(c.pending or c.problem for c in cites) and any(c.pending for c in cites)
         status = "pending" if pending else "cited"
     else:
-        status = "no-cite" if unit.no_cite is not None else "uncited"
+        status = "uncited" if unit.no_cite is None else "todo" if unit.no_cite.startswith(TODO_MARK) else "no-cite"
     for start, end, kind in found:
         line, col = unit.where(start)
         figure = unit.text[start:end].strip()

@@ -5,7 +5,7 @@ import time
 
 from rich.console import Console
 
-from ..checks import claims, toc, todo, verify
+from ..checks import claims, draft_notes, toc, todo, verify
 from ..findings import strict
 from ..messages import say
 from ..reading.book import Book
@@ -28,7 +28,7 @@ def step_toc(book: Book, args) -> int:
 def step_claims(book: Book, args) -> int:
     result = claims.check(book, strict())
     args.claims_result = result  # the verification step reuses the claims found here
-    status = report(result.findings, "text", "book claims")
+    status = report(result.findings + draft_notes.check(book, strict()), "text", "book claims")
     print(tally(result))
     return status
 

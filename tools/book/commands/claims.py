@@ -1,7 +1,7 @@
 """`book claims [PATH...]`: every data claim needs a citation with a page; `--format json` adds the ledger (`claims`)."""
 from __future__ import annotations
 
-from ..checks import claims
+from ..checks import claims, draft_notes
 from ..findings import strict
 from ..messages import say
 from ..reading.book import Book
@@ -11,7 +11,8 @@ from .report import report
 def run(args, book: Book) -> int:
     wants_ledger = args.format == "json"
     result = claims.check(book, strict(), ledger=wants_ledger)
-    return report(result.findings, args.format, "book claims", {"claims": ledger(book, result)} if wants_ledger else None)
+    findings = result.findings + draft_notes.check(book, strict())
+    return report(findings, args.format, "book claims", {"claims": ledger(book, result)} if wants_ledger else None)
 
 
 def ledger(book: Book, result: claims.ClaimsResult) -> list[dict]:
@@ -38,7 +39,7 @@ def ledger(book: Book, result: claims.ClaimsResult) -> list[dict]:
 def tally(result: claims.ClaimsResult) -> str:
     """The claims in numbers. The pending items are counted as `book todo` and the warnings count them: one per
     pending citation (`p. ?`), which may cover several figures of its sentence."""
-    count = {s: sum(c.status == s for c in result.claims) for s in ("cited", "pending", "no-cite")}
+    count = {s: sum(c.status == s for c in result.claims) for s in ("cited", "pending", "todo", "no-cite")}
     pending = sum(f.code == "pending-citation" for f in result.findings)
     return say("claims:tally", total=len(result.claims), cited=count["cited"], no_cite=count["no-cite"],
-               pending=pending, waiting=count["pending"])
+               pending=pending, waiting=count["pending"], todo=count["todo"])

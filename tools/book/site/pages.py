@@ -49,7 +49,7 @@ def references(registry: Registry, claims: list[Claim]) -> str:
     return "\n".join(out)
 
 
-STATUS = {"cited": "已引用", "pending": "页码待补", "no-cite": "作者计算或建议", "uncited": "缺少来源"}
+STATUS = {"cited": "已引用", "pending": "页码待补", "no-cite": "作者计算或建议", "todo": "来源待查", "uncited": "缺少来源"}
 
 
 def claims_ledger(claims: list[Claim], registry: Registry) -> str:

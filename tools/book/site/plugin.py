@@ -25,6 +25,7 @@ from ..reading.book import Book
 from ..reading.repo import find_repo
 from ..reading.toc import Toc
 from . import pages
+from .drafts import without_todo_admonitions
 from .render import Renderer
 
 GENERATED = GENERATED_PAGES
@@ -112,7 +113,7 @@ class BookPlugin(BasePlugin[BookConfig]):
     def on_page_markdown(self, markdown: str, page, config, files):
         if page.file.src_uri in GENERATED or page.file.src_uri.endswith(".ipynb"):
             return markdown
-        return self.renderer.page(markdown)
+        return self.renderer.page(markdown if self.draft else without_todo_admonitions(markdown))
 
     def on_post_page(self, output: str, page, config):
         """Notebook pages: drop the MathJax loader mkdocs-jupyter adds from a CDN. The notebooks hold no math, the
