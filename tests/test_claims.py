@@ -166,6 +166,7 @@ ARK_FIGURES = {"$100B", "$4B", "$250B", "$630B 至 $1.4T", "99%", "300 倍", "86
 def test_ark_is_cited_only_for_the_figures_the_plan_attributes_to_it():
     doc = run_book("claims", "--format", "json").json()
     ark = {c["figure"] for c in doc["claims"] if any(x["key"] == "ark-big-ideas-2026" for x in c["citations"])}
-    assert ark <= ARK_FIGURES, ark - ARK_FIGURES
+    unspaced = {f.replace(" ", "") for f in ARK_FIGURES}  # a heading writes "100倍" where the prose writes "100 倍"
+    assert {f for f in ark if f.replace(" ", "") not in unspaced} == set()
     todo = {c["figure"] for c in doc["claims"] if c["status"] == "todo"}
     assert {"$2-5", "$0.20", "$0.02", "10%", "30%"} <= todo  # the plan gives these no source: no citation either
