@@ -125,6 +125,30 @@ def cells_sha256(sources: list[str]) -> str:
     return hashlib.sha256(json.dumps(sources, separators=(",", ":")).encode()).hexdigest()
 
 
+NBVAL_TAGS = {"nbval-ignore-output", "nbval-check-output", "nbval-raises-exception", "nbval-skip", "raises-exception"}
+NBVAL_COMMENTS = re.compile(r"^\s*#\s*(NBVAL_\w+|PYTEST_VALIDATE_IGNORE_OUTPUT)\s*$", re.M)
+
+
+def expected_sha256(nb: dict, judge: str = "") -> str:
+    """What nbval judges a run against: per code cell its nbval markers, whether it has a reference run, and the
+    reference outputs it compares (not those of cells whose output is ignored or skipped), plus `judge` (the
+    sanitizing patterns and options). Not part of the inputs key: a passing run answers for these only."""
+    cells = []
+    for cell in nb["cells"]:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        meta = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
+        tags = meta.get("tags") if isinstance(meta.get("tags"), list) else []
+        marks = sorted({t for t in tags if t in NBVAL_TAGS} | set(NBVAL_COMMENTS.findall(cell_source(cell))))
+        ignored = any(m in ("nbval-ignore-output", "nbval-skip", "NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP",
+                            "PYTEST_VALIDATE_IGNORE_OUTPUT") for m in marks)
+        outputs = [] if ignored else [{k: v for k, v in o.items() if k != "execution_count"}
+                                      for o in cell.get("outputs") or [] if isinstance(o, dict)]
+        cells.append([marks, cell.get("execution_count") is None, outputs])
+    doc = json.dumps([cells, judge], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(doc.encode()).hexdigest()
+
+
 # ---------------------------------------------------------------------------------------------------- imports
 
 MAGIC = re.compile(r"^(\s*)(%|!)")
