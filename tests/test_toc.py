@@ -81,7 +81,7 @@ def test_empty_file(book_copy):
     (book_copy / TOC).write_text("", encoding="utf-8")
     run = run_book("toc", cwd=book_copy)
     assert run.code == 1
-    assert run.lines("toc-parse") == [f"{TOC}:1:1: error toc-parse empty file: no table of contents"]
+    assert run.lines("toc-parse") == [f"{TOC}:1:1: error toc-parse 空文件：没有目录"]
 
 
 def test_non_utf8_file_is_located(book_copy):
@@ -130,7 +130,7 @@ def test_explicit_paths_resolve_links_relative_to_each_file(book_copy, tmp_path)
 def test_missing_toc_file_is_an_error_not_a_traceback(book_copy):
     run = run_book("toc", "toc/nope.md", cwd=book_copy)
     assert run.code == 1
-    assert run.lines("toc-parse") == ["toc/nope.md:1:1: error toc-parse file not found"]
+    assert run.lines("toc-parse") == ["toc/nope.md:1:1: error toc-parse 找不到文件"]
 
 
 def test_outside_a_repository_exits_2(tmp_path):
