@@ -2,9 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 STAMP  := $(VENV)/.installed
-# Byte-compiled toolchain: where PYTHONDONTWRITEBYTECODE is set, every `book` run would otherwise compile it again.
-PYC    := tools/book/__pycache__/.compiled
-READY  := $(STAMP) $(PYC)
+READY  := $(STAMP)
 BOOK   := $(VENV)/bin/book
 PYTEST := $(VENV)/bin/python -m pytest
 
@@ -29,7 +27,7 @@ test: $(READY) browser
 # runs every notebook at full size under nbval; the notebooks record their figures into code/results/.
 GPU_PYTHON ?= python3
 gpu:
-	BOOK_SCALE=full BOOK_DEVICE=cuda PYTHONPATH=tools$${PYTHONPATH:+:$$PYTHONPATH} $(GPU_PYTHON) -m book.cli notebooks --scale full
+	BOOK_SCALE=full BOOK_DEVICE=cuda PYTHONPATH=tools$${PYTHONPATH:+:$$PYTHONPATH} $(GPU_PYTHON) -m book notebooks --scale full
 
 bench: $(READY)
 	$(VENV)/bin/python bench/claims_bench.py
@@ -40,10 +38,6 @@ $(STAMP): requirements.lock pyproject.toml
 	@echo "installing pinned dependencies into $(VENV) (first use only)…"
 	$(VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock
 	$(VENV)/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
-	@touch $@
-
-$(PYC): $(wildcard tools/book/*.py) | $(STAMP)
-	@$(VENV)/bin/python -m compileall -q tools/book
 	@touch $@
 
 # Re-resolve requirements.in into requirements.lock (run by hand when a pin changes).

@@ -32,12 +32,18 @@ def run_book(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: int
              shows_cell_tracebacks: bool = False) -> Run:
     """Run `book`. A Python traceback in its output is a crash of the tool, except in nbval's report of a notebook
     cell that raised (`shows_cell_tracebacks`), where showing the cell's traceback is the point."""
-    proc = subprocess.run([sys.executable, "-m", "book.cli", *args], cwd=cwd, capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "book", *args], cwd=cwd, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT / "tools"), **(env or {})}, timeout=timeout)
     if not shows_cell_tracebacks:
         assert "Traceback" not in proc.stderr + proc.stdout, proc.stderr + proc.stdout
     assert "most recent call last" not in proc.stderr, proc.stderr
     return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch):
+    """Every test, and every `book` it runs, keeps its caches in a temporary folder, never in the checkout."""
+    monkeypatch.setenv("BOOK_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
 
 
 @pytest.fixture

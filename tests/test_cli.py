@@ -38,7 +38,7 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
     book = tmp_path / "book"
     book.mkdir()
     (book / "ch01.md").write_text("".join(f"第 {k} 句的成本下降了 {k % 90 + 1}%。\n\n" for k in range(20000)), encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "book.cli", "claims", str(book)], cwd=ROOT, stdout=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-m", "book", "claims", str(book)], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT / "tools")})
     first = proc.stdout.readline()
     proc.stdout.close()

@@ -2,16 +2,11 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
-
+from book.reading.book import Book
+from book.reading.repo import Repo
 from conftest import ROOT, edit, run_book
-
-sys.path.insert(0, str(ROOT / "tools"))
-from book import toc_run  # noqa: E402
-from book.repo import Repo  # noqa: E402
-from book.toc import chapters  # noqa: E402
 
 
 def page(site: Path, name: str) -> str:
@@ -30,8 +25,8 @@ def test_chapter_one_shows_currency_citations_and_boxes(release_site):
 
 
 def test_navigation_follows_the_toc(release_site):
-    _, [model] = toc_run.run(Repo(ROOT), [])
-    expected = [c["file"].split("/")[-1][:-3] for c in chapters(model) if c["file"]]
+    toc = Book(Repo(ROOT)).toc
+    expected = [c.path.stem for c in toc.chapters if c.path is not None]
     html = page(release_site, "")
     linked = re.findall(r'<a href="([\w-]+)/" class="md-nav__link', html)
     in_order = [name for name in linked if name in expected]

@@ -8,19 +8,15 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import cache
 
-from markdown_it import MarkdownIt
-from markdown_it.common import html_re
 from markdown_it.token import Token
-from mdit_py_plugins.front_matter import front_matter_plugin
-from mdit_py_plugins.texmath import texmath_plugin
+
+from .markdown import parse as parse_markdown
 
 # Full-width digits and symbols read as their ASCII twins; one character for one, so columns stay true.
 HALF_WIDTH = str.maketrans("０１２３４５６７８９％＄．～－＋ｘＸ", "0123456789%$.~-+xX")
 FULL_WIDTH = re.compile("[０１２３４５６７８９％＄．～－＋ｘＸ]")
 NO_CITE = re.compile(r"<!--\s*no-cite\s*:?(?P<reason>.*?)-->", re.S)
-ADMONITION = re.compile(r"^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+\"[^\"]*\")?[ \t]*$")
 BOLD_NUMBERED_TITLE = re.compile(r"^(\*\*|__)(?:\d+|[A-Z])(?:\.\d+)+\s[^\n]*\1$")
 DISPLAY_MATH = re.compile(r"^\s*\$\$.*\$\$\s*$", re.S)  # a paragraph that is one `$$ … $$` formula
 LISTED_SECTION_TITLE = re.compile(r"^(?:\d+|[A-Z])\.\d+(?:\.\d+)*\s+(?![倍%xX×])[^\s\d]")
@@ -32,83 +28,31 @@ SENTENCE_END = re.compile(r"[。！!？?.](?:(?<=[。！!])|(?<=[？?])(?<!p\.[�
 CITATION_TAIL = re.compile(r"[\s。.,，;；]*(?:(?:\[@[^\]]*\]|[（(][^（）()]*第\s*\S+\s*页[）)]|<!--.*?-->)[\s。.,，;；]*)+$")
 
 
-# Inline rules that only style prose (emphasis, entities, line breaks, images) change no claim and no citation;
-# the checker turns them off, which makes the parse of a long book markedly faster.
-STYLE_ONLY_RULES = ["emphasis", "strikethrough", "entity", "newline", "image", "linkify", "text_join",
-                    "balance_pairs", "fragments_join"]
-
-
-# Without one of these, and with no reference definitions, the inline parser would return the text unchanged.
-INLINE_MARKUP = re.compile(r"[`<\\]|\]\(|\]\[")
-# An HTML comment, as markdown-it's own html_inline rule matches it (`<!-- no-cite: … -->` is common in the book).
-HTML_COMMENT = re.compile(html_re.comment)
-
-
 def half_width(text: str) -> str:
     """Full-width digits and symbols folded; most text has none, and the test is much cheaper than the translation."""
     return text.translate(HALF_WIDTH) if FULL_WIDTH.search(text) else text
 
 
-@cache
-def markdown() -> MarkdownIt:
-    """Block structure only; inline content is parsed by `parse_inline`, where there is markup to parse."""
-    md = (MarkdownIt("commonmark").enable("table")
-          .use(front_matter_plugin).use(texmath_plugin, delimiters="brackets"))
-    md.disable([*STYLE_ONLY_RULES, "inline"], ignoreInvalid=True)
-    return md
-
-
-def parse_inline(md: MarkdownIt, tokens: list[Token], env: dict) -> None:
-    """Fill each inline token's children. Plain prose (most of a book), and prose whose only markup is comments, skip
-    the inline parser: same children, much faster (tests/test_claims.py compares the two)."""
-    for token in tokens:
-        if token.type != "inline":
-            continue
-        content, plain = token.content, not env.get("references")
-        if plain and not INLINE_MARKUP.search(content):
-            token.children = [Token("text", "", 0, content=content)]
-        elif plain and "<!--" in content and not INLINE_MARKUP.search(HTML_COMMENT.sub("", content)):
-            token.children = comments_and_text(content)
-        else:
-            token.children = []
-            md.inline.parse(content, md, env, token.children)
-
-
-def comments_and_text(content: str) -> list[Token]:
-    """Prose whose only markup is HTML comments: text and html_inline children, as the inline parser makes them."""
-    children, at = [], 0
-    for m in HTML_COMMENT.finditer(content):
-        if m.start() > at:
-            children.append(Token("text", "", 0, content=content[at:m.start()]))
-        children.append(Token("html_inline", "", 0, content=m[0]))
-        at = m.end()
-    if at < len(content):
-        children.append(Token("text", "", 0, content=content[at:]))
-    return children
-
-
 @dataclass
 class Document:
-    """One Markdown file: its source lines (admonition bodies dedented) and its tokens."""
+    """One Markdown file: its text, its lines and its tokens."""
     lines: list[str]
-    source: str                 # the lines joined: what the parser read
-    col_shift: list[int]      # columns removed from each line when dedenting admonition bodies
-    admonition_lines: set[int]  # 0-based lines inside an admonition body
+    source: str                 # the text the parser read
     tokens: list[Token]
     no_cite_lines: dict[int, str]  # 1-based line -> reason
-    line_starts: list[int] = field(default_factory=list)  # offset of each line in the (dedented) source
+    line_starts: list[int] = field(default_factory=list)  # offset of each line in the source
 
     def position(self, offset: int) -> tuple[int, int]:
-        """1-based (line, col) in the author's file of an offset into the dedented source."""
+        """1-based (line, col) of an offset into the source."""
         line0 = bisect_right(self.line_starts, offset) - 1
-        return line0 + 1, offset - self.line_starts[line0] + 1 + self.col_shift[line0]
+        return line0 + 1, offset - self.line_starts[line0] + 1
 
 
 @dataclass(slots=True)
 class Unit:
     """A stretch of prose that one citation must cover: a sentence, a list item, a table row or an admonition line.
 
-    The text is made of pieces; piece k starts at `starts[k]` in the text and at `sources[k]` in the (dedented)
+    The text is made of pieces; piece k starts at `starts[k]` in the text and at `sources[k]` in the
     source, and runs on there character for character. Plain prose is one piece per line, so a million characters
     of book need no per-character bookkeeping."""
     kind: str
@@ -146,40 +90,14 @@ class Unit:
         return Unit(self.kind, self.doc, self.text[start:end], starts, sources, self.no_cite)
 
 
-def dedent_admonitions(lines: list[str]) -> tuple[list[str], list[int], set[int]]:
-    """Material's `!!! note "标题"` boxes indent their body by four spaces, which CommonMark would read as code."""
-    out, shift, inside = list(lines), [0] * len(lines), set()
-    i = 0
-    while i < len(lines):
-        m = ADMONITION.match(lines[i])
-        if not m:
-            i += 1
-            continue
-        out[i] = ""  # the marker and its title are furniture, not prose
-        body_indent = len(m["indent"].expandtabs(4)) + 4
-        j = i + 1
-        while j < len(lines) and (not lines[j].strip() or len(lines[j]) - len(lines[j].lstrip(" ")) >= body_indent):
-            if lines[j].strip():
-                out[j] = lines[j][body_indent:]
-                shift[j] = body_indent
-                inside.add(j)
-            j += 1
-        i = i + 1
-    return out, shift, inside
-
-
 def parse(text: str) -> Document:
-    raw = text.split("\n")
-    lines, shift, inside = dedent_admonitions(raw)
-    env: dict = {}
-    source = "\n".join(lines)
-    tokens = markdown().parse(source, env)
-    parse_inline(markdown(), tokens, env)
+    lines = text.split("\n")
+    tokens = parse_markdown(text)
     starts, at = [], 0
     for line in lines:
         starts.append(at)
         at += len(line) + 1
-    doc = Document(lines, source, shift, inside, tokens, {}, starts)
+    doc = Document(lines, text, tokens, {}, starts)
     for token in tokens:
         if token.type == "html_block" and token.map:
             for m in NO_CITE.finditer(token.content):
@@ -289,8 +207,9 @@ def inline_unit(doc: Document, token: Token, kind: str) -> Unit:
             skipping_autolink = True
         elif child.type == "link_close":
             aligner.skip_link_target()
-        elif child.type == "image":
-            aligner.skip(child.attrGet("src") or "")
+        elif child.type == "image":  # its alt text is shown where the image cannot be: prose
+            aligner.take(unit, child.content)
+            aligner.skip_link_target()
     return unit
 
 
@@ -312,8 +231,8 @@ def split_sentences(unit: Unit) -> list[Unit]:
     return [unit.slice(a, b) for a, b in spans if not text[a:b].isspace()]
 
 
-CONTAINER_OPEN = {"list_item_open", "blockquote_open"}
-CONTAINER_CLOSE = {"list_item_close", "blockquote_close"}
+CONTAINER_OPEN = {"list_item_open", "blockquote_open", "admonition_open"}
+CONTAINER_CLOSE = {"list_item_close", "blockquote_close", "admonition_close"}
 
 
 def units(doc: Document) -> list[Unit]:
@@ -339,8 +258,8 @@ def units(doc: Document) -> list[Unit]:
         if token.map is None:
             continue
         opener = tokens[i - 1].type if i else ""
-        if opener == "heading_open":
-            continue
+        if opener in ("heading_open", "admonition_title_open"):
+            continue  # headings, and an admonition's title, are furniture, not prose
         if row is not None:
             cell = inline_unit(doc, token, "row")
             if row.text and cell.text:
@@ -354,7 +273,7 @@ def units(doc: Document) -> list[Unit]:
         unit = inline_unit(doc, token, "item" if "list_item_open" in containers[-1:] else "paragraph")
         if not unit.text.strip():
             continue
-        if token.map[0] in doc.admonition_lines:
+        if "admonition_open" in containers:
             out += split_lines(unit, "admonition")
         elif unit.kind == "item":
             out.append(unit)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .claims import Claim
-from .sources import Registry
-from .todo import Item, markdown_report
+from ..checks.claims import Claim
+from ..checks.todo import Item, markdown_report
+from ..reading.sources import Registry
 
 MANUSCRIPT = "manuscript/"
 

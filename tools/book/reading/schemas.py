@@ -8,7 +8,7 @@ from typing import Callable, Iterator
 
 from jsonschema import Draft202012Validator
 
-from .diagnostics import ToolError
+from ..findings import ToolError
 
 
 @cache

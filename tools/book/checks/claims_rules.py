@@ -1,7 +1,8 @@
-"""The rules of SPEC §5 as tables: what is a data claim, what only looks like one, and what cites it.
+"""The rules of data claims as tables: what is a data claim, what only looks like one, and what cites it.
 
 To teach the checker a new unit or a new false alarm, add a row here; the code in claims.py only runs the tables.
-Patterns run on text whose full-width digits and symbols were already folded to ASCII (prose.HALF_WIDTH).
+Patterns run on text whose full-width digits and symbols were already folded to ASCII (reading.prose.HALF_WIDTH).
+Citations are read by reading.citations, the grammar the site renders with too.
 """
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ CLAIM_PATTERNS: list[tuple[str, str]] = [
     ("count", rf"{RANGE}\s*(?:万亿|千亿|百亿|十亿|亿|千万|百万|十万|万)(?![\w])"),  # 日活达到 5000 万
 ]
 
-# What only looks like a claim (SPEC §5 "Not claims"). Masked out before the claim patterns run.
+# What only looks like a claim (chapter and page references, dates, versions, model names, shapes, settings). Masked out before the claim patterns run.
 NOT_CLAIM_PATTERNS: list[tuple[str, str]] = [
     ("reference", rf"第\s*(?:\d+|{CN})\s*(?:章|节|部分|页|步|版|代|届|轮|次(?!请求|查询))"),
     ("reference", r"(?:\d+\.)+\d+\s*节"),
@@ -65,25 +66,6 @@ NOT_CLAIM_PATTERNS: list[tuple[str, str]] = [
     ("config", r"\b[A-Za-z_][A-Za-z0-9_]*\s*=\s*-?\d+(?:\.\d+)?"),
     ("url", r"https?://\S+"),
 ]
-
-# Citations (SPEC §5). The free form's alias list comes from the source registry at run time.
-CANONICAL_CITATION = re.compile(r"\[(?P<body>\s*@[^\[\]\n\x00]*)\]")
-CITATION_ITEM = re.compile(r"^\s*@(?P<key>[A-Za-z0-9_][\w:.\-]*?)\s*(?:,\s*(?P<locator>.*?))?\s*$")
-LOCATOR = re.compile(r"^(?:pp?\.|pages?|页)\s*(?P<page>.+?)\s*$")
-PAGE_RANGE = re.compile(r"^(?P<first>-?\d+)\s*(?:[-–]\s*(?P<last>-?\d+))?$")
-PENDING_PAGE = {"?", "？"}
-FREE_FORM_LEAD = r"(?:来源|出处|数据来源|资料来源|引自|参见|见)"
-FREE_FORM_PAGE = rf"第\s*(?P<page>\d+|{CN}|[?？])\s*页"
-
-
-def free_form_citation(aliases: list[str]) -> re.Pattern:
-    """`（来源：ARK报告第6页）`, `（ARK 报告第 20 页）`, and `（来源：某报告）` naming an unregistered source."""
-    names = "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True)) or r"(?!x)x"
-    return re.compile(
-        rf"[（(]\s*(?:(?P<lead>{FREE_FORM_LEAD})\s*[：:]\s*)?"
-        rf"(?:(?P<alias>{names})|(?(lead)(?P<name>[^（）()\n\x00]+?)|(?!)))"
-        rf"\s*(?:[，,]?\s*{FREE_FORM_PAGE})?\s*[）)]")
-
 
 # Every row of a table starts with one of these characters. The scan tests this one class before it tries the rows,
 # which makes it several times faster on Chinese prose; a new row that starts otherwise must extend its class.

@@ -5,9 +5,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import ToolError
+from ..findings import ToolError
 
 TOC_FILE = "toc/table-of-contents.md"
+# Folders that hold what authors write and what builds the book: no output may go into them.
+SOURCE_FOLDERS = ("manuscript", "toc", "code", "tools", "schemas", "tests", "bench", ".git", ".ci")
 
 
 @dataclass(frozen=True)
@@ -43,13 +45,19 @@ class Repo:
         return sorted(p for p in self.code.glob("ch*/*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
+def is_repo(folder: Path) -> bool:
+    """A book repository: its schemas, and a TOC folder or manuscript (a deleted TOC is then reported as such)."""
+    return (folder / "schemas").is_dir() and ((folder / TOC_FILE).is_file() or
+                                              ((folder / "manuscript").is_dir() and (folder / "toc").is_dir()))
+
+
 def find_repo(start: Path | None = None) -> Repo:
-    """The repository that holds the working directory: the nearest folder with the book's TOC."""
+    """The repository that holds the working directory: the nearest folder laid out as the book is."""
     env = os.environ.get("BOOK_ROOT")
     if env:
         return Repo(Path(env).resolve())
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
-        if (folder / TOC_FILE).is_file() and (folder / "schemas").is_dir():
+        if is_repo(folder):
             return Repo(folder)
     raise ToolError(f"no book repository here: no {TOC_FILE} in {here} or any folder above it")

@@ -1,4 +1,4 @@
-"""`book notebooks`: every chapter's notebook under `pytest --nbval`, then the recorded results against their schema.
+"""The notebooks check: every chapter's notebook valid, then run under `pytest --nbval`.
 
 Compared outputs must match the stored ones on any machine (checks, correctness facts); timings live in cells marked
 `# NBVAL_IGNORE_OUTPUT`. A failure is reported as `notebook:cell N` in the book's diagnostic format.
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import nbformat
 
-from .diagnostics import ERROR, Finding, ToolError, emit, exit_status, rel
-from .repo import Repo
-from .schemas import errors
+from ..cache import write_atomic
+from ..findings import ERROR, Finding, ToolError, rel
+from ..reading.repo import Repo
 
 SANITIZE = Path(__file__).with_name("nbval-sanitize.cfg")
 DEFAULT_CELL_TIMEOUT = {"ci": 120, "full": 900}  # seconds; low enough that a hung cell fails CI quickly
@@ -93,22 +93,6 @@ def failures(junit: Path, repo: Repo) -> list[Finding]:
     return found
 
 
-def results_findings(repo: Repo) -> list[Finding]:
-    """Every committed results file validates against schemas/results.schema.json."""
-    found = []
-    for path in sorted((repo.code / "results").glob("*.json")):
-        shown = rel(path, repo.root)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            found.append(Finding(shown, exc.lineno, exc.colno, ERROR, "results-schema", f"not valid JSON: {exc.msg}"))
-            continue
-        for e in errors(repo.schemas / "results.schema.json", data):
-            where = "/".join(map(str, e.absolute_path))
-            found.append(Finding(shown, 1, 1, ERROR, "results-schema", f"{where}: {e.message}" if where else e.message))
-    return found
-
-
 def update_outputs(paths: list[Path], repo: Repo, scale: str) -> int:
     """Execute each notebook with nbclient and store its outputs in place (atomically): an author's explicit ask."""
     from nbclient import NotebookClient
@@ -118,25 +102,12 @@ def update_outputs(paths: list[Path], repo: Repo, scale: str) -> int:
         print(f"executing {rel(path, repo.root)} (BOOK_SCALE={scale}) …", flush=True)
         NotebookClient(nb, timeout=cell_timeout(scale), kernel_name="python3",
                        resources={"metadata": {"path": str(path.parent)}}).execute()
-        tmp = path.with_suffix(".ipynb.tmp")
-        nbformat.write(nb, tmp)
-        tmp.replace(path)
+        write_atomic(path, (nbformat.writes(nb) + "\n").encode("utf-8"))
     return 0
 
 
-def main(repo: Repo, paths: list[Path], scale: str | None, extra: list[str], update: bool = False) -> int:
-    scale = scale or os.environ.get("BOOK_SCALE", "ci")
-    if scale not in DEFAULT_CELL_TIMEOUT:
-        raise ToolError(f"BOOK_SCALE must be one of {', '.join(DEFAULT_CELL_TIMEOUT)}, not {scale!r}")
-    notebooks = [Path(p).resolve() for p in paths] or repo.notebooks()
-    if not notebooks:
-        raise ToolError(f"no notebooks under {rel(repo.code, repo.root)}/ch*/")
-    invalid = [f for nb in notebooks for f in load_findings(nb, rel(nb, repo.root))]
-    if invalid:
-        emit(invalid, "text", "book notebooks")
-        return 1
-    if update:
-        return update_outputs(notebooks, repo, scale)
+def run(repo: Repo, notebooks: list[Path], scale: str, extra: list[str], log=sys.stdout) -> list[Finding]:
+    """Run the notebooks under nbval (pytest's own output goes to `log`) and return the failed cells."""
     with tempfile.TemporaryDirectory() as tmp:
         junit = Path(tmp) / "junit.xml"
         command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
@@ -144,13 +115,11 @@ def main(repo: Repo, paths: list[Path], scale: str | None, extra: list[str], upd
                    f"--junitxml={junit}", "-o", "junit_family=xunit1", "-q", "--color=no", "--rootdir", str(repo.root),
                    *(str(nb) for nb in notebooks), *extra]
         print(f"running {len(notebooks)} notebook(s) under nbval (BOOK_SCALE={scale}, "
-              f"cell timeout {cell_timeout(scale)} s) …", flush=True)
+              f"cell timeout {cell_timeout(scale)} s) …", file=log, flush=True)
         env = dict(os.environ, BOOK_SCALE=scale, PYTHONWARNINGS="ignore")
-        status = subprocess.run(command, cwd=repo.root, env=env).returncode
+        status = subprocess.run(command, cwd=repo.root, env=env, stdout=log).returncode
         found = failures(junit, repo)
     if status != 0 and not found:  # pytest itself failed (usage, collection): no cell to blame
         found.append(Finding(rel(repo.code, repo.root), 1, 1, ERROR, "nbval-failed",
                              f"pytest exited with status {status} before any cell failed; see its output above"))
-    found += results_findings(repo)
-    emit(found, "text", "book notebooks")
-    return exit_status(found)
+    return found
