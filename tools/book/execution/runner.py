@@ -32,7 +32,7 @@ from . import keys
 from .store import Store
 
 TOOLS = Path(__file__).resolve().parents[2]          # tools/, which holds the `book` package
-SANITIZE = TOOLS / "book" / "nbval-sanitize.cfg"
+SANITIZE = Path(__file__).with_name("nbval-sanitize.cfg")
 DEFAULT_CELL_TIMEOUT = {"ci": 600, "full": 1800}     # seconds a cell may run: generous, a slow machine is no failure
 KERNEL_STARTUP_TIMEOUT = 120
 
@@ -560,7 +560,7 @@ class ConsoleProgress(Progress):
 
     def __init__(self, console=None, total: int = 0):
         from rich.console import Console
-        self.console = console or Console(stderr=True, highlight=False)
+        self.console = console or Console(stderr=True, highlight=False, soft_wrap=True)
         self.running: dict[str, float] = {}
         self.total, self.done = total, 0
         self.lock = threading.Lock()
