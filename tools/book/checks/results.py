@@ -268,10 +268,13 @@ def mismatch_findings(book: Book, files: list[ResultsFile]) -> list[Finding]:
     return found
 
 
-def check(book: Book, strict: bool, prose: bool = True) -> list[Finding]:
-    """Schema, stale results and (with `prose`) the prose's figures against the results they cite."""
+def check(book: Book, strict: bool, prose: bool = True, chapters: set[str] | None = None) -> list[Finding]:
+    """Schema, stale results and (with `prose`) the prose's figures against the results they cite; with `chapters`
+    (folder names under code/) only the results those chapters' notebooks record."""
     repo = book.repo
     files = results_files(repo)
+    if chapters is not None:
+        files = [f for f in files if f.path.stem in chapters or (f.data or {}).get("chapter") in chapters]
     found = schema_findings(repo, files) + stale_findings(repo, files, strict)
     if prose:
         found += mismatch_findings(book, files)

@@ -20,8 +20,10 @@ def options(args, scale: str) -> runner.Options:
     if device not in ("cpu", "cuda"):
         raise ToolError(f"BOOK_DEVICE must be cpu or cuda, not {device!r}")
     notebooks.cell_timeout(scale)      # a bad BOOK_CELL_TIMEOUT is a usage error, said before anything runs
+    extra = tuple(getattr(args, "passthrough", None) or ())
+    # Arguments passed through to pytest may change the verdict: such a run neither reads nor writes the store.
     return runner.Options(scale=scale, device=device, jobs=jobs, force=bool(getattr(args, "force", False)),
-                          extra=tuple(getattr(args, "passthrough", None) or ()))
+                          extra=extra, store=not extra)
 
 
 def run(args, book: Book) -> int:
@@ -57,7 +59,9 @@ def run(args, book: Book) -> int:
     cached = len(run_report.notebooks) - len(executed)
     workers = f" ({run_report.jobs} worker(s), {run_report.threads} thread(s) each)" if executed else ""
     console.print(f"{len(executed)} run{workers}, {cached} cached, {run_report.seconds:.1f} s")
-    found += results.check(book, strict(), prose=not getattr(args, "no_prose", False))
+    # Named notebooks: the results of their chapters only; the whole book: every results file.
+    chapters = {p.parent.name for p in paths} if args.paths else None
+    found += results.check(book, strict(), chapters=chapters)
     summary = {"executed": sum(n.status == "executed" for n in run_report.notebooks),
                "cached": cached, "failed": sum(n.status == "failed" for n in run_report.notebooks),
                "seconds": round(run_report.seconds, 2), "jobs": run_report.jobs}
