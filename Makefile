@@ -6,7 +6,7 @@ READY  := $(STAMP)
 BOOK   := $(VENV)/bin/book
 PYTEST := $(VENV)/bin/python -m pytest
 
-.PHONY: check site serve todo test gpu bench lock browser clean
+.PHONY: check site serve todo test gpu bench bench-check lock browser clean clean-cache
 
 check: $(READY)
 	$(BOOK) check
@@ -26,11 +26,17 @@ test: $(READY) browser
 # On a GPU machine, with its own CUDA build of PyTorch and nbval installed (the .venv holds a CPU-only torch):
 # runs every notebook at full size under nbval; the notebooks record their figures into code/results/.
 GPU_PYTHON ?= python3
+# CHAPTERS=ch05 (or "ch04 ch05") runs those chapters' notebooks only.
+GPU_NOTEBOOKS = $(foreach c,$(CHAPTERS),$(wildcard code/$(c)*/*.ipynb))
 gpu:
-	BOOK_SCALE=full BOOK_DEVICE=cuda PYTHONPATH=tools$${PYTHONPATH:+:$$PYTHONPATH} $(GPU_PYTHON) -m book notebooks --scale full
+	BOOK_SCALE=full BOOK_DEVICE=cuda PYTHONPATH=tools$${PYTHONPATH:+:$$PYTHONPATH} $(GPU_PYTHON) -m book notebooks --scale full $(GPU_NOTEBOOKS)
 
 bench: $(READY)
 	$(VENV)/bin/python bench/claims_bench.py
+
+# make check's cost when nothing changed, after a prose edit, after a notebook edit; cold notebooks with 1 and 2 workers.
+bench-check: $(READY)
+	$(VENV)/bin/python bench/check_bench.py
 
 # Reinstalls only when the pins or the package metadata change.
 $(STAMP): requirements.lock pyproject.toml
@@ -54,3 +60,9 @@ browser:
 
 clean:
 	rm -rf $(VENV) site .site-*
+
+# Empties the caches: the store of passing notebook runs and the skipped-step results of book check (.cache/, or
+# $$BOOK_CACHE_DIR), and the trained models and ci-scale results (code/.cache/). The next make check runs everything.
+clean-cache:
+	PYTHONPATH=tools $(PYTHON) -m book.execution.store clean .
+	rm -rf code/.cache

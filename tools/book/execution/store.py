@@ -230,3 +230,44 @@ def atomic_write_text(target: Path, text: str) -> None:
         except OSError:
             pass
         raise
+
+
+def clean(repo_root: Path) -> list[Path]:
+    """Empty the cache root (`make clean-cache`): the store of notebook runs and every other cache of the toolchain.
+    Refuses a cache root that is, or holds, the repository or the home folder."""
+    import shutil
+    root = cache_root(repo_root).resolve()
+    repo_root = Path(repo_root).resolve()
+    home = Path.home().resolve()
+    if root in (Path(root.anchor), home) or repo_root.is_relative_to(root) or home.is_relative_to(root):
+        raise ValueError(f"refusing to empty {root}: it holds the repository or the home folder")
+    removed = []
+    if root.is_dir():
+        for entry in sorted(root.iterdir()):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            removed.append(entry)
+    return removed
+
+
+def main(argv: list[str] | None = None) -> int:
+    import sys
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] != ["clean"]:
+        print("usage: python -m book.execution.store clean   (empties the cache root: $BOOK_CACHE_DIR or .cache/)",
+              file=sys.stderr)
+        return 2
+    root = Path(args[1]) if len(args) > 1 else Path.cwd()
+    try:
+        removed = clean(root)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"emptied {cache_root(root)} ({len(removed)} entr{'y' if len(removed) == 1 else 'ies'})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
