@@ -1,7 +1,7 @@
 """The CLI contract of SPEC §3: formats, exit statuses, and what `book check` runs."""
 from __future__ import annotations
 
-from conftest import edit, run_book
+from conftest import run_book
 
 
 def test_bad_usage_exits_2():
@@ -19,7 +19,8 @@ def test_check_reports_each_step_and_fails_on_any(book_copy):
     ok = run_book("check", "--skip", "notebooks", "--skip", "site", cwd=book_copy)
     assert ok.code == 0, ok.out
     assert "book check: all checks passed" in ok.out and "open data item(s)" in ok.out
-    edit(book_copy / "manuscript/ch03-environment.md", "一个可复现的环境是所有优化的前提", "一个可复现的环境能让成本下降 30%")
+    with open(book_copy / "manuscript/ch03-environment.md", "a", encoding="utf-8") as chapter:
+        chapter.write("\n一个可复现的环境能让成本下降 30%。\n")
     bad = run_book("check", "--skip", "notebooks", "--skip", "site", cwd=book_copy)
     assert bad.code == 1 and "uncited-claim" in bad.out and "failed — claims" in bad.out
 

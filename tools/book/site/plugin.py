@@ -15,6 +15,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
 
+from ..cache import cache_root
 from ..checks import claims as claims_check
 from ..checks import todo as todo_check
 from ..checks.toc import check as check_toc
@@ -69,6 +70,9 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.todo = todo_check.collect(book)[0] if self.draft else []
         self.notebooks = self.repo.notebooks()
         config.nav = self.navigation(book.toc, Path(config.docs_dir).resolve())
+        jupyter = config.plugins.get("mkdocs-jupyter")
+        if jupyter is not None:  # its rendered notebooks are kept with the toolchain's other caches
+            jupyter.config["cache_dir"] = str(cache_root(self.repo.root) / "mkdocs-jupyter")
         return config
 
     def navigation(self, toc: Toc, docs: Path) -> list:
