@@ -313,6 +313,20 @@ class Children:
                     pass
 
 
+def stop_group(proc: subprocess.Popen, grace: float = 10.0) -> None:
+    """An interrupt first (pytest then stops the notebook's kernel itself), a kill if it does not end in time."""
+    for sig, wait in ((signal.SIGINT, grace), (signal.SIGKILL, None)):
+        try:
+            os.killpg(proc.pid, sig)
+        except OSError:
+            return
+        try:
+            proc.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
 def run_pytest(root: Path, plan: Planned, opts: Options, threads: int, children: Children, tmp: Path) -> tuple[dict | None, str, float]:
     report = tmp / f"{plan.shown.replace('/', '__')}.report.json"
     log = tmp / f"{plan.shown.replace('/', '__')}.log"
@@ -333,8 +347,7 @@ def run_pytest(root: Path, plan: Planned, opts: Options, threads: int, children:
         try:
             proc.wait(timeout=limit)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+            stop_group(proc)
         finally:
             with children.lock:
                 children.procs.discard(proc)
