@@ -26,10 +26,8 @@ test: $(READY) browser
 # On a GPU machine, with its own CUDA build of PyTorch and nbval installed (the .venv holds a CPU-only torch):
 # runs every notebook at full size under nbval; the notebooks record their figures into code/results/.
 GPU_PYTHON ?= python3
-# CHAPTERS=ch05 (or "ch04 ch05") runs those chapters' notebooks only.
-GPU_NOTEBOOKS = $(foreach c,$(CHAPTERS),$(wildcard code/$(c)*/*.ipynb))
 gpu:
-	BOOK_SCALE=full BOOK_DEVICE=cuda PYTHONPATH=tools$${PYTHONPATH:+:$$PYTHONPATH} $(GPU_PYTHON) -m book notebooks --scale full $(GPU_NOTEBOOKS)
+	BOOK_SCALE=full BOOK_DEVICE=cuda PYTHONPATH=tools$${PYTHONPATH:+:$$PYTHONPATH} $(GPU_PYTHON) -m book notebooks --scale full
 
 bench: $(READY)
 	$(VENV)/bin/python bench/claims_bench.py

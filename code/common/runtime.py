@@ -37,9 +37,7 @@ def quiet() -> None:
     """Same output on every machine: no warnings (nbval compares stderr too), deterministic kernels where cheap."""
     warnings.filterwarnings("ignore")
     torch.manual_seed(0)
-    # BOOK_THREADS: the share of the cores the notebook runner gives each of its parallel workers.
-    threads = os.environ.get("BOOK_THREADS", "")
-    torch.set_num_threads(int(threads) if threads.isdigit() and int(threads) > 0 else max(1, min(4, os.cpu_count() or 1)))
+    torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
     if torch.cuda.is_available():
         torch.backends.cuda.matmul.allow_tf32 = False
         torch.backends.cudnn.allow_tf32 = False
