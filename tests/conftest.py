@@ -40,10 +40,13 @@ def run_book(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: int
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path_factory, monkeypatch):
-    """Every test, and every `book` it runs, keeps its caches in a temporary folder, never in the checkout."""
-    monkeypatch.setenv("BOOK_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory):
+    """Every test, and every `book` it runs, keeps its caches in a temporary folder, never in the checkout (session
+    scope: it is in place before the session's site builds)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BOOK_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+        yield
 
 
 @pytest.fixture
@@ -84,3 +87,28 @@ def draft_site(tmp_path_factory) -> Path:
     run = run_book("site", "--draft", "--out", str(out))
     assert run.code == 0, run.out
     return out
+
+
+def checkout_state() -> set[str] | None:
+    """The checkout's untracked, changed and ignored top-level entries (None outside a git checkout)."""
+    try:
+        proc = subprocess.run(["git", "status", "--porcelain", "--ignored", "--untracked-files=normal"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return set(proc.stdout.splitlines()) if proc.returncode == 0 else None
+
+
+def pytest_sessionstart(session):
+    session.config._checkout_before = checkout_state()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The tests write nothing into the checkout: no cache, no site, no staging folder, no changed file."""
+    before, after = getattr(session.config, "_checkout_before", None), checkout_state()
+    if before is None or after is None:
+        return
+    new = sorted(after - before)
+    if new:
+        print("\nthe tests wrote into the checkout:\n  " + "\n  ".join(new), file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -1,4 +1,4 @@
-"""`book claims`: the labelled examples of SPEC §5, the book itself, the ledger, and bad input."""
+"""`book claims`: the labelled examples, the book itself, the ledger, and bad input."""
 from __future__ import annotations
 
 import sys

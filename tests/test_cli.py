@@ -1,4 +1,4 @@
-"""The CLI contract of SPEC §3: formats, exit statuses, and what `book check` runs."""
+"""The CLI contract: formats, exit statuses, and what `book check` runs."""
 from __future__ import annotations
 
 from conftest import run_book
@@ -47,3 +47,24 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
     proc.wait(timeout=120)
     assert b"uncited-claim" in first
     assert "Traceback" not in err and proc.returncode == 1, err
+
+
+def test_every_command_reports_json(book_copy):
+    """`--format json` for the commands that need a build or a kernel too: their findings in the one shape."""
+    bad = book_copy / "code" / "ch99-bad"
+    bad.mkdir(parents=True)
+    (bad / "broken.ipynb").write_text("{not json", encoding="utf-8")
+    notebooks = run_book("notebooks", str(bad / "broken.ipynb"), "--format", "json", cwd=book_copy).json()
+    assert [(f["path"], f["line"], f["code"]) for f in notebooks["findings"]] == [
+        ("code/ch99-bad/broken.ipynb", 1, "notebook-invalid")]
+    (book_copy / "manuscript/sources.yaml").unlink()
+    run = run_book("site", "--format", "json", "--out", str(book_copy / "out"), cwd=book_copy)
+    doc = run.json()
+    assert run.code == 1 and doc["summary"]["errors"] == 1
+    assert doc["findings"][0]["code"] == "source-registry"
+
+
+def test_todo_and_toc_json_share_the_shape():
+    for command in (["todo"], ["toc"]):
+        doc = run_book(*command, "--format", "json").json()
+        assert set(doc["summary"]) >= {"errors", "warnings"} and isinstance(doc["findings"], list)

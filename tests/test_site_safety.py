@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import ROOT, edit, run_book
+from conftest import ROOT, run_book
 
 
 @pytest.mark.parametrize("out", [".", "..", "manuscript", "manuscript/pages", "toc", "code", "tools", "schemas", ".git"])
@@ -39,6 +39,7 @@ def test_builds_with_a_marker_and_normal_permissions_replacing_an_old_site_and_s
         (old / name).write_text("old\n", encoding="utf-8")
     stale = book_copy / ".site-staging-999999-abc"  # left by a build that was killed
     stale.mkdir()
+    (book_copy / ".site-k3j9x0q2").mkdir()  # left by an earlier version of the toolchain
     run = run_book("site", cwd=book_copy)
     assert run.code == 0, run.out + run.err
     assert (old / ".book-site").is_file() and (old / "index.html").read_text(encoding="utf-8") != "old\n"
@@ -94,3 +95,14 @@ def test_a_deleted_toc_says_so(book_copy):
     assert run.lines("toc-parse")[0].startswith("toc/table-of-contents.md:1:1: error toc-parse")
     site = run_book("site", "--out", str(book_copy / "out"), cwd=book_copy)
     assert site.code == 1 and site.lines("toc-parse")
+
+
+def test_site_problems_are_located_in_the_chapter_as_written(book_copy):
+    chapter = book_copy / "manuscript/ch05-batching.md"
+    with open(chapter, "a", encoding="utf-8") as out:
+        out.write("\n见[示例](../code/ch05-batching/missing.ipynb)。\n")
+    line = chapter.read_text(encoding="utf-8").count("\n")
+    run = run_book("site", "--out", str(book_copy / "out"), cwd=book_copy)
+    assert run.code == 1
+    [finding] = run.lines("site-link")
+    assert finding.startswith(f"manuscript/ch05-batching.md:{line}:") and "'../code/ch05-batching/missing.ipynb'" in finding

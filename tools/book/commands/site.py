@@ -28,6 +28,8 @@ from .report import report
 MARKER = ".book-site"
 MKDOCS_SHAPE = ("index.html", "sitemap.xml", "404.html")  # what a site built by MkDocs holds at its top
 STAGING = re.compile(r"^\.(?P<name>.+)-(?:staging|previous)-(?P<pid>\d+)-")
+# What builds of the toolchain's earlier versions left: `.site-previous` and mkdtemp's `.site-` plus eight characters.
+OLD_STAGING = re.compile(r"^\.(?P<name>.+)-(?:previous|[a-z0-9_]{8})$")
 
 
 def refuse_reason(target: Path, repo: Repo, default: Path) -> str | None:
@@ -50,8 +52,14 @@ def refuse_reason(target: Path, repo: Repo, default: Path) -> str | None:
 def remove_stale(parent: Path, name: str) -> None:
     """Staging and previous folders of builds whose process is gone."""
     for entry in parent.glob(f".{name}-*"):
+        if not entry.is_dir() or entry.is_symlink():
+            continue
+        old = OLD_STAGING.match(entry.name)
+        if old and old["name"] == name and not STAGING.match(entry.name):
+            shutil.rmtree(entry, ignore_errors=True)
+            continue
         m = STAGING.match(entry.name)
-        if not m or m["name"] != name or not entry.is_dir():
+        if not m or m["name"] != name:
             continue
         try:
             os.kill(int(m["pid"]), 0)
@@ -102,6 +110,9 @@ def build_findings(log: str, repo: Repo, docs: Path) -> list[Finding]:
         if m:
             path = docs / m["file"]
             link = m["link"].split("#")[0] or m["link"]
+            if link.startswith("code/"):  # the site rewrote the author's `../code/…` link: report it as written
+                message = message.replace(f"'{m['link']}'", f"'../{m['link']}'", 1)
+                link = f"../{link}"
             where = locate(path, link)
             found.append(finding(rel(path, repo.root), where[0], where[1], ERROR, "site-link", problem=message))
         else:

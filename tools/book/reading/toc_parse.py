@@ -15,7 +15,7 @@ from ..findings import ERROR
 from ..messages import finding
 from .markdown import first_link, inline_text, parse as parse_markdown
 from .numerals import to_int
-from .textio import FileProblem, YamlProblem, read_text, read_yaml
+from .textio import YamlProblem, read_yaml
 from .toc import Chapter, Part, Section, Subsection, Toc
 
 PART = re.compile(r"^第\s*(?P<num>[0-9零一二两三四五六七八九十百]+)\s*部分\s*(?P<title>.*)$")
@@ -25,7 +25,6 @@ APPENDIX = re.compile(r"^附录\s*(?P<num>[A-Z])(?:\s+|$)(?P<title>.*)$")
 SECTION = re.compile(r"^(?P<chapter>\d+|[A-Z])\.(?P<num>\d+)(?:\s+|$)(?P<title>.*)$")
 SUBSECTION = re.compile(r"^(?P<chapter>\d+|[A-Z])\.(?P<section>\d+)\.(?P<num>\d+)(?:\s+|$)(?P<title>.*)$")
 HEADING_ATTRS = re.compile(r"\s*\{[^{}]*\}\s*$")  # `## 1.1 标题 {#intro}`
-CODE = "toc-parse"
 
 
 def heading_text(token: Token) -> str:
@@ -46,15 +45,6 @@ def note_text(token: Token) -> str:
     box = children[0].content if children and children[0].type == "html_inline" and "task-list" in children[0].content else ""
     mark = ("[x] " if "checked" in box else "[ ] ") if box else ""
     return mark + token.content.strip()
-
-
-def load(path: Path, shown: str) -> Toc:
-    """The TOC file read and parsed; an unreadable file is a model with no parts and its finding."""
-    try:
-        text = read_text(path, shown, CODE)
-    except FileProblem as problem:
-        return Toc(Path(path), shown, findings=[problem.finding])
-    return parse(text, Path(path), shown)
 
 
 def read_front_matter(token: Token, toc: Toc) -> None:
