@@ -99,6 +99,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "nbval-timeout": {"zh": "第 {cell} 个代码单元运行了 {seconds} 秒，超过单元时限 {limit} 秒（BOOK_CELL_TIMEOUT 可放宽）",
                       "en": "code cell {cell} ran {seconds} s and hit the per-cell limit of {limit} s "
                             "(BOOK_CELL_TIMEOUT raises it)"},
+    "nbval-timeout:output": {"zh": "第 {cell} 个代码单元执行完后，内核在 {seconds} 秒内没有送来它的输出（nbval 的固定等待时间；机器过载时会发生），请重新运行",
+                             "en": "code cell {cell} finished but its output did not arrive within {seconds} s (nbval's "
+                                   "fixed wait; happens on an overloaded machine): run it again"},
     "nbval-mismatch": {"zh": "第 {cell} 个代码单元的输出与 notebook 中保存的不一致（{reason}）；"
                              "随机器变化的输出（计时等）请给单元加 nbval-ignore-output 标签",
                        "en": "code cell {cell}: the outputs differ from those stored in the notebook ({reason}); "

@@ -29,6 +29,8 @@ def finding(problem: runner.Problem) -> Finding:
         params = {"cell": p["cell"] + 1, "exception": p.get("exception") or "?"}
         if p.get("raised"):
             message_id, params["where"] = "nbval-exception:in-module", p["raised"]
+    elif code == "nbval-timeout" and "output_wait" in p:
+        message_id, params = "nbval-timeout:output", {"cell": p["cell"] + 1, "seconds": f"{p['output_wait']:g}"}
     elif code == "nbval-timeout":
         params = {"cell": p["cell"] + 1, "seconds": p["seconds"], "limit": p["limit"]}
     elif code == "nbval-mismatch":

@@ -383,6 +383,11 @@ def judge(root: Path, plan: Planned, data: dict | None, tail: str, seconds: floa
         if reason == "kernel-start":
             return [Problem(plan.shown, cell_location(plan.text, 0), "kernel-start", {"reason": rec.get("exception")})]
         traceback = rec.get("traceback", "")
+        if reason.startswith("Timeout") and "waiting for output" in reason:
+            # nbval waits a fixed 5 s for a finished cell's output messages: an overloaded machine, not a slow cell
+            m = re.search(r"Timeout of (\d+(?:\.\d+)?) seconds", reason)
+            return [Problem(plan.shown, cell_location(plan.text, cell), "nbval-timeout",
+                            {"cell": cell, "output_wait": float(m[1]) if m else 5.0})]
         if reason.startswith("Timeout"):
             limit = cell_timeout(opts.scale, opts.cell_timeout)
             return [Problem(plan.shown, cell_location(plan.text, cell), "nbval-timeout",
