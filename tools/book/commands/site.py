@@ -177,7 +177,13 @@ def build(book: Book, draft: bool, out: Path | None, keep: bool, fmt: str = "tex
                 previous = Path(tempfile.mkdtemp(prefix=f".{target.name}-previous-{os.getpid()}-", dir=target.parent))
                 previous.rmdir()
                 target.rename(previous)
-            staging.rename(target)
+            try:
+                staging.rename(target)
+            except BaseException:
+                if previous is not None:  # the old site goes back where it was
+                    previous.rename(target)
+                    previous = None
+                raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         if previous is not None:
