@@ -80,7 +80,8 @@ def test_side_effect_is_an_error_naming_the_file(planted):
     assert line.startswith("manuscript/injected.md:1:1: error notebook-side-effect created")
 
 
-def test_check_skips_steps_whose_inputs_did_not_change(book_copy):
+def test_check_skips_steps_whose_inputs_did_not_change(book_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("BOOK_CACHE_DIR", str(tmp_path / "own-cache"))   # other tests check identical copies
     args = ("check", "--skip", "notebooks", "--skip", "site")
     first = run_book(*args, cwd=book_copy)
     assert "inputs unchanged" not in first.out
