@@ -1,6 +1,6 @@
 """The store of passing notebook runs, keyed on content (the inputs key), in the spirit of jupyter-cache.
 
-One folder per notebook under `<cache root>/notebooks/v<FORMAT>/`, one JSON file per stored run, named by its key:
+One folder per notebook under `<cache root>/notebooks/v<FORMAT>/` (the cache root: $BOOK_CACHE_DIR or .cache/), one JSON file per stored run, named by its key:
 
     {"format", "notebook", "key", "scale", "device", "inputs", "expected", "verdict": "passed",
      "seconds", "cells": [{"cell", "outcome", "seconds"}], "outputs": [[output, ...] per code cell],
@@ -27,6 +27,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cache import cache_dir, cache_root
+
 FORMAT = 1
 KEEP = 3
 _UMASK = os.umask(0)
@@ -34,12 +36,6 @@ os.umask(_UMASK)
 REQUIRED = {"format": int, "notebook": str, "key": str, "scale": str, "device": str, "inputs": dict,
             "expected": str, "verdict": str, "seconds": (int, float), "cells": list, "outputs": list,
             "created": str, "checksum": str}
-
-
-def cache_root(repo_root: Path) -> Path:
-    """$BOOK_CACHE_DIR, or .cache/ in the repository (git-ignored)."""
-    override = os.environ.get("BOOK_CACHE_DIR")
-    return Path(override) if override else Path(repo_root) / ".cache"
 
 
 def checksum(entry: dict) -> str:
@@ -76,12 +72,17 @@ class Entry:
 
 
 class Store:
+    """The store under `root/notebooks/v<FORMAT>` (root: a cache root; see for_repo)."""
+
     def __init__(self, root: Path):
         self.root = Path(root) / "notebooks" / f"v{FORMAT}"
 
     @classmethod
     def for_repo(cls, repo_root: Path) -> "Store":
-        return cls(cache_root(repo_root))
+        """The repository's store, in the toolchain's cache root; folders of older formats are removed."""
+        store = cls(cache_root(repo_root))
+        cache_dir(repo_root, "notebooks", str(FORMAT))
+        return store
 
     def folder(self, notebook: str) -> Path:
         return self.root / notebook_folder_name(notebook)
