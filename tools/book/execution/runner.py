@@ -411,7 +411,7 @@ def judge(root: Path, plan: Planned, data: dict | None, tail: str, seconds: floa
 # ---------------------------------------------------------------------------------------------------- the run
 
 class Progress:
-    """What the runner tells as it goes; the default says nothing (tests). See console_progress()."""
+    """What the runner tells as it goes; the default says nothing (tests); ConsoleProgress shows it."""
 
     def event(self, kind: str, path: str = "", **info) -> None:
         pass
