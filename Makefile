@@ -7,7 +7,7 @@ READY  := $(STAMP)
 BOOK   := $(VENV)/bin/book
 PYTEST := $(VENV)/bin/python -m pytest
 
-.PHONY: check site serve todo lint verify hooks test gpu bench lock browser clean
+.PHONY: check site serve todo lint verify hooks test gpu bench bench-check lock browser clean clean-cache
 
 # A failed step ends with a one-line verdict: what failed, and whether it found problems (exit status 1) or could not
 # run (any other). GNU make then adds its own `make: *** [target] Error N` line and exits 2 for any failed step.
@@ -56,6 +56,10 @@ bench: $(READY)
 	$(call step,$(VENV)/bin/python bench/claims_bench.py)
 	$(call step,$(VENV)/bin/python bench/verify_bench.py)
 
+# make check's cost when nothing changed, after a prose edit, after a notebook edit; cold notebooks with 1 and 2 workers.
+bench-check: $(READY)
+	$(VENV)/bin/python bench/check_bench.py
+
 # Reinstalls only when the pins or the package metadata change.
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(VENV)/bin/python || { echo "创建 $(VENV)（Python 虚拟环境）…"; $(PYTHON) -m venv $(VENV); }
@@ -80,3 +84,9 @@ browser:
 
 clean:
 	rm -rf $(VENV) site .site-*
+
+# Empties the caches: the store of passing notebook runs and the skipped-step results of book check (.cache/, or
+# $$BOOK_CACHE_DIR), and the trained models and ci-scale results (code/.cache/). The next make check runs everything.
+clean-cache:
+	PYTHONPATH=tools $(PYTHON) -m book.execution.store clean .
+	rm -rf code/.cache

@@ -37,7 +37,9 @@ def quiet() -> None:
     """Same output on every machine: no warnings (nbval compares stderr too), deterministic kernels where cheap."""
     warnings.filterwarnings("ignore")
     torch.manual_seed(0)
-    torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
+    # A runner that shares the cores between notebooks says how many each gets (OMP_NUM_THREADS); else up to 4.
+    threads = os.environ.get("OMP_NUM_THREADS", "")
+    torch.set_num_threads(int(threads) if threads.isdigit() and int(threads) > 0 else max(1, min(4, os.cpu_count() or 1)))
     if torch.cuda.is_available():
         torch.backends.cuda.matmul.allow_tf32 = False
         torch.backends.cudnn.allow_tf32 = False

@@ -100,11 +100,51 @@ MESSAGES: dict[str, dict[str, str]] = {
     "notebook-invalid:json": {"zh": "不是有效的 JSON：{problem}", "en": "not valid JSON: {problem}"},
     "notebook-invalid:unreadable": {"zh": "无法读取：{reason}", "en": "cannot read: {reason}"},
     "notebook-invalid:schema": {"zh": "不是有效的 notebook：{where}：{problem}", "en": "not a valid notebook: {where}: {problem}"},
-    "nbval-mismatch": {"zh": "cell {index}：输出与保存的不一致：{reason}", "en": "cell {index}: {reason}"},
-    "nbval-exception": {"zh": "cell {index}：单元格抛出异常：{reason}", "en": "cell {index}: {reason}"},
-    "nbval-timeout": {"zh": "cell {index}：单元格超时：{reason}", "en": "cell {index}: {reason}"},
-    "nbval-failed": {"zh": "pytest 以状态 {status} 退出，且没有单元格失败；见上方输出",
-                     "en": "pytest exited with status {status} before any cell failed; see its output above"},
+    "notebook-invalid:inputs": {"zh": "无法计算这个 notebook 的输入哈希：{reason}", "en": "cannot hash this notebook's inputs: {reason}"},
+    "nbval-exception": {"zh": "第 {cell} 个代码单元抛出异常：{exception}",
+                        "en": "code cell {cell} raised {exception}"},
+    "nbval-exception:in-module": {"zh": "第 {cell} 个代码单元抛出异常：{exception}（出自 {where}）",
+                                  "en": "code cell {cell} raised {exception} (in {where})"},
+    "nbval-timeout": {"zh": "第 {cell} 个代码单元运行了 {seconds} 秒，超过单元时限 {limit} 秒（BOOK_CELL_TIMEOUT 可放宽）",
+                      "en": "code cell {cell} ran {seconds} s and hit the per-cell limit of {limit} s "
+                            "(BOOK_CELL_TIMEOUT raises it)"},
+    "nbval-timeout:output": {"zh": "第 {cell} 个代码单元执行完后，内核在 {seconds} 秒内没有送来它的输出（nbval 的固定等待时间；机器过载时会发生），请重新运行",
+                             "en": "code cell {cell} finished but its output did not arrive within {seconds} s (nbval's "
+                                   "fixed wait; happens on an overloaded machine): run it again"},
+    "nbval-mismatch": {"zh": "第 {cell} 个代码单元的输出与 notebook 中保存的不一致（{reason}）；"
+                             "随机器变化的输出（计时等）请给单元加 nbval-ignore-output 标签",
+                       "en": "code cell {cell}: the outputs differ from those stored in the notebook ({reason}); "
+                             "tag cells whose output depends on the machine (timings) nbval-ignore-output"},
+    "nbval-failed": {"zh": "nbval 未能运行这个 notebook（pytest 状态 {status}）：{detail}",
+                     "en": "nbval could not run this notebook (pytest status {status}): {detail}"},
+    "kernel-start": {"zh": "Jupyter 内核无法启动：{reason}", "en": "the Jupyter kernel could not start: {reason}"},
+    "notebook-side-effect:created": {"zh": "运行 notebook 时在仓库中创建了这个文件（允许写入的只有 {allowed}）；运行的 notebook：{notebooks}",
+                                     "en": "created in the repository while the notebooks ran (they may write only "
+                                           "to {allowed}); notebooks run: {notebooks}"},
+    "notebook-side-effect:changed": {"zh": "运行 notebook 时修改了仓库中的这个文件（允许写入的只有 {allowed}）；运行的 notebook：{notebooks}",
+                                     "en": "changed in the repository while the notebooks ran (they may write only "
+                                           "to {allowed}); notebooks run: {notebooks}"},
+    "notebook-side-effect:deleted": {"zh": "运行 notebook 时删除了仓库中的这个文件（允许写入的只有 {allowed}）；运行的 notebook：{notebooks}",
+                                     "en": "deleted from the repository while the notebooks ran (they may write only "
+                                           "to {allowed}); notebooks run: {notebooks}"},
+    "stale-result:no-key": {"zh": "记录这些结果时还没有输入哈希（provenance.inputs_key），无法确认它们出自当前代码：重新运行 `{fix}`",
+                            "en": "recorded before results carried their inputs key (provenance.inputs_key): nothing "
+                                  "ties them to the current code; re-run `{fix}`"},
+    "stale-result:changed": {"zh": "自这些结果测量以来，{inputs} 已改变：重新运行 `{fix}`",
+                             "en": "{inputs} changed since this result was measured: re-run `{fix}`"},
+    "stale-result:key": {"zh": "自这些结果测量以来，它们的输入已改变（输入哈希不同）：重新运行 `{fix}`",
+                         "en": "the inputs of these results changed since they were measured (the inputs key "
+                               "differs): re-run `{fix}`"},
+    "stale-result:no-notebook": {"zh": "记录这些结果的 notebook {notebook} 不存在",
+                                 "en": "the notebook that recorded these results, {notebook}, does not exist"},
+    "stale-result:unreadable": {"zh": "无法计算记录这些结果的 notebook 的输入哈希：{reason}",
+                                "en": "cannot hash the inputs of the notebook that recorded these results: {reason}"},
+    "results-mismatch": {"zh": "“{figure}”引用了 {file}，但与其中任何一个指标值（按所印精度取整）都不相等",
+                         "en": "'{figure}' cites {file} but equals none of its metric values as printed"},
+    "results-mismatch:closest": {"zh": "“{figure}”引用了 {file}，但与其中任何一个指标值（按所印精度取整）都不相等；最接近的是 {name} = {value}",
+                                 "en": "'{figure}' cites {file} but equals none of its metric values as printed; "
+                                       "the closest is {name} = {value}"},
+    "results-schema:not-object": {"zh": "不是 JSON 对象", "en": "not a JSON object"},
     "results-schema:json": {"zh": "不是有效的 JSON：{problem}", "en": "not valid JSON: {problem}"},
     "results-schema:schema": {"zh": "不符合 schemas/results.schema.json：{problem}", "en": "{problem}"},
     # The site build.

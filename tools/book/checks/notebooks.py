@@ -1,35 +1,58 @@
-"""The notebooks check: every chapter's notebook valid, then run under `pytest --nbval`.
+"""The notebooks check: every chapter's notebook valid, then run under `pytest --nbval` where its inputs changed.
 
-Compared outputs must match the stored ones on any machine (checks, correctness facts); timings live in cells marked
-`# NBVAL_IGNORE_OUTPUT`. A failure is reported as `notebook:cell N` in the book's diagnostic format.
+The running itself is the execution layer's (keys, store, runner); this module validates the notebooks and turns
+what the runner found into findings: a failing cell at its own line in the notebook, with the exception's last line;
+a timeout with the cell and how long it ran; a kernel that could not start, with the reason; a file a notebook
+created or changed in the repository.
 """
 from __future__ import annotations
 
 import json
 import os
-import re
-import subprocess
-import sys
-import tempfile
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import nbformat
-
 from ..cache import write_atomic
+from ..execution import runner
+from ..execution.keys import file_sha256
 from ..findings import ERROR, Finding, ToolError, rel
-from ..messages import finding
+from ..messages import finding as make_finding
 from ..reading.repo import Repo
 
-SANITIZE = Path(__file__).with_name("nbval-sanitize.cfg")
-DEFAULT_CELL_TIMEOUT = {"ci": 120, "full": 900}  # seconds; low enough that a hung cell fails CI quickly
+DEFAULT_CELL_TIMEOUT = runner.DEFAULT_CELL_TIMEOUT
+
+
+def finding(problem: runner.Problem) -> Finding:
+    """A runner's problem as a finding, its message from the catalogue (cells counted from 1, code cells only)."""
+    p = dict(problem.params)
+    code, message_id, params = problem.code, problem.code, {}
+    if code == "nbval-exception":
+        params = {"cell": p["cell"] + 1, "exception": p.get("exception") or "?"}
+        if p.get("raised"):
+            message_id, params["where"] = "nbval-exception:in-module", p["raised"]
+    elif code == "nbval-timeout" and "output_wait" in p:
+        message_id, params = "nbval-timeout:output", {"cell": p["cell"] + 1, "seconds": f"{p['output_wait']:g}"}
+    elif code == "nbval-timeout":
+        params = {"cell": p["cell"] + 1, "seconds": p["seconds"], "limit": p["limit"]}
+    elif code == "nbval-mismatch":
+        params = {"cell": p["cell"] + 1, "reason": p.get("reason", "")}
+    elif code == "nbval-failed":
+        params = {"status": p.get("status", "?"), "detail": p.get("detail", "")}
+    elif code == "kernel-start":
+        params = {"reason": p.get("reason") or "?"}
+    elif code == "notebook-side-effect":
+        message_id = f"notebook-side-effect:{p.get('change', 'changed')}"
+        allowed = ".cache/, code/.cache/" + (", code/results/" if p.get("scale") == "full" else "")
+        params = {"allowed": allowed, "notebooks": ", ".join(p.get("notebooks") or []) or "-"}
+    elif code == "notebook-invalid":
+        message_id, params = "notebook-invalid:inputs", {"reason": p.get("reason", "")}
+    return make_finding(problem.path, problem.line, 1, problem.severity, message_id, **params)
 
 
 def cell_timeout(scale: str) -> int:
-    value = os.environ.get("BOOK_CELL_TIMEOUT") or str(DEFAULT_CELL_TIMEOUT[scale])
-    if not value.isdigit() or int(value) < 1:
-        raise ToolError(f"BOOK_CELL_TIMEOUT must be a whole number of seconds, not {value!r}")
-    return int(value)
+    try:
+        return runner.cell_timeout(scale)
+    except ValueError as exc:
+        raise ToolError(str(exc)) from None
 
 
 def load_findings(path: Path, shown: str) -> list[Finding]:
@@ -38,72 +61,62 @@ def load_findings(path: Path, shown: str) -> list[Finding]:
         text = path.read_text(encoding="utf-8")
         data = json.loads(text)
     except UnicodeDecodeError as exc:
-        return [finding(shown, 1, 1, ERROR, "notebook-invalid:utf8", reason=exc.reason)]
+        return [make_finding(shown, 1, 1, ERROR, "notebook-invalid:utf8", reason=exc.reason)]
     except json.JSONDecodeError as exc:
-        return [finding(shown, exc.lineno, exc.colno, ERROR, "notebook-invalid:json", problem=exc.msg)]
+        return [make_finding(shown, exc.lineno, exc.colno, ERROR, "notebook-invalid:json", problem=exc.msg)]
     except OSError as exc:
-        return [finding(shown, 1, 1, ERROR, "notebook-invalid:unreadable", reason=exc.strerror)]
+        return [make_finding(shown, 1, 1, ERROR, "notebook-invalid:unreadable", reason=exc.strerror)]
     if not isinstance(data, dict) or data.get("nbformat") != 4 or not isinstance(data.get("nbformat_minor"), int):
         # nbformat's validator assumes a version it has a schema for; it raises anything else on other input
         version = data.get("nbformat") if isinstance(data, dict) else None
-        return [finding(shown, 1, 1, ERROR, "notebook-invalid:schema", where="nbformat",
+        return [make_finding(shown, 1, 1, ERROR, "notebook-invalid:schema", where="nbformat",
                         problem=f"a notebook in format 4 (nbformat: 4, nbformat_minor: a number), not {version!r}")]
+    import nbformat        # here, not at the top: a check whose notebooks are all validated before never loads it
     try:
         nbformat.validate(nbformat.from_dict(data))
     except nbformat.ValidationError as exc:
         where = "/".join(map(str, exc.absolute_path)) or "notebook"
-        return [finding(shown, 1, 1, ERROR, "notebook-invalid:schema", where=where, problem=exc.message)]
+        return [make_finding(shown, 1, 1, ERROR, "notebook-invalid:schema", where=where, problem=exc.message)]
     except (AssertionError, KeyError, TypeError, ValueError, AttributeError, ImportError) as exc:
-        return [finding(shown, 1, 1, ERROR, "notebook-invalid:schema", where="notebook",
+        return [make_finding(shown, 1, 1, ERROR, "notebook-invalid:schema", where="notebook",
                         problem=f"{type(exc).__name__}: {exc}")]
     return []
 
 
-ANSI = re.compile(r"(?:\x1b|#x1B)\[[0-9;]*m")
-CELL_REASON = re.compile(r"^Cell (?P<cell>\d+): (?P<reason>.+)$", re.M)
-
-
-def cell_line(notebook: Path, index: int) -> int:
-    """Line of the index-th cell in the notebook's JSON (nbformat writes one `"cell_type"` key per cell)."""
-    try:
-        lines = notebook.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return 1
-    starts = [n for n, line in enumerate(lines, start=1) if line.strip().startswith('"cell_type"')]
-    return starts[index] if index < len(starts) else 1
-
-
-def failures(junit: Path, repo: Repo) -> list[Finding]:
-    """Failed cells from pytest's JUnit report, as findings that name the notebook, the cell and why."""
-    if not junit.exists():
-        return []
+def validate(paths: list[Path], repo: Repo, memo: dict | None = None) -> list[Finding]:
+    """load_findings for each notebook; `memo` (file hash -> findings as tuples) skips those validated before."""
     found = []
-    for case in ET.parse(junit).getroot().iter("testcase"):
-        problem = case.find("failure")
-        if problem is None:
-            problem = case.find("error")
-        if problem is None:
+    for path in paths:
+        shown = rel(path, repo.root)
+        try:
+            digest = file_sha256(path)
+        except OSError:
+            digest = None
+        if memo is not None and digest is not None and digest in memo:
+            found += [Finding(*f) for f in memo[digest]]
             continue
-        notebook = (repo.root / case.get("file", case.get("classname", ""))).resolve()
-        text = ANSI.sub("", problem.text or problem.get("message") or "")
-        m = CELL_REASON.search(text)
-        index = int(m["cell"]) if m else int((case.get("name") or "Cell 0").split()[-1])
-        reason = m["reason"] if m else (text.strip().splitlines() or ["failed"])[0]
-        if "Timeout" in reason:
-            code = "nbval-timeout"
-        elif "exception" in reason:
-            code = "nbval-exception"
-            last = [line for line in text.strip().splitlines() if line.strip()][-1:]
-            reason += f": {last[0].strip()}" if last else ""
-        else:
-            code = "nbval-mismatch"
-        found.append(finding(rel(notebook, repo.root), cell_line(notebook, index), 1, ERROR, code,
-                             index=index, reason=reason))
+        result = load_findings(path, shown)
+        if memo is not None and digest is not None:
+            memo[digest] = [[f.path, f.line, f.col, f.severity, f.code, f.message] for f in result]
+        found += result
     return found
+
+
+def run(repo: Repo, paths: list[Path], options: runner.Options,
+        progress: runner.Progress | None = None) -> tuple[runner.RunReport, list[Finding]]:
+    """Run what must run (the store answers for the rest) and return the run and its findings."""
+    report = runner.run(repo.root, paths, options, progress)
+    found = []
+    for problem in report.problems:
+        if problem.code == "notebook-side-effect":
+            problem.params["scale"] = options.scale
+        found.append(finding(problem))
+    return report, found
 
 
 def update_outputs(paths: list[Path], repo: Repo, scale: str) -> int:
     """Execute each notebook with nbclient and store its outputs in place (atomically): an author's explicit ask."""
+    import nbformat
     from nbclient import NotebookClient
     os.environ["BOOK_SCALE"] = scale
     for path in paths:
@@ -113,21 +126,3 @@ def update_outputs(paths: list[Path], repo: Repo, scale: str) -> int:
                        resources={"metadata": {"path": str(path.parent)}}).execute()
         write_atomic(path, (nbformat.writes(nb) + "\n").encode("utf-8"))
     return 0
-
-
-def run(repo: Repo, notebooks: list[Path], scale: str, extra: list[str], log=sys.stdout) -> list[Finding]:
-    """Run the notebooks under nbval (pytest's own output goes to `log`) and return the failed cells."""
-    with tempfile.TemporaryDirectory() as tmp:
-        junit = Path(tmp) / "junit.xml"
-        command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
-                   "--nbval-sanitize-with", str(SANITIZE), "--nbval-cell-timeout", str(cell_timeout(scale)),
-                   f"--junitxml={junit}", "-o", "junit_family=xunit1", "-q", "--color=no", "--rootdir", str(repo.root),
-                   *(str(nb) for nb in notebooks), *extra]
-        print(f"running {len(notebooks)} notebook(s) under nbval (BOOK_SCALE={scale}, "
-              f"cell timeout {cell_timeout(scale)} s) …", file=log, flush=True)
-        env = dict(os.environ, BOOK_SCALE=scale, PYTHONWARNINGS="ignore")
-        status = subprocess.run(command, cwd=repo.root, env=env, stdout=log).returncode
-        found = failures(junit, repo)
-    if status != 0 and not found:  # pytest itself failed (usage, collection): no cell to blame
-        found.append(finding(rel(repo.code, repo.root), 1, 1, ERROR, "nbval-failed", status=status))
-    return found

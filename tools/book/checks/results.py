@@ -1,25 +1,286 @@
-"""The results check: every recorded results file in code/results/ validates against schemas/results.schema.json."""
+"""The results check: the recorded results in code/results/ against their schema, against the code that produced
+them, and against the prose that prints them.
+
+- `results-schema`: every results file validates against schemas/results.schema.json.
+- `stale-result` (warning; an error under STRICT=1): a results file records the inputs key of the run that measured
+  it (`provenance.inputs_key`, with a hash per input under `provenance.inputs`). When the key the notebook would have
+  now (computed from the files, at the recorded scale and device) differs, the figures no longer come from this code:
+  the finding names the inputs that changed and the command that brings the file up to date. A file recorded before
+  results carried a key is stale too.
+- `results-mismatch` (error): a figure in the prose whose citation is a results file (`[@results-ch05]`) must equal
+  one of that file's metric values, rounded as the prose prints it.
+"""
 from __future__ import annotations
 
 import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
 
-from ..findings import ERROR, Finding, rel
-from ..messages import finding
+from ..execution import keys
+from ..findings import ERROR, WARNING, Finding, rel
+from ..reading.book import Book
 from ..reading.repo import Repo
 from ..reading.schemas import errors
+from ..messages import finding
+from .claims import find_claims
+
+RESULTS_KEY = re.compile(r"^results-(?P<chapter>ch\d{2})(?:-[\w-]*)?$")
+
+
+@dataclass
+class ResultsFile:
+    path: Path
+    shown: str
+    text: str
+    data: dict | None
+
+
+def results_files(repo: Repo) -> list[ResultsFile]:
+    out = []
+    for path in sorted((repo.code / "results").glob("*.json")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        out.append(ResultsFile(path, rel(path, repo.root), text, data if isinstance(data, dict) else None))
+    return out
+
+
+def line_of(text: str, needle: str) -> int:
+    at = text.find(needle)
+    return text.count("\n", 0, at) + 1 if at >= 0 else 1
+
+
+def schema_findings(repo: Repo, files: list[ResultsFile]) -> list[Finding]:
+    found = []
+    for f in files:
+        if f.data is None:
+            try:
+                json.loads(f.text)
+                found.append(finding(f.shown, 1, 1, ERROR, "results-schema:not-object"))
+            except json.JSONDecodeError as exc:
+                found.append(finding(f.shown, exc.lineno, exc.colno, ERROR, "results-schema:json", problem=exc.msg))
+            continue
+        for e in errors(repo.schemas / "results.schema.json", f.data):
+            where = "/".join(map(str, e.absolute_path))
+            line = line_of(f.text, f'"{e.absolute_path[-1]}"') if e.absolute_path else 1
+            found.append(finding(f.shown, line, 1, ERROR, "results-schema:schema",
+                                 problem=f"{where}: {e.message}" if where else e.message))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------- stale-result
+
+def chapter_short(chapter: str) -> str:
+    m = re.match(r"ch\d{2}", chapter or "")
+    return m[0] if m else chapter
+
+
+def notebook_of(repo: Repo, data: dict) -> Path | None:
+    chapter, notebook = data.get("chapter"), data.get("notebook")
+    if not isinstance(chapter, str) or not isinstance(notebook, str):
+        return None
+    path = repo.code / chapter / notebook
+    return path if path.is_file() else None
+
+
+def stale_findings(repo: Repo, files: list[ResultsFile], strict: bool) -> list[Finding]:
+    severity = ERROR if strict else WARNING
+    found = []
+    for f in files:
+        if f.data is None:
+            continue
+        provenance = f.data.get("provenance") if isinstance(f.data.get("provenance"), dict) else {}
+        fix = f"make gpu CHAPTERS={chapter_short(str(f.data.get('chapter', '')))}"
+        recorded = provenance.get("inputs_key")
+        line = line_of(f.text, '"inputs_key"') if recorded else line_of(f.text, '"provenance"')
+        if not isinstance(recorded, str) or not recorded:
+            found.append(finding(f.shown, line, 1, severity, "stale-result:no-key", fix=fix))
+            continue
+        notebook = notebook_of(repo, f.data)
+        if notebook is None:
+            found.append(finding(f.shown, line_of(f.text, '"notebook"'), 1, severity, "stale-result:no-notebook",
+                                 notebook=f"code/{f.data.get('chapter')}/{f.data.get('notebook')}"))
+            continue
+        scale = provenance.get("scale") if provenance.get("scale") in keys.SCALES else "full"
+        device = provenance.get("device") if provenance.get("device") in keys.DEVICES else "cuda"
+        try:
+            current = keys.notebook_inputs(notebook, scale, device, repo.root)
+        except keys.InputsError as exc:
+            found.append(finding(f.shown, line, 1, severity, "stale-result:unreadable", reason=str(exc)))
+            continue
+        if current.key == recorded:
+            continue
+        before = provenance.get("inputs") if isinstance(provenance.get("inputs"), dict) else None
+        changes = keys.changed(before, current.inputs) if before is not None else []
+        if changes:
+            shown = [path for path, _ in changes[:4]] + ([f"+{len(changes) - 4}"] if len(changes) > 4 else [])
+            found.append(finding(f.shown, line, 1, severity, "stale-result:changed", inputs=", ".join(shown), fix=fix))
+        else:
+            found.append(finding(f.shown, line, 1, severity, "stale-result:key", fix=fix))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------- results-mismatch
+
+NUMBER = re.compile(r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
+MAGNITUDE = {"万": 1e4, "亿": 1e8, "k": 1e3, "K": 1e3, "千": 1e3, "M": 1e6, "百万": 1e6}
+
+
+def printed_value(figure: str) -> tuple[float, float, bool, float] | None:
+    """(number, half a unit of its last printed digit, is a percentage, magnitude) of a figure as printed."""
+    m = NUMBER.search(figure)
+    if not m:
+        return None
+    text = m["num"].replace(",", "")
+    value = float(text)
+    if "." in text:
+        half = 0.5 * 10 ** -len(text.split(".")[1])
+    else:
+        trailing = len(text) - len(text.rstrip("0")) if value else 0    # 2,700 may be rounded to hundreds
+        half = 0.5 * 10 ** trailing
+    rest = figure[m.end():].lstrip()
+    magnitude = next((f for s, f in sorted(MAGNITUDE.items(), key=lambda kv: -len(kv[0])) if rest.startswith(s)), 1.0)
+    percent = "%" in figure or "％" in figure or "百分" in figure
+    return value, half, percent, magnitude
+
+
+UNITS = {  # unit as printed -> (quantity, factor to the base unit)
+    **{u: ("bytes", f) for u, f in {"B": 1, "bytes": 1, "byte": 1, "字节": 1, "KB": 1e3, "kB": 1e3, "MB": 1e6,
+                                    "GB": 1e9, "TB": 1e12, "KiB": 2 ** 10, "MiB": 2 ** 20, "GiB": 2 ** 30,
+                                    "TiB": 2 ** 40}.items()},
+    **{u: ("bytes/s", f) for u, f in {"B/s": 1, "bytes/s": 1, "KB/s": 1e3, "MB/s": 1e6, "GB/s": 1e9, "TB/s": 1e12,
+                                      "GiB/s": 2 ** 30, "TiB/s": 2 ** 40}.items()},
+    **{u: ("seconds", f) for u, f in {"s": 1, "秒": 1, "ms": 1e-3, "毫秒": 1e-3, "us": 1e-6, "µs": 1e-6, "μs": 1e-6,
+                                      "微秒": 1e-6, "ns": 1e-9, "min": 60, "分钟": 60}.items()},
+}
+FIGURE_UNIT = re.compile(r"\s*(?P<unit>[A-Za-zµμ]+(?:/s)?|字节|毫秒|微秒|秒|分钟)")
+
+
+def unit_of(text: str) -> tuple[str, float] | None:
+    m = FIGURE_UNIT.match(text or "")
+    return UNITS.get(m["unit"]) if m else None
+
+
+def metric_values(data: dict) -> list[tuple[str, float, str]]:
+    out = []
+    for name, metric in (data.get("metrics") or {}).items():
+        value = metric.get("value") if isinstance(metric, dict) else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            out.append((name, float(value), str(metric.get("unit") or "")))
+    return out
+
+
+def candidates(figure: str, value: float, unit: str) -> list[float]:
+    """The metric's value in the figure's terms: as is, a fraction as a percentage, 万/k magnitudes, and the
+    figure's own unit where both are units of one quantity (bytes as GB, seconds as ms)."""
+    printed = printed_value(figure)
+    if printed is None:
+        return []
+    _, _, percent, magnitude = printed
+    out = [value / magnitude]
+    if percent:
+        out.append(value * 100 / magnitude)
+    m = NUMBER.search(figure)
+    theirs, ours = unit_of(figure[m.end():]), unit_of(unit)
+    if theirs and ours and theirs[0] == ours[0]:
+        out.append(value * ours[1] / theirs[1])
+    return out
+
+
+def matches(figure: str, values: list[tuple[str, float, str]]) -> bool | None:
+    """True when some value, rounded as the figure is printed, equals it; None when the figure has no number."""
+    printed = printed_value(figure)
+    if printed is None:
+        return None
+    number, half = printed[0], printed[1]
+    return any(abs(c - number) <= half * (1 + 1e-9) + 1e-12
+               for _, v, unit in values for c in candidates(figure, v, unit))
+
+
+def closest(figure: str, values: list[tuple[str, float, str]]) -> tuple[str, float] | None:
+    printed = printed_value(figure)
+    if printed is None or not values:
+        return None
+    best = min(((abs(c - printed[0]), name, v) for name, v, unit in values for c in candidates(figure, v, unit)),
+               default=None)
+    return (best[1], best[2]) if best else None
+
+
+def results_source(repo: Repo, key: str, registry, by_chapter: dict[str, ResultsFile]) -> ResultsFile | None:
+    """The results file a citation key names: `results-ch05` (or a registered source whose file lies in
+    code/results/)."""
+    source = registry.sources.get(key) if registry is not None else None
+    if isinstance(source, dict):
+        for field in ("file", "path"):
+            target = source.get(field)
+            if isinstance(target, str) and "code/results/" in target:
+                name = Path(target).name
+                for f in by_chapter.values():
+                    if f.path.name == name:
+                        return f
+    m = RESULTS_KEY.match(key or "")
+    return by_chapter.get(m["chapter"]) if m else None
+
+
+def mismatch_findings(book: Book, files: list[ResultsFile]) -> list[Finding]:
+    """Figures attributed to a results citation (the first citation after the figure in its sentence, else the last
+    before it) that equal none of the file's metric values as printed."""
+    citations = book.citations
+    if citations is None:
+        return []
+    by_chapter = {chapter_short(f.path.stem): f for f in files if f.data is not None}
+    registry = book.registry
+    found = []
+    for source in book.files:
+        if source.text is None or "results-" not in source.text:
+            continue
+        for unit in book.units(source):
+            if "results-" not in unit.text:
+                continue
+            cites = [c for c in citations.find(unit.text) if c.key]
+            if not cites:
+                continue
+            for start, end, _kind in find_claims(unit.text, [(c.start, c.end) for c in cites]):
+                after = [c for c in cites if c.start >= end]
+                cite = after[0] if after else cites[-1]
+                target = results_source(book.repo, cite.key, registry, by_chapter)
+                if target is None:
+                    continue
+                figure = unit.text[start:end].strip()
+                values = metric_values(target.data)
+                if matches(figure, values) is not False:
+                    continue
+                near = closest(figure, values)
+                line, col = unit.where(start)
+                if near:
+                    found.append(finding(source.shown, line, col, ERROR, "results-mismatch:closest", figure=figure,
+                                         file=target.shown, name=near[0], value=f"{near[1]:g}"))
+                else:
+                    found.append(finding(source.shown, line, col, ERROR, "results-mismatch", figure=figure,
+                                         file=target.shown))
+    return found
+
+
+def check(book: Book, strict: bool, prose: bool = True, chapters: set[str] | None = None) -> list[Finding]:
+    """Schema, stale results and (with `prose`) the prose's figures against the results they cite; with `chapters`
+    (folder names under code/) only the results those chapters' notebooks record."""
+    repo = book.repo
+    files = results_files(repo)
+    if chapters is not None:
+        files = [f for f in files if f.path.stem in chapters or (f.data or {}).get("chapter") in chapters]
+    found = schema_findings(repo, files) + stale_findings(repo, files, strict)
+    if prose:
+        found += mismatch_findings(book, files)
+    return found
 
 
 def results_findings(repo: Repo) -> list[Finding]:
-    """Every committed results file validates against schemas/results.schema.json."""
-    found = []
-    for path in sorted((repo.code / "results").glob("*.json")):
-        shown = rel(path, repo.root)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            found.append(finding(shown, exc.lineno, exc.colno, ERROR, "results-schema:json", problem=exc.msg))
-            continue
-        for e in errors(repo.schemas / "results.schema.json", data):
-            where = "/".join(map(str, e.absolute_path))
-            found.append(finding(shown, 1, 1, ERROR, "results-schema:schema", problem=f"{where}: {e.message}" if where else e.message))
-    return found
+    """The schema check alone (kept for callers that have no Book)."""
+    return schema_findings(repo, results_files(repo))

@@ -34,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
             formats=("text", "json", "markdown", "csv"))
     nb = command("notebooks", "用 pytest --nbval 运行每个章节的 notebook", paths=True)
     nb.add_argument("--scale", choices=["ci", "full"], default=None, help="BOOK_SCALE（默认取环境变量，否则 ci）")
+    nb.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                    help="同时运行的 notebook 数（默认每个 CPU 核一个；每个分得相应的线程数）")
+    nb.add_argument("--force", action="store_true", help="全部重新运行，不使用已存的通过结果（.cache/notebooks）")
     nb.add_argument("--update-outputs", action="store_true",
                     help="执行 notebook 并把输出写回文件（原子替换）；不做比较")
     nb.epilog = "-- 之后的参数原样传给 pytest，例如：book notebooks -- -x"
@@ -54,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = command("check", "合并前的全部检查：目录、数据声明、来源核对（本机有来源文档时）、中文排版、待办汇总、notebook、"
                              "严格构建网站", formats=())
     check.add_argument("--skip", action="append", choices=["toc", "claims", "verify", "lint", "todo", "notebooks", "site"])
+    check.add_argument("--no-cache", action="store_true",
+                       help="每一步都重新运行（默认：输入未变的步骤直接给出上次的结果）")
+    check.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="同时运行的 notebook 数（默认每核一个）")
     return parser
 
 

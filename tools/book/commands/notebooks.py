@@ -1,14 +1,29 @@
-"""`book notebooks [NOTEBOOK...]`: each notebook valid and run under nbval, then the recorded results validated."""
+"""`book notebooks [NOTEBOOK...]`: each notebook valid, run under nbval where its inputs changed (the store answers
+for the rest), then the recorded results checked (schema, stale results, figures in the prose)."""
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 from ..checks import notebooks, results
-from ..findings import ToolError, rel
+from ..execution import runner
+from ..findings import ToolError, rel, strict
 from ..reading.book import Book
 from .report import report
+
+
+def options(args, scale: str) -> runner.Options:
+    jobs = getattr(args, "jobs", None)
+    if jobs is not None and jobs < 1:
+        raise ToolError(f"-j/--jobs needs a positive number of workers, not {jobs}")
+    device = runner.default_device()
+    if device not in ("cpu", "cuda"):
+        raise ToolError(f"BOOK_DEVICE must be cpu or cuda, not {device!r}")
+    notebooks.cell_timeout(scale)      # a bad BOOK_CELL_TIMEOUT is a usage error, said before anything runs
+    extra = tuple(getattr(args, "passthrough", None) or ())
+    # Arguments passed through to pytest may change the verdict: such a run neither reads nor writes the store.
+    return runner.Options(scale=scale, device=device, jobs=jobs, force=bool(getattr(args, "force", False)),
+                          extra=extra, store=not extra)
 
 
 def run(args, book: Book) -> int:
@@ -19,12 +34,38 @@ def run(args, book: Book) -> int:
     paths = [Path(p).resolve() for p in args.paths] or repo.notebooks()
     if not paths:
         raise ToolError(f"no notebooks under {rel(repo.code, repo.root)}/ch*/")
-    invalid = [f for nb in paths for f in notebooks.load_findings(nb, rel(nb, repo.root))]
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        raise ToolError(f"{missing[0]}: no such notebook")
+    fmt = getattr(args, "format", "text")
+    invalid = notebooks.validate(paths, repo, getattr(args, "validated", None))
     if invalid:
-        return report(invalid, args.format, "book notebooks")
-    if args.update_outputs:
+        return report(invalid, fmt, "book notebooks",
+                      {"notebooks": []} if fmt == "json" else None)
+    if getattr(args, "update_outputs", False):
         return notebooks.update_outputs(paths, repo, scale)
-    log = sys.stderr if args.format == "json" else sys.stdout  # the JSON document alone goes to stdout
-    found = notebooks.run(repo, paths, scale, args.passthrough, log=log)
-    found += results.results_findings(repo)
-    return report(found, args.format, "book notebooks")
+    opts = options(args, scale)
+    from rich.console import Console
+    console = Console(stderr=fmt == "json", highlight=False, soft_wrap=True)
+    progress = runner.ConsoleProgress(console, total=len(paths))
+    console.print(f"[bold]book notebooks[/bold]: {len(paths)} notebook(s), BOOK_SCALE={opts.scale}, "
+                  f"BOOK_DEVICE={opts.device}, cell timeout {notebooks.cell_timeout(scale)} s"
+                  + (", --force" if opts.force else ""))
+    try:
+        run_report, found = notebooks.run(repo, paths, opts, progress)
+    finally:
+        progress.close()
+    executed = [n for n in run_report.notebooks if n.status != "cached"]
+    cached = len(run_report.notebooks) - len(executed)
+    workers = f" ({run_report.jobs} worker(s), {run_report.threads} thread(s) each)" if executed else ""
+    console.print(f"{len(executed)} run{workers}, {cached} cached, {run_report.seconds:.1f} s")
+    # Named notebooks: the results of their chapters only; the whole book: every results file.
+    chapters = {p.parent.name for p in paths} if args.paths else None
+    found += results.check(book, strict(), chapters=chapters)
+    summary = {"executed": sum(n.status == "executed" for n in run_report.notebooks),
+               "cached": cached, "failed": sum(n.status == "failed" for n in run_report.notebooks),
+               "seconds": round(run_report.seconds, 2), "jobs": run_report.jobs}
+    extra = {"notebooks": [{"path": n.path, "status": n.status, "seconds": n.seconds, "key": n.key,
+                            "why": n.why} for n in run_report.notebooks]}
+    return report(found, fmt, "book notebooks", extra if fmt == "json" else None,
+                  summary_extra=summary if fmt == "json" else None)

@@ -1,0 +1,108 @@
+"""Results bound to their code (`stale-result`) and to the prose that prints them (`results-mismatch`), in process."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from book.checks import results
+from book.execution import keys
+from book.reading.book import Book
+from book.reading.repo import Repo
+from conftest import ROOT
+
+
+@pytest.fixture
+def book(book_copy, monkeypatch) -> Path:
+    monkeypatch.setenv("BOOK_LANG", "en")
+    shutil.copytree(ROOT / "code" / "common", book_copy / "code" / "common",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(ROOT / "requirements.lock", book_copy / "requirements.lock")
+    for path in (book_copy / "code" / "results").glob("*.json"):
+        path.unlink()
+    return book_copy
+
+
+def record(root: Path, chapter: str, notebook: str, metrics: dict, keyed: bool = True) -> Path:
+    provenance = {"device": "cuda", "device_name": "NVIDIA H100", "torch": "2.11", "cuda": "13.0", "python": "3.12",
+                  "scale": "full", "commit": "abc", "date": "2026-11-27T00:00:00+00:00"}
+    if keyed:
+        inputs = keys.notebook_inputs(root / "code" / chapter / notebook, "full", "cuda", root)
+        provenance.update(inputs_key=inputs.key, inputs=inputs.inputs)
+    doc = {"chapter": chapter, "notebook": notebook, "provenance": provenance, "config": {},
+           "metrics": {name: {"value": v, "unit": u, "description": name} for name, (v, u) in metrics.items()}}
+    path = root / "code" / "results" / f"{chapter}.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+def stale(root: Path, strict: bool = False):
+    return [f for f in results.check(Book(Repo(root)), strict, prose=False) if f.code == "stale-result"]
+
+
+def test_results_without_a_key_are_stale_not_schema_errors(book):
+    record(book, "ch05-batching", "continuous_batching.ipynb", {"throughput_gain": (1.65, "x")}, keyed=False)
+    [finding] = stale(book)
+    assert finding.severity == "warning" and "make gpu CHAPTERS=ch05" in finding.message
+    assert finding.line == 4                                           # the provenance
+    assert stale(book, strict=True)[0].severity == "error"
+
+
+def test_a_changed_common_module_makes_exactly_its_importers_stale(book):
+    record(book, "ch05-batching", "continuous_batching.ipynb", {"throughput_gain": (1.65, "x")})
+    record(book, "ch02-gpu-hardware", "decode_roofline.ipynb", {"memory_bandwidth": (2987.5, "GB/s")})
+    assert stale(book) == []
+    batching = book / "code" / "common" / "batching.py"
+    batching.write_text(batching.read_text(encoding="utf-8") + "\n# tuned\n", encoding="utf-8")
+    [finding] = stale(book)
+    assert finding.path == "code/results/ch05-batching.json"
+    assert finding.message == ("code/common/batching.py changed since this result was measured: "
+                               "re-run `make gpu CHAPTERS=ch05`")
+    text = (book / finding.path).read_text(encoding="utf-8").splitlines()
+    assert '"inputs_key"' in text[finding.line - 1]
+
+
+def test_markdown_edit_in_the_notebook_keeps_results_fresh(book):
+    record(book, "ch05-batching", "continuous_batching.ipynb", {"throughput_gain": (1.65, "x")})
+    path = book / "code" / "ch05-batching" / "continuous_batching.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    markdown = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
+    markdown["source"] = ["完全改写的说明文字\n"]
+    path.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
+    assert stale(book) == []
+
+
+def test_only_the_notebooks_importing_batching_change_key():
+    """On the book's own notebooks: editing code/common/batching.py changes the keys of its importers only."""
+    notebooks = sorted(ROOT.glob("code/ch*/*.ipynb"))
+    importers = {nb.parent.name for nb in notebooks
+                 if "code/common/batching.py" in keys.notebook_inputs(nb, "ci", "cpu", ROOT).inputs}
+    assert importers == {"ch05-batching", "ch08-production"}
+
+
+def mismatches(root: Path, text: str) -> list:
+    chapter = root / "manuscript" / "ch05-batching.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n\n" + text + "\n", encoding="utf-8")
+    found = results.check(Book(Repo(root)), False)
+    return [f for f in found if f.code == "results-mismatch" and f.path == "manuscript/ch05-batching.md"
+            and f.line > len(chapter.read_text(encoding="utf-8").splitlines()) - 3]
+
+
+def test_figures_citing_results_must_equal_a_value_as_printed(book):
+    record(book, "ch05-batching", "continuous_batching.ipynb",
+           {"throughput_gain": (1.6512, "x"), "slot_utilisation": (0.859, "ratio"), "weights": (5519851520, "bytes"),
+            "p99_ttft": (0.0123, "s")})
+    assert mismatches(book, "吞吐量为静态批处理的 1.65 倍，槽位利用率 85.9%，权重 5.52 GB，p99 首 token 12.3 ms [@results-ch05]。") == []
+    [finding] = mismatches(book, "我们测得吞吐量提升了 1.70 倍 [@results-ch05]。")
+    assert "'1.70倍'" in finding.message.replace(" ", "") or "1.70" in finding.message
+    assert "throughput_gain = 1.6512" in finding.message
+    line = (book / finding.path).read_text(encoding="utf-8").splitlines()[finding.line - 1]
+    assert line[finding.col - 1:].startswith("1.70")
+
+
+def test_a_figure_is_held_to_the_citation_that_follows_it(book):
+    record(book, "ch05-batching", "continuous_batching.ipynb", {"throughput_gain": (1.6512, "x")})
+    text = "文献报告提升 3-10 倍 [@ark-big-ideas-2026, p. 3]，我们实测为 1.65 倍 [@results-ch05]。"
+    assert mismatches(book, text) == []
