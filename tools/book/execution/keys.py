@@ -1,0 +1,339 @@
+"""The inputs key of a notebook run: file hashes only, found without importing or executing anything.
+
+A run of a notebook depends on
+- its code cells' sources (not its Markdown, outputs or metadata: editing prose beside the code changes nothing),
+- every file of `code/common/` it can import, found statically: `import common…` / `from common… import` in its
+  cells, then transitively through the imports of those modules (relative ones included); a local module beside
+  the notebook (`import helpers` for `helpers.py` in its folder) counts the same way,
+- every file under `code/corpus/` (what the demo models train on),
+- `requirements.lock` (the pinned packages, torch among them),
+- the scale (`BOOK_SCALE`: ci or full) and the device kind (cpu or cuda).
+
+The key is the SHA-256 of all that. `inputs` maps each file (path relative to the repository) to its SHA-256, so a
+later run can say which input changed; the notebook itself appears with the hash of its code cells only.
+Runtime versions (torch, CUDA, Python) are not part of the key: results measured on a GPU machine carry the same
+key that a CPU machine computes from the same files.
+
+Only the standard library is used, so that `make gpu` on a bare GPU machine can compute keys too:
+`python -m book.execution.keys NOTEBOOK --scale full --device cuda` prints `{"key", "inputs"}` as JSON.
+
+When a notebook is executed, the runner passes the key to the kernel as `BOOK_INPUTS_KEY` (hex) and the map as
+`BOOK_INPUTS` (JSON); the demos' results recorder copies them into each results file's provenance.
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Bump when the meaning of the key changes (what goes in, how it is hashed): every stored run is then re-run.
+KEY_VERSION = 1
+SCALES = ("ci", "full")
+DEVICES = ("cpu", "cuda")
+PACKAGE = "common"                    # the shared package notebooks import, at code/common/
+COMMON = Path("code") / PACKAGE
+CORPUS = Path("code") / "corpus"
+LOCK = Path("requirements.lock")
+ENV_KEY, ENV_INPUTS = "BOOK_INPUTS_KEY", "BOOK_INPUTS"
+SKIP_PARTS = {"__pycache__", ".ipynb_checkpoints", ".cache"}
+
+
+class InputsError(ValueError):
+    """A notebook whose inputs cannot be read (not JSON, not a notebook): the caller reports it."""
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a notebook run depends on: `inputs` maps a repository-relative path to its SHA-256."""
+    notebook: str
+    scale: str
+    device: str
+    inputs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return inputs_key(self.inputs, self.scale, self.device)
+
+    def as_json(self) -> dict:
+        return {"key": self.key, "scale": self.scale, "device": self.device, "inputs": self.inputs}
+
+    def env(self) -> dict[str, str]:
+        """The variables the runner sets for the kernel, for the results recorder's provenance."""
+        return {ENV_KEY: self.key, ENV_INPUTS: json.dumps(self.inputs, sort_keys=True, separators=(",", ":"))}
+
+
+def inputs_key(inputs: dict[str, str], scale: str, device: str) -> str:
+    doc = {"version": KEY_VERSION, "scale": scale, "device": device, "inputs": dict(sorted(inputs.items()))}
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------------- file hashes
+
+_HASHES: dict[tuple, str] = {}
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, remembered per (path, size, mtime, inode) within one process."""
+    st = path.stat()
+    memo = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+    digest = _HASHES.get(memo)
+    if digest is None:
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        digest = _HASHES[memo] = h.hexdigest()
+    return digest
+
+
+def files_under(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*")
+                  if p.is_file() and not SKIP_PARTS.intersection(p.relative_to(folder).parts)
+                  and not p.name.endswith((".pyc", ".tmp")))
+
+
+# ---------------------------------------------------------------------------------------------------- notebooks
+
+def read_notebook(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputsError(f"{path}: cannot read the notebook: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        raise InputsError(f"{path}: not a notebook (no list of cells)")
+    return data
+
+
+def cell_source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def code_cells(nb: dict) -> list[str]:
+    return [cell_source(c) for c in nb["cells"] if isinstance(c, dict) and c.get("cell_type") == "code"]
+
+
+def cells_sha256(sources: list[str]) -> str:
+    """Hash of the code cells in order (an added empty cell changes it: nbval counts cells)."""
+    return hashlib.sha256(json.dumps(sources, separators=(",", ":")).encode()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------------- imports
+
+MAGIC = re.compile(r"^(\s*)(%|!)")
+IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]+([\w \t,()*]+)|import[ \t]+([\w., \t]+))", re.M)
+
+
+def parse(source: str) -> ast.Module | None:
+    """The cell or module as Python; IPython line magics and shell escapes become `pass`; None if unparsable."""
+    try:
+        return ast.parse(source)
+    except SyntaxError:
+        pass
+    if source.lstrip().startswith("%%"):      # a cell magic (%%time, %%capture): its body is Python, or not at all
+        source = source.lstrip().partition("\n")[2]
+    lines = [MAGIC.sub(r"\1pass  # ", line) for line in source.splitlines()]
+    try:
+        return ast.parse("\n".join(lines))
+    except SyntaxError:
+        return None
+
+
+def imported(tree: ast.Module, package: str | None) -> list[tuple[str, list[str]]]:
+    """(absolute module name, names imported from it) for every import statement, anywhere in the tree.
+
+    `package` is the package a module belongs to, for relative imports (None for notebook cells)."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, []) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [alias.name for alias in node.names]
+            if node.level == 0:
+                found.append((node.module or "", names))
+            elif package is not None:
+                base = package.split(".")
+                if node.level > 1:
+                    base = base[: len(base) - (node.level - 1)]
+                if base:
+                    found.append((".".join(base + ([node.module] if node.module else [])), names))
+    return found
+
+
+def scan_text(source: str) -> list[tuple[str, list[str]]]:
+    """Fallback for source that does not parse: import lines found by pattern (over-approximates, never misses)."""
+    found = []
+    for m in IMPORT_LINE.finditer(source):
+        if m[1]:
+            found.append((m[1], [n.strip() for n in m[2].replace("(", " ").replace(")", " ").split(",") if n.strip()]))
+        else:
+            found += [(n.strip().split(" ")[0], []) for n in m[3].split(",") if n.strip()]
+    return found
+
+
+class Resolver:
+    """Maps module names to files: `common…` under code/common/, plain names to modules beside the notebook."""
+
+    def __init__(self, root: Path, local: Path | None):
+        self.root, self.local = root, local
+
+    def module_file(self, name: str) -> Path | None:
+        parts = name.split(".")
+        if parts[0] == PACKAGE:
+            base = self.root / COMMON
+            rest = parts[1:]
+        elif self.local is not None and parts[0] != PACKAGE:
+            base = self.local / parts[0]
+            rest = parts[1:]
+            if not rest:
+                single = self.local / f"{parts[0]}.py"
+                if single.is_file():
+                    return single
+        else:
+            return None
+        target = base.joinpath(*rest) if rest else base
+        if target.is_dir() and (target / "__init__.py").is_file():
+            return target / "__init__.py"
+        if target.with_suffix(".py").is_file() and rest:
+            return target.with_suffix(".py")
+        return None
+
+    def files_for(self, name: str, names: list[str]) -> list[tuple[Path, str]]:
+        """Files an import of `name` (with `names` taken from it) executes: each package on the way, the module,
+        and any of `names` that is itself a submodule. Paired with their module names for further scanning."""
+        out = []
+        parts = name.split(".")
+        for i in range(1, len(parts) + 1):
+            mod = ".".join(parts[:i])
+            f = self.module_file(mod)
+            if f is not None:
+                out.append((f, mod))
+        if out and out[-1][1] == name:
+            for n in names:
+                if n == "*":
+                    pkg = out[-1][0]
+                    if pkg.name == "__init__.py":    # a star import may pull any submodule: count them all
+                        out += [(p, f"{name}.{p.stem}") for p in sorted(pkg.parent.glob("*.py")) if p.name != "__init__.py"]
+                    continue
+                f = self.module_file(f"{name}.{n}")
+                if f is not None:
+                    out.append((f, f"{name}.{n}"))
+        return out
+
+
+def imported_files(root: Path, notebook: Path, sources: list[str]) -> set[Path]:
+    """Every file of code/common/ (and beside the notebook) that the code cells can import, transitively."""
+    resolver = Resolver(root, notebook.parent)
+    todo: list[tuple[Path, str]] = []
+    for source in sources:
+        tree = parse(source)
+        imports = imported(tree, None) if tree is not None else scan_text(source)
+        for name, names in imports:
+            todo += resolver.files_for(name, names)
+    seen: set[Path] = set()
+    while todo:
+        path, module = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue                          # still hashed as a file; nothing more to follow
+        tree = parse(source)
+        imports = imported(tree, package or None) if tree is not None else scan_text(source)
+        # A module beside the notebook imports `common` the same way the notebook does; common's own modules
+        # never resolve against the notebook's folder.
+        inner = resolver if not path.is_relative_to(root / COMMON) else Resolver(root, None)
+        for name, names in imports:
+            todo += inner.files_for(name, names)
+    return seen
+
+
+# ---------------------------------------------------------------------------------------------------- the key
+
+def find_root(start: Path) -> Path:
+    """The repository: the nearest folder above `start` with requirements.lock or code/common/."""
+    env = os.environ.get("BOOK_ROOT")
+    if env:
+        return Path(env).resolve()
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / COMMON).is_dir() or (folder / LOCK).is_file():
+            return folder
+    raise InputsError(f"{start}: no repository above it (no {COMMON}/ or {LOCK})")
+
+
+def relpath(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_posix()
+
+
+def notebook_inputs(notebook: Path, scale: str, device: str, root: Path | None = None) -> Inputs:
+    """The inputs of a run of `notebook` at `scale` on `device`; raises InputsError for an unreadable notebook."""
+    if scale not in SCALES:
+        raise InputsError(f"scale must be one of {', '.join(SCALES)}, not {scale!r}")
+    if device not in DEVICES:
+        raise InputsError(f"device must be one of {', '.join(DEVICES)}, not {device!r}")
+    notebook = Path(notebook).resolve()
+    root = (root or find_root(notebook.parent)).resolve()
+    sources = code_cells(read_notebook(notebook))
+    shown = relpath(notebook, root)
+    inputs = {shown: cells_sha256(sources)}
+    for path in imported_files(root, notebook, sources):
+        inputs[relpath(path, root)] = file_sha256(path)
+    # Data files kept beside the shared code (not Python) may be read by it: they count whenever any of it does.
+    if any(p.startswith(COMMON.as_posix() + "/") for p in inputs):
+        for path in files_under(root / COMMON):
+            if path.suffix != ".py":
+                inputs[relpath(path, root)] = file_sha256(path)
+    for path in files_under(root / CORPUS):
+        inputs[relpath(path, root)] = file_sha256(path)
+    if (root / LOCK).is_file():
+        inputs[LOCK.as_posix()] = file_sha256(root / LOCK)
+    return Inputs(shown, scale, device, dict(sorted(inputs.items())))
+
+
+def changed(old: dict[str, str], new: dict[str, str]) -> list[tuple[str, str]]:
+    """(path, "changed" | "added" | "removed") for each input that differs, in path order."""
+    out = []
+    for path in sorted(set(old) | set(new)):
+        if path not in old:
+            out.append((path, "added"))
+        elif path not in new:
+            out.append((path, "removed"))
+        elif old[path] != new[path]:
+            out.append((path, "changed"))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    parser = argparse.ArgumentParser(prog="python -m book.execution.keys",
+                                     description="Print the inputs key of a notebook run as JSON {key, inputs}.")
+    parser.add_argument("notebook", type=Path)
+    parser.add_argument("--scale", default=os.environ.get("BOOK_SCALE", "ci"), choices=SCALES)
+    parser.add_argument("--device", default=os.environ.get("BOOK_DEVICE", "cpu"), choices=DEVICES)
+    parser.add_argument("--root", type=Path, default=None, help="the repository (default: found above the notebook)")
+    args = parser.parse_args(argv)
+    try:
+        inputs = notebook_inputs(args.notebook, args.scale, args.device, args.root)
+    except InputsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps({"key": inputs.key, "inputs": inputs.inputs}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
