@@ -26,12 +26,23 @@ test: $(READY) browser
 	$(PYTEST) -q
 
 # On a GPU machine, with its own CUDA build of PyTorch and nbval installed (the .venv holds a CPU-only torch):
-# runs the notebooks at full size under nbval; they record their figures into code/results/. CHAPTERS="ch02 ch05"
-# runs those chapters only (one command per group keeps each run short). `common` and `book` come from the checkout.
+# runs the notebooks at full size under nbval, one at a time; they record their figures into code/results/, each
+# stamped with its run's inputs key (BOOK_INPUTS_KEY, BOOK_INPUTS) so that `book check` can tell when a result no
+# longer matches the code. CHAPTERS="ch02 ch05" runs those chapters only (one command per group keeps a run short).
+# `common` and `book` come from the checkout (PYTHONPATH): no install needed there.
 GPU_PYTHON ?= python3
 CHAPTERS ?=
+GPU_NOTEBOOKS = $(if $(CHAPTERS),$(foreach c,$(CHAPTERS),$(wildcard code/$(c)-*/*.ipynb)),$(wildcard code/ch*/*.ipynb))
 gpu:
-	BOOK_SCALE=full BOOK_DEVICE=cuda PYTHONPATH=code:tools$${PYTHONPATH:+:$$PYTHONPATH} $(GPU_PYTHON) -m book.cli notebooks --scale full $(foreach c,$(CHAPTERS),$(wildcard code/$(c)-*/*.ipynb))
+	@test -n "$(GPU_NOTEBOOKS)" || { echo "make gpu: no notebook for CHAPTERS=$(CHAPTERS)"; exit 2; }
+	@status=0; for nb in $(GPU_NOTEBOOKS); do \
+	  keys=$$(PYTHONPATH=tools $(GPU_PYTHON) -m book.execution.keys $$nb --scale full --device cuda) || exit 2; \
+	  export BOOK_INPUTS_KEY=$$(printf '%s' "$$keys" | $(GPU_PYTHON) -c 'import json, sys; print(json.load(sys.stdin)["key"])'); \
+	  export BOOK_INPUTS=$$(printf '%s' "$$keys" | $(GPU_PYTHON) -c 'import json, sys; print(json.dumps(json.load(sys.stdin)["inputs"]))'); \
+	  echo "make gpu: $$nb (inputs key $$BOOK_INPUTS_KEY)"; \
+	  BOOK_SCALE=full BOOK_DEVICE=cuda PYTHONPATH=code:tools$${PYTHONPATH:+:$$PYTHONPATH} \
+	    $(GPU_PYTHON) -m book.cli notebooks --scale full $$nb || status=1; \
+	done; exit $$status
 
 bench: $(READY)
 	$(VENV)/bin/python bench/claims_bench.py
