@@ -40,7 +40,7 @@ gpu:
 	  export BOOK_INPUTS_KEY=$$(printf '%s' "$$keys" | $(GPU_PYTHON) -c 'import json, sys; print(json.load(sys.stdin)["key"])'); \
 	  export BOOK_INPUTS=$$(printf '%s' "$$keys" | $(GPU_PYTHON) -c 'import json, sys; print(json.dumps(json.load(sys.stdin)["inputs"]))'); \
 	  echo "make gpu: $$nb (inputs key $$BOOK_INPUTS_KEY)"; \
-	  BOOK_SCALE=full BOOK_DEVICE=cuda PYTHONPATH=code:tools$${PYTHONPATH:+:$$PYTHONPATH} \
+	  BOOK_SCALE=full BOOK_DEVICE=cuda PYTHONPATH=$(CURDIR)/code:$(CURDIR)/tools$${PYTHONPATH:+:$$PYTHONPATH} \
 	    $(GPU_PYTHON) -m book.cli notebooks --scale full $$nb || status=1; \
 	done; exit $$status
 
