@@ -2,9 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 STAMP  := $(VENV)/.installed
-# Byte-compiled toolchain: where PYTHONDONTWRITEBYTECODE is set, every `book` run would otherwise compile it again.
-PYC    := tools/book/__pycache__/.compiled
-READY  := $(STAMP) $(PYC)
+READY  := $(STAMP)
 BOOK   := $(VENV)/bin/book
 PYTEST := $(VENV)/bin/python -m pytest
 
@@ -41,7 +39,7 @@ gpu:
 	  export BOOK_INPUTS=$$(printf '%s' "$$keys" | $(GPU_PYTHON) -c 'import json, sys; print(json.dumps(json.load(sys.stdin)["inputs"]))'); \
 	  echo "make gpu: $$nb (inputs key $$BOOK_INPUTS_KEY)"; \
 	  BOOK_SCALE=full BOOK_DEVICE=cuda PYTHONPATH=$(CURDIR)/code:$(CURDIR)/tools$${PYTHONPATH:+:$$PYTHONPATH} \
-	    $(GPU_PYTHON) -m book.cli notebooks --scale full $$nb || status=1; \
+	    $(GPU_PYTHON) -m book notebooks --scale full $$nb || status=1; \
 	done; exit $$status
 
 bench: $(READY)
@@ -53,10 +51,6 @@ $(STAMP): requirements.lock pyproject.toml
 	@echo "installing pinned dependencies into $(VENV) (first use only)…"
 	$(VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock
 	$(VENV)/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
-	@touch $@
-
-$(PYC): $(wildcard tools/book/*.py) | $(STAMP)
-	@$(VENV)/bin/python -m compileall -q tools/book
 	@touch $@
 
 # Re-resolve requirements.in into requirements.lock (run by hand when a pin changes).

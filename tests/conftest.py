@@ -32,12 +32,21 @@ def run_book(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: int
              shows_cell_tracebacks: bool = False) -> Run:
     """Run `book`. A Python traceback in its output is a crash of the tool, except in nbval's report of a notebook
     cell that raised (`shows_cell_tracebacks`), where showing the cell's traceback is the point."""
-    proc = subprocess.run([sys.executable, "-m", "book.cli", *args], cwd=cwd, capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "book", *args], cwd=cwd, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT / "tools"), **(env or {})}, timeout=timeout)
     if not shows_cell_tracebacks:
         assert "Traceback" not in proc.stderr + proc.stdout, proc.stderr + proc.stdout
     assert "most recent call last" not in proc.stderr, proc.stderr
     return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory):
+    """Every test, and every `book` it runs, keeps its caches in a temporary folder, never in the checkout (session
+    scope: it is in place before the session's site builds)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BOOK_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+        yield
 
 
 @pytest.fixture
@@ -78,3 +87,28 @@ def draft_site(tmp_path_factory) -> Path:
     run = run_book("site", "--draft", "--out", str(out))
     assert run.code == 0, run.out
     return out
+
+
+def checkout_state() -> set[str] | None:
+    """The checkout's untracked, changed and ignored top-level entries (None outside a git checkout)."""
+    try:
+        proc = subprocess.run(["git", "status", "--porcelain", "--ignored", "--untracked-files=normal"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return set(proc.stdout.splitlines()) if proc.returncode == 0 else None
+
+
+def pytest_sessionstart(session):
+    session.config._checkout_before = checkout_state()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The tests write nothing into the checkout: no cache, no site, no staging folder, no changed file."""
+    before, after = getattr(session.config, "_checkout_before", None), checkout_state()
+    if before is None or after is None:
+        return
+    new = sorted(after - before)
+    if new:
+        print("\nthe tests wrote into the checkout:\n  " + "\n  ".join(new), file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -57,7 +57,8 @@ def shot(page, name: str) -> None:
 
 
 CHAPTERS = ["ch01-cost-revolution", "ch02-gpu-hardware", "ch03-environment", "ch04-kv-cache", "ch05-batching",
-            "ch06-quantization", "ch07-speculative-decoding", "ch08-production", "appendix-c-case-studies"]
+            "ch06-quantization", "ch07-speculative-decoding", "ch08-production", "ch09-parallelism",
+            "ch10-serving-engines", "appendix-c-case-studies"]
 
 
 def test_every_chapter_loads_without_console_errors(tab, server):

@@ -1,0 +1,67 @@
+"""`draft-note`: reader prose that narrates the manuscript's own TODO state. In process, exact (line, col, code, severity)."""
+from __future__ import annotations
+
+import sys
+
+import pytest
+import yaml
+
+from conftest import ROOT, run_book
+
+sys.path.insert(0, str(ROOT / "tools"))
+from book.checks import draft_notes  # noqa: E402
+from book.reading.book import Book  # noqa: E402
+from book.reading.repo import Repo  # noqa: E402
+
+CASES = yaml.safe_load((ROOT / "tests/data/draft-notes.yaml").read_text(encoding="utf-8"))
+
+
+def notes(tmp_path, text: str, strict: bool = False, name: str = "snippet.md") -> list[tuple[int, int, str, str]]:
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return [(f.line, f.col, f.code, f.severity) for f in draft_notes.check(Book(Repo(ROOT), [path]), strict)]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["text"][:24] for c in CASES])
+def test_labelled_example(tmp_path, case):
+    assert notes(tmp_path, case["text"]) == [(line, col, "draft-note", "warning") for line, col in case["notes"]]
+
+
+def test_an_error_under_strict(tmp_path):
+    assert notes(tmp_path, "这个数字待核实。\n", strict=True) == [(1, 5, "draft-note", "error")]
+
+
+def test_messages_in_chinese_and_english(tmp_path, monkeypatch):
+    path = tmp_path / "x.md"
+    path.write_text("这个数字待核实。\n", encoding="utf-8")
+    [zh] = draft_notes.check(Book(Repo(ROOT), [path]), False)
+    assert "待办状态" in zh.message and "“待核实”" in zh.message
+    monkeypatch.setenv("BOOK_LANG", "en")
+    [en] = draft_notes.check(Book(Repo(ROOT), [path]), False)
+    assert "narrates the manuscript's own TODO state" in en.message and "“待核实”" in en.message
+
+
+def test_the_book_has_no_draft_notes_and_the_toc_is_not_read():
+    book = Book(Repo(ROOT))
+    assert draft_notes.check(book, True) == []
+    assert any(s.shown.startswith("toc/") for s in book.files)  # read by the book, skipped by this check
+
+
+def test_book_claims_reports_draft_notes(tmp_path):
+    path = tmp_path / "x.md"
+    path.write_text("第一句。\n\n这三档数字来自本书的规划稿。\n", encoding="utf-8")
+    run = run_book("claims", str(path))
+    assert run.code == 0
+    [line] = run.lines("draft-note")
+    assert line.startswith(f"{path.as_posix()}:3:8: warning draft-note ")
+    assert run_book("claims", str(path), env={"STRICT": "1"}).code == 1
+
+
+def test_release_pages_drop_todo_admonitions_and_keep_the_rest():
+    from book.site.drafts import without_todo_admonitions
+    page = ("段落一。\n\n!!! todo \"写作计划\"\n    - [ ] 实验待写\n\n    来源待读。\n\n段落二。\n\n"
+            "!!! tip \"成本影响\"\n    - 保留\n\n```markdown\n!!! todo \"代码里的示例\"\n    保留\n```\n")
+    assert without_todo_admonitions(page) == ("段落一。\n\n段落二。\n\n!!! tip \"成本影响\"\n    - 保留\n\n"
+                                              "```markdown\n!!! todo \"代码里的示例\"\n    保留\n```\n")
+    assert without_todo_admonitions("没有作者注。\n") == "没有作者注。\n"

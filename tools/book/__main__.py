@@ -1,0 +1,4 @@
+"""`python -m book`: the `book` command."""
+from .commands.cli import console
+
+console()

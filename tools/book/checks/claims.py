@@ -1,0 +1,160 @@
+"""The claims check: every data claim of the book's prose needs a citation with a page in the same sentence.
+
+A claim's kind and what only looks like one are the tables in checks.claims_rules; citations are read by
+reading.citations. The rules run once over all units of a file joined, then are split back per unit.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from ..findings import ERROR, WARNING, Finding
+from ..messages import finding
+from ..reading.book import Book, bulk
+from ..reading.citations import Citation, Citations
+from ..reading.prose import TODO_MARK, Unit
+from .claims_rules import CLAIM_KINDS, CLAIMS, MAY_HOLD_CLAIM, NOT_CLAIMS
+
+
+@dataclass
+class Claim:
+    path: str
+    line: int
+    col: int
+    figure: str
+    kind: str
+    sentence: str
+    status: str  # cited, pending, no-cite, todo (source still to be found), uncited
+    citations: list[dict] = field(default_factory=list)
+    no_cite: str | None = None
+
+
+def snippet(text: str, end: int, width: int = 36) -> str:
+    """The words just before a citation, which say what it is meant to support."""
+    flat = " ".join(text[:end].split())
+    return flat if len(flat) <= width else "…" + flat[-width:]
+
+
+def masked(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with each span blanked out (same length, so offsets still hold)."""
+    pieces, at = [], 0
+    for a, b in sorted(spans):
+        if b <= at:
+            continue
+        a = max(a, at)
+        pieces += [text[at:a], " " * (b - a)]
+        at = b
+    pieces.append(text[at:])
+    return "".join(pieces)
+
+
+def find_claims(text: str, citation_spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of each claim, look-alikes (references, dates, versions…) and citations masked out first."""
+    if not MAY_HOLD_CLAIM.search(text):
+        return []
+    clean = masked(text, citation_spans) if citation_spans else text  # a page number is no claim (nor are its keys)
+    look_alikes = [m.span() for m in NOT_CLAIMS.finditer(clean)]
+    clean = masked(clean, look_alikes) if look_alikes else clean
+    return [(m.start(), m.end(), CLAIM_KINDS[m.lastgroup]) for m in CLAIMS.finditer(clean)]
+
+
+UNIT_SEPARATOR = "\x00"  # no rule matches across it, so a whole file's units are scanned in one pass
+
+
+def check_units(units: list[Unit], shown: str, citations: Citations, strict: bool,
+                ledger: bool = True) -> tuple[list[Claim], list[Finding]]:
+    """Claims and findings of a file's units. The rules run once over all units joined, then split back per unit.
+    Without `ledger` only the findings are wanted: covered claims are then not written down."""
+    joined = UNIT_SEPARATOR.join(u.text for u in units)
+    starts, at = [], 0
+    for u in units:
+        starts.append(at)
+        at += len(u.text) + 1
+    cites_of: list[list[Citation]] = [[] for _ in units]
+    all_cites = citations.find(joined)
+    cite_spans = [(c.start, c.end) for c in all_cites]
+    for c in all_cites:
+        k = bisect_right(starts, c.start) - 1
+        base = starts[k]
+        c.start, c.end = c.start - base, c.end - base
+        if c.problem:
+            c.problem = (c.problem[0], c.problem[1], c.problem[2] - base)
+        cites_of[k].append(c)
+    claims_of: list[list[tuple[int, int, str]]] = [[] for _ in units]
+    for a, b, kind in find_claims(joined, cite_spans):
+        k = bisect_right(starts, a) - 1
+        claims_of[k].append((a - starts[k], b - starts[k], kind))
+    claims, findings = [], []
+    for unit, cites, found in zip(units, cites_of, claims_of):
+        if not (cites or found or unit.no_cite is not None):
+            continue  # most units: nothing to judge
+        unit_claims, unit_findings = judge_unit(unit, shown, cites, found, strict, ledger)
+        claims += unit_claims
+        findings += unit_findings
+    return claims, findings
+
+
+def judge_unit(unit: Unit, shown: str, cites: list[Citation], found: list[tuple[int, int, str]],
+               strict: bool, ledger: bool = True) -> tuple[list[Claim], list[Finding]]:
+    findings: list[Finding] = []
+    for c in cites:
+        if c.problem:
+            message_id, params, at = c.problem
+            line, col = unit.where(at)
+            findings.append(finding(shown, line, col, ERROR, message_id, **params))
+        elif c.pending:
+            line, col = unit.where(c.start)
+            findings.append(finding(shown, line, col, ERROR if strict else WARNING, "pending-citation",
+                                    key=c.key, context=snippet(unit.text, c.start)))
+    if unit.no_cite is not None and not unit.no_cite:
+        line, col = unit.where(0)
+        findings.append(finding(shown, line, col, ERROR, "no-cite-reason"))
+    covered = bool(cites) or unit.no_cite is not None
+    if not found or (covered and not ledger):
+        return [], findings
+
+    claims = []
+    sentence = " ".join(unit.text.split())
+    covering = [{"key": c.key, "page": c.page, "text": c.text} for c in cites if not c.problem]
+    if cites:
+        pending = all(c.pending or c.problem for c in cites) and any(c.pending for c in cites)
+        status = "pending" if pending else "cited"
+    else:
+        status = "uncited" if unit.no_cite is None else "todo" if unit.no_cite.startswith(TODO_MARK) else "no-cite"
+    for start, end, kind in found:
+        line, col = unit.where(start)
+        figure = unit.text[start:end].strip()
+        if status == "uncited":
+            findings.append(finding(shown, line, col, ERROR, "uncited-claim", figure=figure))
+        if ledger:
+            claims.append(Claim(shown, line, col, figure, kind, sentence, status, covering, unit.no_cite))
+    return claims, findings
+
+
+@dataclass
+class ClaimsResult:
+    findings: list[Finding] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+
+    def ledger(self) -> list[dict]:
+        """The claims as the JSON report lists them."""
+        return [dict(vars(c)) for c in self.claims]
+
+
+def check(book: Book, strict: bool, ledger: bool = True) -> ClaimsResult:
+    """The registry's own findings, and each prose file's claims and citation problems. Without a usable registry
+    every citation would read as unknown: then only the registry's findings count. Without `ledger` only the
+    findings are wanted: the result lists no claims."""
+    result = ClaimsResult(findings=list(book.registry.findings))
+    citations = book.citations
+    if citations is None:
+        return result
+    with bulk():
+        for source in book.files:
+            if source.problem is not None:
+                result.findings.append(source.problem)
+                continue
+            claims, findings = check_units(book.units(source), source.shown, citations, strict, ledger)
+            result.claims += claims
+            result.findings += findings
+    return result

@@ -1,0 +1,102 @@
+"""`draft-note`: reader-visible prose that narrates the manuscript's own TODO state.
+
+Pending status belongs to the toolchain — a pending citation (`p. ?`), a `TODO(data)` comment, a `!!! todo`
+admonition that only the draft site shows — not to sentences such as “这个数字还有待对照报告原文核实，我们把它记为
+待办数据项”. The patterns below were drawn from sentences of that kind removed from the book; tests/data/draft-notes.yaml
+labels them together with look-alikes that must pass (草稿模型, 等待确认, 容量规划中…).
+
+Not read: HTML comments, `todo` admonitions, code (fenced, indented, inline), link targets and front matter, and the
+table of contents and its proposals under toc/ (author documents, not pages a reader reads). A warning; an error
+under STRICT=1."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from ..findings import ERROR, WARNING, Finding
+from ..messages import finding
+from ..reading.book import Book
+from ..reading.markdown import HTML_COMMENT
+from ..reading.prose import Document
+
+# Each alternative is one way a sentence narrates the draft: what is still to check, add or write (待核实, 有待…核对,
+# 出处尚未确认), the plan the draft was written from (规划稿, 按本书整理的规划, 据规划), the TODO list itself (记为待办,
+# 待办清单) and the marks of a working copy (TODO, FIXME). 待 after 等/期/对/招/款/看/接/优/善/虐 is another word
+# (等待补齐一个批次, 期待确定的输出).
+DRAFT_NOTE = re.compile("|".join([
+    r"(?<![等期对招款看接优善虐])待(?:核实|核对|确认|补充|补齐?|查证|查|定|写|撰写|完善|读)",
+    r"(?:有|仍|尚|还)待[^。；;\n]{0,15}?(?:核实|核对|确认|补充|查证)",
+    r"(?:出处|来源|页码|数字|数据|原文|细节)[^。；;\n]{0,8}?(?:尚未|还没有?|未经|仍未)(?:核实|核对|确认|查证|查明)",
+    r"(?:尚未|还没有?)(?:撰写|写完|写成)",
+    r"规划(?:稿|阶段)|(?:本书|按本书整理)的?规划|据规划|规划中(?:所说|提到|还提到|的预期|整理)",
+    r"(?:本书|本章|本节)的?(?:初稿|草稿)|初稿",
+    r"记为待办|待办(?:数据)?项|待办清单",
+    r"\b(?:TODO|FIXME|TBD)\b",
+]))
+CHECKLIST = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[ \][ \t]+(?P<item>.*)$", re.M)
+CODE_SPAN = re.compile(r"(`+)(?:(?!\1)[\s\S])+?\1")
+LINK_TARGET = re.compile(r"\]\([^)\n]*\)")
+SOFT_BREAK = re.compile(r"\n[ \t]*(?=[^\s])")  # a line break inside a paragraph: the prose runs on across it
+HIDDEN_BLOCKS = {"fence", "code_block", "front_matter", "math_block", "math_block_eqno"}
+
+
+def blank(text: str, a: int, b: int) -> str:
+    """The text with [a, b) turned into spaces, line breaks kept (offsets and lines still hold)."""
+    return text[:a] + re.sub(r"[^\n]", " ", text[a:b]) + text[b:]
+
+
+def visible_source(doc: Document) -> str:
+    """The (dedented) source with everything a reader does not read blanked out."""
+    lines = list(doc.lines)
+    hidden_lines: set[int] = set()
+    for token in doc.tokens:
+        if token.map is None:
+            continue
+        if token.type in HIDDEN_BLOCKS or (token.type == "admonition_open" and token.meta.get("tag") == "todo") \
+                or (token.type == "html_block" and token.content.lstrip().startswith("<!--")):
+            hidden_lines.update(range(*token.map))
+    for k in hidden_lines:
+        lines[k] = " " * len(lines[k])
+    text = "\n".join(lines)
+    for rx in (HTML_COMMENT, CODE_SPAN, LINK_TARGET):
+        for m in reversed(list(rx.finditer(text))):
+            text = blank(text, *m.span())
+    return text
+
+
+def scan(doc: Document) -> list[tuple[int, int, str, str]]:
+    """(line, col, key, phrase) of each draft note in a parsed file: the patterns run over the prose with its soft line
+    breaks joined (a phrase may wrap), then each match is placed back in the author's file."""
+    text = visible_source(doc)
+    found = []
+    for m in CHECKLIST.finditer(text):
+        line, col = doc.position(m.start("item") - 4)  # the `[ ]`
+        found.append((line, col, "draft-note:checklist", " ".join(m["item"].split())[:40]))
+    joins = list(SOFT_BREAK.finditer(text))
+    flat = SOFT_BREAK.sub("", text)
+    kept, removed = [], []  # flat offset at each join, and the characters removed up to and including it
+    total = 0
+    for j in joins:
+        kept.append(j.start() - total)
+        total += j.end() - j.start()
+        removed.append(total)
+    for m in DRAFT_NOTE.finditer(flat):
+        k = bisect_right(kept, m.start())
+        original = m.start() + (removed[k - 1] if k else 0)
+        line, col = doc.position(original)
+        found.append((line, col, "draft-note", m[0]))
+    return sorted(found)
+
+
+def check(book: Book, strict: bool) -> list[Finding]:
+    severity = ERROR if strict else WARNING
+    findings = []
+    for source in book.files:
+        if source.shown.startswith("toc/"):
+            continue
+        doc = book.document(source)
+        if doc is None:
+            continue  # an unreadable file: the claims check reports it
+        for line, col, key, phrase in scan(doc):
+            findings.append(finding(source.shown, line, col, severity, key, phrase=phrase))
+    return findings

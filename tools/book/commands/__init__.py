@@ -1,0 +1,1 @@
+"""The `book` command: argument handling and reporting over the checks."""

@@ -1,0 +1,78 @@
+"""`book`: the toolchain's one command. Each subcommand checks one thing; `book check` runs them all.
+
+Exit status: 0 no errors, 1 errors found, 2 the tool could not run (bad usage, no repository, unreadable settings).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from importlib import import_module
+from pathlib import Path
+
+from ..findings import ToolError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="book", description="《LLM推理优化实战》的工具链：检查目录、数据来源、代码示例并发布网站。")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name, help_text, paths=False, formats=("text", "json")):
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if paths:
+            p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+        if formats:
+            p.add_argument("--format", choices=list(formats), default="text")
+        return p
+
+    command("toc", "检查目录：解析、JSON Schema、编号、链接的章节文件与标题漂移", paths=True)
+    command("claims", "检查每个数据声明是否在同一句中标注了带页码的来源", paths=True)
+    command("todo", "列出未完成的数据项（待办清单、待补页码、TODO(data)）", formats=("text", "json", "markdown"))
+    nb = command("notebooks", "用 pytest --nbval 运行每个章节的 notebook", paths=True)
+    nb.add_argument("--scale", choices=["ci", "full"], default=None, help="BOOK_SCALE（默认取环境变量，否则 ci）")
+    nb.add_argument("--update-outputs", action="store_true",
+                    help="执行 notebook 并把输出写回文件（原子替换）；不做比较")
+    nb.epilog = "-- 之后的参数原样传给 pytest，例如：book notebooks -- -x"
+    site = command("site", "构建网站到 site/（原子替换：构建失败时保留旧的 site/）")
+    site.add_argument("--draft", action="store_true", default=None, help="草稿版：显示待办页与待补来源标记（亦可 DRAFT=1）")
+    site.add_argument("--out", type=Path, default=None, help="输出目录（默认 site/；只会替换本命令构建的目录）")
+    check = command("check", "合并前的全部检查：目录、数据声明、待办汇总、notebook、严格构建网站", formats=())
+    check.add_argument("--skip", action="append", choices=["toc", "claims", "todo", "notebooks", "site"])
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    passthrough = argv[argv.index("--") + 1:] if "--" in argv else []  # for pytest, after `book notebooks --`
+    try:
+        args = build_parser().parse_args(argv[:argv.index("--")] if "--" in argv else argv)
+    except SystemExit as exc:  # argparse: --help (0) or bad usage (2)
+        return int(exc.code or 0)
+    args.passthrough = passthrough
+    from ..reading.book import Book
+    from ..reading.repo import find_repo
+    try:
+        repo = find_repo()
+        command = import_module(f"book.commands.{args.command}")
+        return command.run(args, Book(repo, getattr(args, "paths", None) if args.command == "claims" else None))
+    except ToolError as exc:
+        print(f"book: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("book: interrupted", file=sys.stderr)
+        return 130
+
+
+def console() -> None:
+    """The `book` console script."""
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:  # `book claims | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 1
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    console()

@@ -1,0 +1,38 @@
+"""The one reporter: every command's findings as text (`path:line:col: severity code message`, then a summary line)
+or as one JSON object (`findings`, `summary`, and the command's own keys)."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from operator import attrgetter
+from typing import Iterable
+
+from ..findings import ERROR, Finding, exit_status
+
+ORDER = attrgetter("path", "line", "col", "severity", "code", "message")
+
+
+def summary(findings: Iterable[Finding]) -> dict:
+    findings = list(findings)
+    errors = sum(f.severity == ERROR for f in findings)
+    return {"errors": errors, "warnings": len(findings) - errors}
+
+
+def summary_line(what: str, findings: list[Finding]) -> str:
+    s = summary(findings)
+    verdict = "ok" if s["errors"] == 0 else "failed"
+    return f"{what}: {verdict} — {s['errors']} error(s), {s['warnings']} warning(s)"
+
+
+def report(findings: Iterable[Finding], fmt: str, what: str, extra: dict | None = None,
+           summary_extra: dict | None = None, echo=print) -> int:
+    """Print the findings (sorted, each once) and return the exit status they call for."""
+    findings = sorted(set(findings), key=ORDER)
+    if fmt == "json":
+        doc = {"findings": [asdict(f) for f in findings], "summary": {**summary(findings), **(summary_extra or {})}}
+        doc.update(extra or {})
+        echo(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        # One write for the whole report: where output is unbuffered, a line each would be a system call each.
+        echo("\n".join([*(f.render() for f in findings), summary_line(what, findings)]))
+    return exit_status(findings)

@@ -1,0 +1,201 @@
+"""`book site`: build the site with MkDocs (strict) into a staging folder, then swap it in; a failed build leaves the
+previous site as it was.
+
+Nothing an author wrote is ever removed: the output folder must not be the repository, hold it, or lie inside the
+sources, and an existing folder is replaced only if this command built it (it carries a marker file). A site/ built
+before the marker existed is recognised by its shape and accepted once. Staging folders go on Ctrl-C or SIGTERM,
+and any left by a killed build are removed by the next one.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..checks import toc as toc_check
+from ..findings import ERROR, Finding, ToolError, rel
+from ..messages import finding
+from ..reading.book import Book
+from ..reading.repo import SOURCE_FOLDERS, Repo
+from .report import report
+
+MARKER = ".book-site"
+MKDOCS_SHAPE = ("index.html", "sitemap.xml", "404.html")  # what a site built by MkDocs holds at its top
+STAGING = re.compile(r"^\.(?P<name>.+)-(?:staging|previous)-(?P<pid>\d+)-")
+# What builds of the toolchain's earlier versions left: `.site-previous` and mkdtemp's `.site-` plus eight characters.
+OLD_STAGING = re.compile(r"^\.(?P<name>.+)-(?:previous|[a-z0-9_]{8})$")
+
+
+def refuse_reason(target: Path, repo: Repo, default: Path) -> str | None:
+    """Why `target` must not be written, or None. Checked before anything is created or removed."""
+    root = repo.root
+    if target == root or root.is_relative_to(target):
+        return f"{target} is the repository or holds it"
+    for folder in SOURCE_FOLDERS:
+        if target.is_relative_to(root / folder):
+            return f"{rel(target, root)} lies inside {folder}/, which holds the book's sources"
+    if target.exists() and not target.is_dir():
+        return f"{target} is a file"
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
+        built_before_marker = target == default and all((target / name).is_file() for name in MKDOCS_SHAPE)
+        if not built_before_marker:
+            return f"{target} holds files this command did not build (no {MARKER} in it)"
+    return None
+
+
+def remove_stale(parent: Path, name: str) -> None:
+    """Staging and previous folders of builds whose process is gone."""
+    for entry in parent.glob(f".{name}-*"):
+        if not entry.is_dir() or entry.is_symlink():
+            continue
+        old = OLD_STAGING.match(entry.name)
+        if old and old["name"] == name and not STAGING.match(entry.name):
+            shutil.rmtree(entry, ignore_errors=True)
+            continue
+        m = STAGING.match(entry.name)
+        if not m or m["name"] != name:
+            continue
+        try:
+            os.kill(int(m["pid"]), 0)
+        except ProcessLookupError:
+            shutil.rmtree(entry, ignore_errors=True)
+        except OSError:
+            pass
+
+
+@contextmanager
+def interrupts_raise():
+    """SIGTERM raises as Ctrl-C does, so that the staging folder is removed on the way out."""
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def mkdocs_build(repo: Repo, out: Path, draft: bool) -> tuple[int, str]:
+    env = dict(os.environ, DRAFT="true" if draft else "false", NO_MKDOCS_2_WARNING="1", PYTHONWARNINGS="ignore")
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(out),
+                             "--config-file", str(repo.root / "mkdocs.yml")],
+                            cwd=repo.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        log, _ = proc.communicate()
+    except BaseException:
+        proc.terminate()
+        proc.wait()
+        raise
+    return proc.returncode, log
+
+
+LINK_PROBLEM = re.compile(r"Doc file '(?P<file>[^']+)' contains (?:a link|an absolute link|a link to) '(?P<link>[^']+)'")
+
+
+def build_findings(log: str, repo: Repo, docs: Path) -> list[Finding]:
+    """MkDocs' warnings and errors as findings, located in the chapter file where the problem is written."""
+    found = []
+    for line in log.splitlines():
+        if not line.startswith(("WARNING", "ERROR")):
+            continue
+        message = re.sub(r"^(WARNING|ERROR)\s*-\s*", "", line).strip()
+        m = LINK_PROBLEM.search(message)
+        if m:
+            path = docs / m["file"]
+            link = m["link"].split("#")[0] or m["link"]
+            if link.startswith("code/"):  # the site rewrote the author's `../code/…` link: report it as written
+                message = message.replace(f"'{m['link']}'", f"'../{m['link']}'", 1)
+                link = f"../{link}"
+            where = locate(path, link)
+            found.append(finding(rel(path, repo.root), where[0], where[1], ERROR, "site-link", problem=message))
+        else:
+            found.append(finding("mkdocs.yml", 1, 1, ERROR, "site-build", problem=message))
+    return found
+
+
+def locate(path: Path, needle: str) -> tuple[int, int]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1, 1
+    tail = needle.rsplit("/", 1)[-1]
+    for text in (needle, tail):
+        for number, line in enumerate(lines, start=1):
+            if text and text in line:
+                return number, line.index(text) + 1
+    return 1, 1
+
+
+def preflight(book: Book) -> list[Finding]:
+    """What the site depends on: a TOC without errors (its navigation) and a readable registry (its citations)."""
+    toc_findings, _ = toc_check.check(book)
+    return [f for f in [*toc_findings, *book.registry.findings] if f.severity == ERROR]
+
+
+def build(book: Book, draft: bool, out: Path | None, keep: bool, fmt: str = "text") -> int:
+    repo = book.repo
+    default = repo.root / "site"
+    target = Path(out).resolve() if out else default
+    reason = refuse_reason(target, repo, default) if keep else None
+    if reason:
+        raise ToolError(f"refusing to write the site to {target}: {reason}")
+    problems = preflight(book)
+    if problems:
+        return report(problems, fmt, "book site")
+    log_to = sys.stderr if fmt == "json" else sys.stdout
+    kind = "draft" if draft else "release"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(target.parent, target.name)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-staging-{os.getpid()}-", dir=target.parent))
+    previous = None
+    try:
+        with interrupts_raise():
+            print(f"building the {kind} site (mkdocs build --strict) …", file=log_to, flush=True)
+            status, log = mkdocs_build(repo, staging, draft)
+            if status != 0:
+                found = build_findings(log, repo, repo.manuscript) or [
+                    finding("mkdocs.yml", 1, 1, ERROR, "site-build", problem=(log.strip().splitlines() or ["failed"])[-1])]
+                report(found, fmt, "book site")
+                print(f"book site: failed — {target.name}/ was left as it was", file=log_to)
+                return 1
+            if not keep:
+                if fmt == "json":
+                    return report([], fmt, "book site")
+                print("book site: ok — strict build passed")
+                return 0
+            (staging / MARKER).write_text("built by `book site`; the next build replaces this folder\n",
+                                          encoding="utf-8")
+            os.chmod(staging, 0o755)
+            if target.exists():
+                previous = Path(tempfile.mkdtemp(prefix=f".{target.name}-previous-{os.getpid()}-", dir=target.parent))
+                previous.rmdir()
+                target.rename(previous)
+            try:
+                staging.rename(target)
+            except BaseException:
+                if previous is not None:  # the old site goes back where it was
+                    previous.rename(target)
+                    previous = None
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        if previous is not None:
+            shutil.rmtree(previous, ignore_errors=True)
+    pages = sum(1 for _ in target.rglob("index.html"))
+    shown = rel(target, repo.root)
+    if fmt == "json":
+        return report([], fmt, "book site", {"site": {"path": shown, "pages": pages, "kind": kind}})
+    print(f"book site: ok — {pages} pages in {shown}/ ({kind})")
+    return 0
+
+
+def run(args, book: Book) -> int:
+    draft = args.draft if args.draft is not None else os.environ.get("DRAFT", "") not in ("", "0", "false")
+    return build(book, draft, args.out, keep=True, fmt=args.format)

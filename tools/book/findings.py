@@ -1,0 +1,49 @@
+"""The base of every report: a finding (`path:line:col: severity code message`), its severities, and ToolError."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    line: int
+    col: int
+    severity: str
+    code: str
+    message: str
+
+    def render(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
+
+
+class ToolError(Exception):
+    """The tool could not run at all (bad usage, unreadable configuration): exit status 2."""
+
+
+def strict() -> bool:
+    """STRICT=1: pending citations and open data items fail the check (read here and nowhere else)."""
+    return os.environ.get("STRICT", "") not in ("", "0")
+
+
+def rel(path: Path, root: Path) -> str:
+    """A path as findings print it: relative to the repository root where it lies inside it."""
+    path = Path(path).resolve()
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    return any(f.severity == ERROR for f in findings)
+
+
+def exit_status(findings: Iterable[Finding]) -> int:
+    return 1 if has_errors(findings) else 0

@@ -1,0 +1,136 @@
+"""The Book: the repository's files as read once, shared by every check, command and the site.
+
+A file is read once (its text, or the finding that says why it cannot be), parsed once into a prose Document, split
+into prose units once; the TOC and the source registry are read once. A check asks the Book and never opens a file.
+"""
+from __future__ import annotations
+
+import gc
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+
+from ..findings import Finding, ToolError, rel
+from . import prose, sources, toc_parse
+from .citations import Citations
+from .repo import Repo
+from .textio import FileProblem, read_text
+from .toc import Toc
+
+
+@dataclass
+class SourceFile:
+    """One Markdown file of the book: its text, or the finding that says why it could not be read."""
+    path: Path
+    shown: str
+    text: str | None
+    problem: Finding | None = None
+    document: prose.Document | None = field(default=None, repr=False)
+    units: list[prose.Unit] | None = field(default=None, repr=False)
+
+
+@contextmanager
+def bulk():
+    """Around work that allocates millions of short-lived objects (parsing a book): reference counting frees them,
+    the cyclic collector would only rescan them. It comes back on without a pass over everything made meanwhile."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.freeze()
+            gc.enable()
+            gc.unfreeze()
+
+
+class Book:
+    """The book in `repo`, or the given Markdown files and folders read with the repository's registry and TOC."""
+
+    def __init__(self, repo: Repo, paths: list[Path] | None = None):
+        self.repo = repo
+        self.paths = [Path(p) for p in paths or []]
+        self._texts: dict[Path, SourceFile] = {}
+        self._tocs: dict[Path, Toc] = {}
+
+    @property
+    def root(self) -> Path:
+        return self.repo.root
+
+    def shown(self, path: Path) -> str:
+        return rel(path, self.root)
+
+    def markdown_paths(self) -> list[Path]:
+        """The prose files: the whole book (manuscript/ and toc/), or the given files and folders."""
+        if not self.paths:
+            return self.repo.prose_files()
+        files = []
+        for path in self.paths:
+            if path.is_dir():
+                files += sorted(p for p in path.rglob("*.md") if p.is_file())
+            elif path.exists():
+                files.append(path)
+            else:
+                raise ToolError(f"{path}: no such file or folder")
+        return files
+
+    def file(self, path: Path, code: str = "claims-read") -> SourceFile:
+        """A file as read (once); `code` names the finding of a file that cannot be read."""
+        key = Path(path).resolve()
+        found = self._texts.get(key)
+        if found is None:
+            shown = self.shown(key)
+            try:
+                found = SourceFile(key, shown, read_text(key, shown, code))
+            except FileProblem as problem:
+                found = SourceFile(key, shown, None, problem.finding)
+            self._texts[key] = found
+        if found.problem is not None and found.problem.code != code:
+            return replace(found, problem=replace(found.problem, code=code))
+        return found
+
+    @cached_property
+    def files(self) -> list[SourceFile]:
+        return [self.file(p) for p in self.markdown_paths()]
+
+    def document(self, source: SourceFile) -> prose.Document | None:
+        if source.document is None and source.text is not None:
+            source.document = prose.parse(source.text)
+        return source.document
+
+    def units(self, source: SourceFile) -> list[prose.Unit]:
+        if source.units is None:
+            doc = self.document(source)
+            source.units = prose.units(doc) if doc is not None else []
+        return source.units
+
+    def prepare(self) -> None:
+        """Parse every prose file and split it into units, in one bulk step."""
+        with bulk():
+            for source in self.files:
+                self.units(source)
+
+    def read_toc(self, path: Path) -> Toc:
+        key = Path(path).resolve()
+        if key not in self._tocs:
+            source = self.file(key, "toc-parse")
+            if source.text is None:
+                self._tocs[key] = Toc(key, source.shown, findings=[source.problem])
+            else:
+                self._tocs[key] = toc_parse.parse(source.text, key, source.shown)
+        return self._tocs[key]
+
+    @property
+    def toc(self) -> Toc:
+        """The book's own table of contents."""
+        return self.read_toc(self.repo.toc)
+
+    @cached_property
+    def registry(self) -> sources.Registry:
+        return sources.load(self.repo)
+
+    @cached_property
+    def citations(self) -> Citations | None:
+        """The citation reader, or None when the registry cannot be read (its own findings say why)."""
+        return Citations(self.registry) if self.registry.usable else None

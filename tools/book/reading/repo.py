@@ -1,0 +1,63 @@
+"""Where the book lives: the repository root and its well-known paths."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..findings import ToolError
+
+TOC_FILE = "toc/table-of-contents.md"
+# Folders that hold what authors write and what builds the book: no output may go into them.
+SOURCE_FOLDERS = ("manuscript", "toc", "code", "tools", "schemas", "tests", "bench", ".git", ".ci")
+
+
+@dataclass(frozen=True)
+class Repo:
+    root: Path
+
+    @property
+    def toc(self) -> Path:
+        return self.root / TOC_FILE
+
+    @property
+    def manuscript(self) -> Path:
+        return self.root / "manuscript"
+
+    @property
+    def sources(self) -> Path:
+        return self.manuscript / "sources.yaml"
+
+    @property
+    def schemas(self) -> Path:
+        return self.root / "schemas"
+
+    @property
+    def code(self) -> Path:
+        return self.root / "code"
+
+    def prose_files(self) -> list[Path]:
+        """The Markdown an author writes: manuscript/ and toc/, in a stable order."""
+        files = sorted(self.manuscript.rglob("*.md")) + sorted((self.root / "toc").rglob("*.md"))
+        return [f for f in files if f.is_file()]
+
+    def notebooks(self) -> list[Path]:
+        return sorted(p for p in self.code.glob("ch*/*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def is_repo(folder: Path) -> bool:
+    """A book repository: its schemas, and a TOC folder or manuscript (a deleted TOC is then reported as such)."""
+    return (folder / "schemas").is_dir() and ((folder / TOC_FILE).is_file() or
+                                              ((folder / "manuscript").is_dir() and (folder / "toc").is_dir()))
+
+
+def find_repo(start: Path | None = None) -> Repo:
+    """The repository that holds the working directory: the nearest folder laid out as the book is."""
+    env = os.environ.get("BOOK_ROOT")
+    if env:
+        return Repo(Path(env).resolve())
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if is_repo(folder):
+            return Repo(folder)
+    raise ToolError(f"no book repository here: no {TOC_FILE} in {here} or any folder above it")

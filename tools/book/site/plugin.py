@@ -1,0 +1,126 @@
+"""The MkDocs plugin `book` (`plugins: - book` in mkdocs.yml): the site's navigation from the TOC, notebooks from
+code/, citations as links, and the generated pages (references, claims ledger, and in drafts the TODO page).
+
+Its one option, `draft`, lives in mkdocs.yml (`draft: !ENV [DRAFT, false]`). A TOC with errors or an unreadable
+source registry stops the build with their findings, the cause first.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File
+
+from ..cache import cache_root
+from ..checks import claims as claims_check
+from ..checks import todo as todo_check
+from ..checks.toc import check as check_toc
+from ..findings import ERROR
+from ..reading.book import Book
+from ..reading.repo import find_repo
+from ..reading.toc import Toc
+from . import pages
+from .drafts import without_todo_admonitions
+from .render import Renderer
+
+GENERATED = {"references.md": "参考来源", "claims.md": "数据声明", "todo.md": "待办数据项"}
+MATHJAX_SCRIPT = re.compile(r"<!-- Load mathjax -->.*?</script>\s*<!-- End of mathjax configuration -->", re.S)
+
+
+class Flag(c.BaseConfigOption[bool]):
+    """A yes/no option that also reads what `!ENV` gives it from the environment (`1`, `0`, `true`, `false`)."""
+
+    def __init__(self, default: bool = False):
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value) -> bool:
+        if value is None:
+            return self.default
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int):
+            return value != 0
+        if isinstance(value, str) and value.strip().lower() in ("", "0", "false", "no", "off"):
+            return False
+        if isinstance(value, str) and value.strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        raise c.ValidationError(f"expected true or false, not {value!r}")
+
+
+class BookConfig(base.Config):
+    draft = Flag(default=False)
+
+
+class BookPlugin(BasePlugin[BookConfig]):
+    def on_config(self, config):
+        self.repo = find_repo(Path(config.config_file_path).resolve().parent)
+        book = Book(self.repo)
+        toc_findings, _ = check_toc(book)
+        problems = [f for f in [*toc_findings, *book.registry.findings] if f.severity == ERROR]
+        if problems:
+            raise PluginError("the site cannot be built:\n" + "\n".join(f.render() for f in sorted(problems)))
+        self.draft = self.config.draft
+        self.claims = claims_check.check(book, strict=False).claims
+        self.registry = book.registry
+        self.renderer = Renderer(book.registry, book.citations, self.draft)
+        self.todo = todo_check.collect(book)[0] if self.draft else []
+        self.notebooks = self.repo.notebooks()
+        config.nav = self.navigation(book.toc, Path(config.docs_dir).resolve())
+        jupyter = config.plugins.get("mkdocs-jupyter")
+        if jupyter is not None:  # its rendered notebooks are kept with the toolchain's other caches
+            jupyter.config["cache_dir"] = str(cache_root(self.repo.root) / "mkdocs-jupyter")
+        return config
+
+    def navigation(self, toc: Toc, docs: Path) -> list:
+        """Parts as sections, chapters in TOC order (a chapter in a subfolder keeps its folder); planned chapters
+        without a file are left out."""
+        nav: list = [{"首页": "index.md"}]
+        for part in toc.parts:
+            entries = [{chapter.heading: chapter.path.relative_to(docs).as_posix()}
+                       for chapter in part.chapters if chapter.path is not None and chapter.path.is_relative_to(docs)]
+            if entries:
+                nav.append({part.label: entries})
+        nav.append({"代码示例": [{notebook_title(p): self.notebook_uri(p)} for p in self.notebooks]})
+        nav.append({"参考来源": "references.md"})
+        nav.append({"数据声明": "claims.md"})
+        if self.draft:
+            nav.append({"待办数据项": "todo.md"})
+        return nav
+
+    def notebook_uri(self, path: Path) -> str:
+        return path.relative_to(self.repo.root).as_posix()  # code/chNN-slug/name.ipynb
+
+    @event_priority(100)  # before mkdocs-jupyter turns .ipynb files into notebook pages
+    def on_files(self, files, config):
+        for path in self.notebooks:
+            files.append(File(self.notebook_uri(path), str(self.repo.root), config["site_dir"],
+                              config["use_directory_urls"]))
+        generated = {"references.md": pages.references(self.registry, self.claims),
+                     "claims.md": pages.claims_ledger(self.claims, self.registry)}
+        if self.draft:
+            generated["todo.md"] = pages.todo_page(self.todo)
+        for name, content in generated.items():
+            files.append(File.generated(config, name, content=content))
+        return files
+
+    def on_page_markdown(self, markdown: str, page, config, files):
+        if page.file.src_uri in GENERATED or page.file.src_uri.endswith(".ipynb"):
+            return markdown
+        return self.renderer.page(markdown if self.draft else without_todo_admonitions(markdown))
+
+    def on_post_page(self, output: str, page, config):
+        """Notebook pages: drop the MathJax loader mkdocs-jupyter adds from a CDN. The notebooks hold no math, the
+        site must work offline, and MathJax would read `$0.25 … $0.01` in an output as a formula."""
+        if page.file.src_uri.endswith(".ipynb"):
+            return MATHJAX_SCRIPT.sub("", output)
+        return output
+
+
+def notebook_title(path: Path) -> str:
+    number = int(path.parent.name[2:4])
+    return f"第{number}章 {path.stem.replace('_', ' ')}"
