@@ -47,10 +47,16 @@ test: $(READY) browser
 	@echo "pytest -q …"; $(PYTEST) -q $(PYTEST_ARGS) || $(FAILED)
 
 # On a GPU machine, with its own CUDA build of PyTorch and nbval installed (the .venv holds a CPU-only torch):
-# runs every notebook at full size under nbval; the notebooks record their figures into code/results/.
+# runs the notebooks at full size under nbval, one at a time; they record their figures into code/results/, each
+# stamped with its run's inputs key (BOOK_INPUTS_KEY, BOOK_INPUTS) so that `book check` can tell when a result no
+# longer matches the code. CHAPTERS="ch02 ch05" runs those chapters only (one command per group keeps a run short).
+# `common` and `book` come from the checkout (PYTHONPATH): no install needed there.
 GPU_PYTHON ?= python3
+CHAPTERS ?=
+GPU_NOTEBOOKS = $(if $(CHAPTERS),$(foreach c,$(CHAPTERS),$(wildcard code/$(c)-*/*.ipynb)),$(wildcard code/ch*/*.ipynb))
 gpu:
-	$(call step,BOOK_SCALE=full BOOK_DEVICE=cuda PYTHONPATH=tools$${PYTHONPATH:+:$$PYTHONPATH} $(GPU_PYTHON) -m book notebooks --scale full)
+	@test -n "$(GPU_NOTEBOOKS)" || { echo "make gpu：CHAPTERS=$(CHAPTERS) 没有对应的 notebook"; exit 2; }
+	$(call step,BOOK_SCALE=full BOOK_DEVICE=cuda PYTHONPATH=$(CURDIR)/code:$(CURDIR)/tools$${PYTHONPATH:+:$$PYTHONPATH} $(GPU_PYTHON) -m book notebooks --scale full --force -j 1 $(GPU_NOTEBOOKS))
 
 bench: $(READY)
 	$(call step,$(VENV)/bin/python bench/claims_bench.py)

@@ -2,20 +2,20 @@
 from __future__ import annotations
 
 import json
-import sys
+import random
+import threading
 
 import pytest
 import torch
 from jsonschema import Draft202012Validator
 
+from common.batching import Engine, Request, percentile, poisson_trace, run_continuous, run_static
+from common.generate import (accept_or_resample, acceptance_from_tokens_per_pass, expected_speedup,
+                             expected_tokens_per_pass, generate, generate_no_cache, sample, speculative_generate,
+                             speculative_sample)
+from common.model import ModelConfig, Transformer, kv_bytes_per_token, parameter_bytes
+from common.quantize import Int4Linear, Int8Linear, quantize, use_tinygemm
 from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "code"))
-
-from common.batching import Request, run_continuous, run_static  # noqa: E402
-from common.generate import generate, generate_no_cache, speculative_generate  # noqa: E402
-from common.model import ModelConfig, Transformer, parameter_bytes  # noqa: E402
-from common.quantize import Int4Linear, Int8Linear, quantize  # noqa: E402
 
 CPU = torch.device("cpu")
 
@@ -109,20 +109,60 @@ def test_a_perfect_draft_is_always_accepted():
     assert stats.acceptance_rate == 1.0 and stats.target_calls <= 1 + 30 // 5 + 1
 
 
+def requests_for_batching(n=9):
+    g = torch.Generator().manual_seed(7)
+    return [Request(i, torch.randint(0, 256, (4 + i % 5,), generator=g), 2 + (i * 7) % 13) for i in range(n)]
+
+
 def test_batching_schedulers_give_each_request_its_own_greedy_answer():
     m = model()
-
-    def requests():
-        g = torch.Generator().manual_seed(7)
-        return [Request(i, torch.randint(0, 256, (4 + i % 5,), generator=g), 2 + (i * 7) % 13) for i in range(9)]
-
-    static, continuous = requests(), requests()
-    s, c = run_static(m, static, 3, CPU), run_continuous(m, continuous, 3, CPU)
+    static, continuous = requests_for_batching(), requests_for_batching()
+    engine = Engine(m, slots=3, max_len=40)
+    s, c = run_static(engine, static), run_continuous(engine, continuous)
     assert [r.output for r in static] == [r.output for r in continuous]
     for r in continuous:
         alone = generate(m, r.prompt[None], r.max_new_tokens)[0, len(r.prompt):].tolist()
         assert r.output == alone
     assert c.iterations < s.iterations and c.utilization > s.utilization
+    assert all(r.ttft >= 0 and (r.tpot is None or r.tpot >= 0) for r in continuous)
+
+
+def test_padded_prefill_gives_the_same_answers():
+    m = model()
+    plain, padded = requests_for_batching(), requests_for_batching()
+    run_continuous(Engine(m, slots=3, max_len=40), plain)
+    run_continuous(Engine(m, slots=3, max_len=40, prefill_len=12), padded)
+    assert [r.output for r in plain] == [r.output for r in padded]
+
+
+def test_poisson_trace_is_deterministic_and_has_its_rate():
+    data = torch.arange(1000) % 256
+    a, b = poisson_trace(2000, 50.0, data, seed=3), poisson_trace(2000, 50.0, data, seed=3)
+    assert [(r.arrival, r.max_new_tokens, r.prompt.tolist()) for r in a] == \
+           [(r.arrival, r.max_new_tokens, r.prompt.tolist()) for r in b]
+    assert poisson_trace(5, 50.0, data, seed=4)[0].arrival != a[0].arrival
+    assert all(x.arrival < y.arrival for x, y in zip(a, a[1:]))
+    assert abs(a[-1].arrival / len(a) - 1 / 50.0) < 0.1 / 50.0  # mean gap 1/rate, within 10%
+    assert {r.max_new_tokens for r in a} == {16, 32, 64, 128, 256}
+
+
+def test_percentile_is_nearest_rank():
+    values = list(range(1, 101))
+    assert percentile(values, 0.5) == 50 and percentile(values, 0.99) == 99 and percentile(values, 1.0) == 100
+    assert percentile([7.0], 0.99) == 7.0
+
+
+def test_attending_over_the_filled_prefix_gives_the_same_logits():
+    m = model()
+    tokens = torch.randint(0, 256, (2, 30), generator=torch.Generator().manual_seed(8))
+    with torch.no_grad():
+        full = m(tokens)
+        m.setup_cache(2, max_len=64)
+        steps = [m(tokens[:, i:i + 1], torch.full((2, 1), i), kv_len=i + 1) for i in range(30)]
+    torch.testing.assert_close(torch.cat(steps, 1), full, atol=1e-4, rtol=1e-4)
+    cache = m.layers[0].attention.cache
+    per_token = (cache.k.numel() * cache.k.element_size() * 2 * m.config.n_layer) / (2 * 64)
+    assert per_token == kv_bytes_per_token(m.config, 4)
 
 
 def test_recorded_results_follow_the_schema(tmp_path, monkeypatch):
@@ -137,3 +177,152 @@ def test_recorded_results_follow_the_schema(tmp_path, monkeypatch):
         result = json.loads(committed.read_text(encoding="utf-8"))
         Draft202012Validator(schema).validate(result)
         assert result["provenance"]["scale"] == "full"
+
+
+# --- quantization: the fused batch-1 form and the int4 reference path compute the dequantized product ---
+
+def test_int8_fused_single_token_form_equals_the_dequantized_product():
+    torch.manual_seed(9)
+    q = Int8Linear(torch.nn.Linear(96, 40, bias=False))
+    naive = Int8Linear(torch.nn.Linear(96, 40, bias=False), naive=True)
+    naive.load_state_dict(q.state_dict())
+    x = torch.randn(1, 1, 96)
+    reference = x @ q.dequantized().T
+    torch.testing.assert_close(q(x), reference, atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(naive(x), reference, atol=1e-5, rtol=1e-5)
+
+
+def test_int4_reference_path_on_a_cpu():
+    torch.manual_seed(10)
+    linear = torch.nn.Linear(256, 64, bias=False)
+    m = torch.nn.Sequential(Int4Linear(linear, group_size=128))
+    assert use_tinygemm(m) == 0 and not m[0].tinygemm  # no tinygemm kernel off CUDA: the reference path stays
+    x = torch.randn(3, 256)
+    torch.testing.assert_close(m(x), x @ m[0].dequantized().T, atol=1e-5, rtol=1e-5)
+    error = (m(x) - linear(x)).norm() / linear(x).norm()
+    assert error < 0.2  # 4 bits: within a few percent of the original layer on random data
+
+
+# --- speculative sampling: the rejection step keeps the target's distribution ---
+
+def test_rejection_sampling_follows_the_target_distribution():
+    rng = random.Random(11)
+
+    def distribution(n):
+        w = [rng.random() ** 3 for _ in range(n)]
+        return [x / sum(w) for x in w]
+
+    V, K, trials = 5, 3, 20000
+    p = [distribution(V) for _ in range(K + 1)]
+    q = [distribution(V) for _ in range(K)]
+    counts = [[0] * V for _ in range(K + 1)]
+    lengths = []
+    for _ in range(trials):
+        out = accept_or_resample(p, q, [sample(row, rng) for row in q], rng)
+        lengths.append(len(out))
+        for i, token in enumerate(out):
+            counts[i][token] += 1
+    for i in range(K + 1):  # Pearson's chi-square against p; 18.47 is the 0.999 quantile for 4 degrees of freedom
+        n = sum(counts[i])
+        chi2 = sum((c - n * pi) ** 2 / (n * pi) for c, pi in zip(counts[i], p[i]))
+        assert n > 500 and chi2 < 18.47, (i, n, chi2)
+    # The first token is accepted with probability sum(min(p, q)).
+    accept_first = sum(1 for n in lengths if n >= 2) / trials
+    assert abs(accept_first - sum(min(a, b) for a, b in zip(p[0], q[0]))) < 0.015
+
+
+def test_a_draft_equal_to_the_target_is_always_accepted_when_sampling():
+    rng = random.Random(12)
+    p = [[0.1, 0.2, 0.7], [0.5, 0.25, 0.25], [0.3, 0.3, 0.4]]
+    for _ in range(200):
+        assert len(accept_or_resample(p, p[:2], [sample(r, rng) for r in p[:2]], rng)) == 3
+
+
+def test_speculative_sampling_runs_and_is_reproducible():
+    target, draft = model(seed=0), model(seed=1, dim=32, n_layer=1)
+    prompt = torch.randint(0, 256, (1, 6), generator=torch.Generator().manual_seed(6))
+    a, stats = speculative_sample(target, draft, prompt, 20, k=3, seed=5)
+    b, _ = speculative_sample(target, draft, prompt, 20, k=3, seed=5)
+    assert a.shape == (1, 26) and torch.equal(a, b) and torch.equal(a[:, :6], prompt)
+    assert sum(stats.pattern) == stats.accepted <= stats.proposed
+
+
+def test_leviathan_formula():
+    assert expected_tokens_per_pass(0.0, 4) == 1.0 and expected_tokens_per_pass(1.0, 4) == 5.0
+    assert abs(expected_tokens_per_pass(0.8, 4) - (1 - 0.8 ** 5) / 0.2) < 1e-12
+    assert abs(acceptance_from_tokens_per_pass(expected_tokens_per_pass(0.7, 4), 4) - 0.7) < 1e-9
+    assert abs(expected_speedup(0.8, 4, 0.05) - expected_tokens_per_pass(0.8, 4) / 1.2) < 1e-12
+
+
+# --- the pinned corpus ---
+
+def test_the_corpus_is_pinned_and_checked(tmp_path):
+    from common.data import CORPUS, CORPUS_SHA256, CorpusError, corpus, corpus_sha256, file_sha256, split
+    assert corpus_sha256() == CORPUS_SHA256 == file_sha256(CORPUS)
+    text = corpus(200_000)
+    assert 60_000 < len(text) and text.count("\n\n") > 100 and "《" in text
+    train, held = split(text)
+    assert text.startswith(train) and text.endswith(held) and 0.03 < len(held) / len(text) < 0.07
+    damaged = tmp_path / "corpus.txt.xz"
+    data = bytearray(CORPUS.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(CorpusError, match="corpus.txt.xz.*SHA-256"):
+        corpus(1000, path=damaged)
+    with pytest.raises(CorpusError, match="missing"):
+        corpus(1000, path=tmp_path / "absent.xz")
+
+
+# --- results: provenance, runs, atomic writes ---
+
+def test_results_carry_runs_and_provenance(tmp_path, monkeypatch):
+    from common.results import metric, record, timing
+    monkeypatch.setenv("BOOK_RESULTS_DIR", str(tmp_path))
+    monkeypatch.setenv("BOOK_INPUTS_KEY", "abc123")
+    monkeypatch.setenv("BOOK_INPUTS", json.dumps({"code/common/model.py": "0" * 64}))
+    t = timing([0.3, 0.1, 0.2, 0.5, 0.4], "ms", "a timing", digits=2, scale_by=10)
+    assert t["value"] == 3.0 and t["runs"] == [3.0, 1.0, 2.0, 5.0, 4.0]
+    doc = json.loads(record("ch99-test", "t.ipynb", CPU, {"t": t, "x": metric(1, "x", "y")}).read_text("utf-8"))
+    schema = json.loads((ROOT / "schemas/results.schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator(schema).validate(doc)
+    assert doc["provenance"]["inputs_key"] == "abc123"
+    assert doc["provenance"]["inputs"] == {"code/common/model.py": "0" * 64}
+    assert len(doc["provenance"]["corpus_sha256"]) == 64
+    monkeypatch.delenv("BOOK_INPUTS_KEY")
+    doc = json.loads(record("ch99-test", "t.ipynb", CPU, {"x": metric(1, "x", "y")}).read_text("utf-8"))
+    assert "inputs_key" not in doc["provenance"] and "inputs" not in doc["provenance"]
+
+
+def test_concurrent_result_writes_never_collide(tmp_path):
+    from common.results import write_json_atomic
+    errors = []
+
+    def writer(n):
+        try:
+            for i in range(200):
+                write_json_atomic(tmp_path / "r.json", {"writer": n, "i": i})
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and json.loads((tmp_path / "r.json").read_text())["i"] == 199
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+def test_a_corrupted_cached_model_is_named_and_rebuilt(tmp_path, monkeypatch, capsys):
+    from common import train
+    monkeypatch.setenv("BOOK_CACHE_DIR", str(tmp_path))
+    config = ModelConfig(dim=32, n_layer=1, n_head=2, n_kv_head=1, max_seq_len=32)
+    options = {"steps": 2, "batch_size": 2, "seq_len": 16, "corpus_bytes": 50_000}
+    first = train.trained_model(config, CPU, log=None, **options)
+    [saved] = (tmp_path / "models").glob("*.pt")
+    saved.write_bytes(b"not a torch file")
+    messages = []
+    again = train.trained_model(config, CPU, log=messages.append, **options)
+    assert any(str(saved) in m and "unreadable" in m for m in messages)
+    assert torch.load(saved, weights_only=True).keys() == first.state_dict().keys()
+    assert again.training_report["steps"] == 2

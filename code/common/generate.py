@@ -1,7 +1,10 @@
 """Decoding: without a cache (recompute everything), with the static KV cache, and speculative decoding."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import bisect
+import itertools
+import random
+from dataclasses import dataclass, field
 
 import torch
 
@@ -54,6 +57,7 @@ class SpeculativeStats:
     proposed: int = 0       # draft tokens offered to the target
     accepted: int = 0       # of those, tokens the target agreed with
     target_calls: int = 0   # forward passes of the target model (the expensive part)
+    pattern: list[int] = field(default_factory=list)  # draft tokens accepted at each target pass
 
     @property
     def acceptance_rate(self) -> float:
@@ -100,6 +104,96 @@ def speculative_generate(target: Transformer, draft: Transformer, prompt: torch.
         agree = (proposal == verdict[:, :k]).long().cumprod(dim=1).sum().item()
         stats.proposed += k
         stats.accepted += agree
+        stats.pattern.append(agree)
         seq = torch.cat([seq, proposal[:, :agree], verdict[:, agree:agree + 1]], dim=1)
         draft_valid = n + min(agree, k - 1)
     return seq[:, : length + max_new_tokens], stats
+
+
+def sample(probs: list[float], rng: random.Random) -> int:
+    """One index drawn from a discrete distribution (probabilities summing to about 1)."""
+    cumulative = list(itertools.accumulate(probs))
+    return min(bisect.bisect_right(cumulative, rng.random() * cumulative[-1]), len(probs) - 1)
+
+
+def accept_or_resample(p: list[list[float]], q: list[list[float]], proposal: list[int],
+                       rng: random.Random) -> list[int]:
+    """The rejection step of speculative sampling (Leviathan et al. 2023; Chen et al. 2023).
+
+    p: the target's distributions at the k proposed positions and one more (k + 1 rows); q: the draft's at the k
+    proposed positions; proposal: the k tokens drawn from q. Token i is kept with probability min(1, p_i(x)/q_i(x));
+    at the first rejection a token is drawn from the residual max(0, p_i - q_i) (normalized) and the step ends; if all
+    k are kept, one more is drawn from p_k. Every token returned is distributed as the target's p at its position.
+    """
+    out = []
+    for i, x in enumerate(proposal):
+        if rng.random() * q[i][x] < p[i][x]:  # accept with probability min(1, p/q); q[i][x] > 0 as x came from q
+            out.append(x)
+            continue
+        residual = [max(0.0, a - b) for a, b in zip(p[i], q[i])]
+        out.append(sample(residual if sum(residual) > 0 else p[i], rng))
+        return out
+    out.append(sample(p[len(proposal)], rng))
+    return out
+
+
+@torch.no_grad()
+def speculative_sample(target: Transformer, draft: Transformer, prompt: torch.Tensor, max_new_tokens: int,
+                       k: int = 4, temperature: float = 1.0, seed: int = 0) -> tuple[torch.Tensor, SpeculativeStats]:
+    """Speculative sampling (batch 1): the draft samples k tokens at `temperature`, the target checks them in one
+    pass and `accept_or_resample` keeps or replaces them, so the output follows the target's own sampling
+    distribution at that temperature."""
+    assert prompt.shape[0] == 1 and temperature > 0
+    device, rng = prompt.device, random.Random(seed)
+    target.setup_cache(1)
+    draft.setup_cache(1)
+    stats = SpeculativeStats()
+
+    def probs(model, tokens, start):
+        positions = torch.arange(start, start + tokens.shape[1], device=device)[None]
+        return torch.softmax(model(tokens, positions)[0].float() / temperature, dim=-1)
+
+    length = prompt.shape[1]
+    first = sample(probs(target, prompt, 0)[-1].tolist(), rng)
+    stats.target_calls += 1
+    seq = prompt[0].tolist() + [first]
+    draft_valid = 0
+    while len(seq) - length < max_new_tokens:
+        n = len(seq)
+        q_rows, proposal = [], []
+        row = probs(draft, torch.tensor([seq[draft_valid:]], device=device), draft_valid)[-1]
+        for i in range(k):
+            q_rows.append(row.tolist())
+            proposal.append(sample(q_rows[-1], rng))
+            if i < k - 1:
+                row = probs(draft, torch.tensor([[proposal[-1]]], device=device), n + i)[-1]
+        p_rows = probs(target, torch.tensor([seq[-1:] + proposal], device=device), n - 1).tolist()
+        stats.target_calls += 1
+        kept = accept_or_resample(p_rows, q_rows, proposal, rng)
+        agree = len(kept) - 1
+        stats.proposed += k
+        stats.accepted += agree
+        stats.pattern.append(agree)
+        seq += kept
+        draft_valid = n + min(agree, k - 1)
+    return torch.tensor([seq[: length + max_new_tokens]], device=device), stats
+
+
+def expected_tokens_per_pass(alpha: float, k: int) -> float:
+    """Leviathan et al. 2023, eq. 1: tokens a target pass yields when each draft token is accepted with prob. alpha."""
+    return float(k + 1) if alpha >= 1 else (1 - alpha ** (k + 1)) / (1 - alpha)
+
+
+def acceptance_from_tokens_per_pass(tokens: float, k: int) -> float:
+    """The alpha whose expected tokens per pass (above) equals a measured mean, by bisection."""
+    low, high = 0.0, 1.0
+    for _ in range(60):
+        mid = (low + high) / 2
+        low, high = (mid, high) if expected_tokens_per_pass(mid, k) < tokens else (low, mid)
+    return (low + high) / 2
+
+
+def expected_speedup(alpha: float, k: int, draft_cost: float, verify_cost: float = 1.0) -> float:
+    """Leviathan et al. 2023 (their c is draft_cost): tokens per pass over the pass's cost in target steps, k draft
+    steps at `draft_cost` each and one verification of k + 1 tokens at `verify_cost` (1.0 in the paper)."""
+    return expected_tokens_per_pass(alpha, k) / (k * draft_cost + verify_cost)

@@ -1,4 +1,4 @@
-"""Timing that means something on a GPU: warm-up, synchronize, several repeats, the median; and peak memory."""
+"""Timing that means something on a GPU: warm-up, synchronize, several repeats, the median with every run kept."""
 from __future__ import annotations
 
 import statistics
@@ -7,24 +7,31 @@ from contextlib import contextmanager
 
 import torch
 
+REPEAT = 5  # every timing the book prints is the median of at least this many runs
+
 
 def synchronize(device) -> None:
     if torch.device(device).type == "cuda":
         torch.cuda.synchronize(device)
 
 
-def timeit(fn, device: torch.device, warmup: int = 1, repeat: int = 3) -> float:
-    """Median wall-clock seconds of fn() after warm-up runs, with the GPU's queue drained around each run."""
+def timed(fn, device: torch.device, warmup: int = 1, repeat: int = REPEAT) -> tuple[float, list[float]]:
+    """(median, runs): wall-clock seconds of fn() after warm-up runs, the GPU's queue drained around each run."""
     for _ in range(warmup):
         fn()
-    times = []
+    runs = []
     for _ in range(repeat):
         synchronize(device)
         started = time.perf_counter()
         fn()
         synchronize(device)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs), runs
+
+
+def timeit(fn, device: torch.device, warmup: int = 1, repeat: int = REPEAT) -> float:
+    """Median wall-clock seconds of fn() (see `timed`)."""
+    return timed(fn, device, warmup, repeat)[0]
 
 
 @contextmanager
@@ -40,13 +47,31 @@ def peak_memory(device: torch.device):
         result["bytes"] = torch.cuda.max_memory_allocated(device)
 
 
-def memory_bandwidth(device: torch.device, megabytes: int = 256, repeat: int = 5) -> float:
-    """Bytes per second a large device-to-device copy moves, counting the bytes read and the bytes written."""
+def allocated(device: torch.device) -> int | None:
+    """Bytes of GPU memory held by tensors now (None on a CPU)."""
+    if device.type != "cuda":
+        return None
+    synchronize(device)
+    return torch.cuda.memory_allocated(device)
+
+
+def memory_bandwidth(device: torch.device, megabytes: int = 256, repeat: int = REPEAT) -> tuple[float, list[float]]:
+    """(median, runs) of the bytes per second a large device-to-device copy moves, bytes read plus bytes written."""
     n = megabytes * 2**20 // 4
     src = torch.empty(n, dtype=torch.float32, device=device).fill_(1.0)
     dst = torch.empty_like(src)
-    seconds = timeit(lambda: dst.copy_(src), device, warmup=2, repeat=repeat)
-    return 2 * src.numel() * src.element_size() / seconds
+    _, runs = timed(lambda: dst.copy_(src), device, warmup=2, repeat=repeat)
+    rates = [2 * src.numel() * src.element_size() / t for t in runs]
+    return statistics.median(rates), rates
+
+
+def matmul_flops(device: torch.device, n: int, dtype: torch.dtype, repeat: int = REPEAT) -> tuple[float, list[float]]:
+    """(median, runs) of the FLOP/s of an n×n×n matrix product on random data."""
+    a = torch.randn(n, n, device=device, dtype=dtype)
+    b = torch.randn(n, n, device=device, dtype=dtype)
+    _, runs = timed(lambda: a @ b, device, warmup=2, repeat=repeat)
+    rates = [2 * n**3 / t for t in runs]
+    return statistics.median(rates), rates
 
 
 def device_name(device: torch.device) -> str:

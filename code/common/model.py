@@ -64,22 +64,25 @@ def apply_rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.T
 
 
 class KVCache(nn.Module):
-    """Keys and values of past positions, preallocated for `max_batch` sequences of `max_seq_len` tokens."""
+    """Keys and values of past positions, preallocated for `max_batch` sequences of `max_len` tokens."""
 
-    def __init__(self, max_batch: int, config: ModelConfig, dtype: torch.dtype, device=None):
+    def __init__(self, max_batch: int, config: ModelConfig, dtype: torch.dtype, device=None,
+                 max_len: int | None = None):
         super().__init__()
-        shape = (max_batch, config.n_kv_head, config.max_seq_len, config.head_dim)
+        shape = (max_batch, config.n_kv_head, max_len or config.max_seq_len, config.head_dim)
         self.register_buffer("k", torch.zeros(shape, dtype=dtype, device=device), persistent=False)
         self.register_buffer("v", torch.zeros(shape, dtype=dtype, device=device), persistent=False)
 
-    def update(self, slots, positions: torch.Tensor, k: torch.Tensor, v: torch.Tensor):
-        """Store k, v (B, T, H_kv, D) at `positions` (B, T) of the cache rows `slots`; return those rows' caches."""
+    def update(self, slots, positions: torch.Tensor, k: torch.Tensor, v: torch.Tensor, kv_len: int | None = None):
+        """Store k, v (B, T, H_kv, D) at `positions` (B, T) of the cache rows `slots` (default: the first B); return
+        those rows' keys and values, the first `kv_len` positions (default: all)."""
         rows = torch.arange(k.shape[0], device=k.device) if slots is None else slots
         self.k[rows.unsqueeze(1), :, positions] = k
         self.v[rows.unsqueeze(1), :, positions] = v
-        if slots is None:
-            return self.k[: k.shape[0]], self.v[: k.shape[0]]
-        return self.k[slots], self.v[slots]
+        end = self.k.shape[2] if kv_len is None else kv_len
+        if slots is None:  # a view: nothing is copied
+            return self.k[: k.shape[0], :, :end], self.v[: k.shape[0], :, :end]
+        return self.k[slots, :, :end], self.v[slots, :, :end]
 
 
 class Attention(nn.Module):
@@ -93,7 +96,7 @@ class Attention(nn.Module):
         self.wo = nn.Linear(config.dim, config.dim, bias=False)
         self.cache: KVCache | None = None
 
-    def forward(self, x, cos, sin, positions, slots=None):
+    def forward(self, x, cos, sin, positions, slots=None, kv_len=None):
         c = self.config
         B, T, _ = x.shape
         q = apply_rope(self.wq(x).view(B, T, c.n_head, c.head_dim), cos, sin)
@@ -103,9 +106,10 @@ class Attention(nn.Module):
             out = F.scaled_dot_product_attention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2),
                                                  is_causal=True, enable_gqa=c.n_kv_head != c.n_head)
         else:
-            keys, values = self.cache.update(slots, positions, k, v)
+            # With kv_len, attention reads the filled prefix only: the step's cost grows with the context.
+            keys, values = self.cache.update(slots, positions, k, v, kv_len)
             # A query sees the cached keys at positions up to its own; later entries are stale or empty.
-            visible = torch.arange(c.max_seq_len, device=x.device)[None, None, None, :] <= positions[:, None, :, None]
+            visible = torch.arange(keys.shape[2], device=x.device)[None, None, None, :] <= positions[:, None, :, None]
             out = F.scaled_dot_product_attention(q.transpose(1, 2), keys, values, attn_mask=visible,
                                                  enable_gqa=c.n_kv_head != c.n_head)
         return self.wo(out.transpose(1, 2).reshape(B, T, c.dim))
@@ -130,8 +134,8 @@ class Block(nn.Module):
         self.ffn_norm = RMSNorm(config.dim, config.norm_eps)
         self.feed_forward = FeedForward(config)
 
-    def forward(self, x, cos, sin, positions, slots=None):
-        x = x + self.attention(self.attention_norm(x), cos, sin, positions, slots)
+    def forward(self, x, cos, sin, positions, slots=None, kv_len=None):
+        x = x + self.attention(self.attention_norm(x), cos, sin, positions, slots, kv_len)
         return x + self.feed_forward(self.ffn_norm(x))
 
 
@@ -153,12 +157,13 @@ class Transformer(nn.Module):
         if isinstance(module, (nn.Linear, nn.Embedding)):
             nn.init.normal_(module.weight, mean=0.0, std=0.02)
 
-    def setup_cache(self, max_batch: int) -> None:
-        """Give every layer a static KV cache of `max_batch` rows (the model then decodes incrementally)."""
+    def setup_cache(self, max_batch: int, max_len: int | None = None) -> None:
+        """Give every layer a static KV cache of `max_batch` rows of `max_len` positions (default: max_seq_len);
+        the model then decodes incrementally."""
         # The embedding table stays unquantized, so its dtype is the activations' dtype.
         dtype, device = self.tok_embeddings.weight.dtype, self.tok_embeddings.weight.device
         for layer in self.layers:
-            layer.attention.cache = KVCache(max_batch, self.config, dtype, device)
+            layer.attention.cache = KVCache(max_batch, self.config, dtype, device, max_len)
 
     def drop_cache(self) -> None:
         for layer in self.layers:
@@ -168,16 +173,18 @@ class Transformer(nn.Module):
     def has_cache(self) -> bool:
         return self.layers[0].attention.cache is not None
 
-    def forward(self, tokens: torch.Tensor, positions: torch.Tensor | None = None, slots=None) -> torch.Tensor:
+    def forward(self, tokens: torch.Tensor, positions: torch.Tensor | None = None, slots=None,
+                kv_len: int | None = None) -> torch.Tensor:
         """Logits (B, T, vocab). `positions` (B, T) says where each token sits in its sequence; `slots` (B,) which
-        cache rows the batch uses (default: the first B)."""
+        cache rows the batch uses (default: the first B); `kv_len` how many cached positions attention reads (default:
+        the whole cache; every position of the batch must lie below it)."""
         B, T = tokens.shape
         if positions is None:
             positions = torch.arange(T, device=tokens.device).expand(B, T)
         cos, sin = self.rope_cos[positions], self.rope_sin[positions]
         x = self.tok_embeddings(tokens)
         for layer in self.layers:
-            x = layer(x, cos, sin, positions, slots)
+            x = layer(x, cos, sin, positions, slots, kv_len)
         return self.output(self.norm(x)).float()
 
 
@@ -185,5 +192,18 @@ def parameter_bytes(model: nn.Module) -> int:
     """Bytes of the weights a decode step reads (parameters and quantized buffers, not caches or RoPE tables)."""
     total = sum(p.numel() * p.element_size() for p in model.parameters())
     total += sum(b.numel() * b.element_size() for name, b in model.named_buffers()
-                 if name.rsplit(".", 1)[-1] in ("weight_q", "scales"))
+                 if name.rsplit(".", 1)[-1] in ("weight_q", "scales", "weight_packed", "scales_and_zeros"))
     return total
+
+
+def kv_bytes_per_token(config: ModelConfig, bytes_per_value: int = 2) -> int:
+    """Bytes of keys and values one token adds to the cache: 2 (K and V) × layers × KV heads × head dim × bytes."""
+    return 2 * config.n_layer * config.n_kv_head * config.head_dim * bytes_per_value
+
+
+def decode_flops(config: ModelConfig, context: int) -> int:
+    """FLOPs of one token's decode step: 2 per weight of the matrix products, plus attention over `context` keys."""
+    c = config
+    kv_dim = c.n_kv_head * c.head_dim
+    weights = c.n_layer * (2 * c.dim * c.dim + 2 * c.dim * kv_dim + 3 * c.dim * c.ffn_dim) + c.dim * c.vocab_size
+    return 2 * weights + c.n_layer * 4 * c.n_head * c.head_dim * context

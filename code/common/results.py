@@ -2,6 +2,10 @@
 
 Full-size runs (BOOK_SCALE=full) write to code/results/, which is committed: every number the book prints about its
 own demos comes from there. CI-scale runs write to code/.cache/results/, which is not.
+
+Provenance: device, versions, scale, the commit of the code (BOOK_COMMIT, else `git rev-parse HEAD`), the date, the
+corpus hash, and, where the notebook runner sets them, the execution store's key of this run (BOOK_INPUTS_KEY) and
+the hash of each input it covers (BOOK_INPUTS, a JSON object path -> sha256).
 """
 from __future__ import annotations
 
@@ -9,11 +13,14 @@ import datetime as dt
 import json
 import os
 import platform
+import statistics
 import subprocess
+import tempfile
 from pathlib import Path
 
 import torch
 
+from .data import corpus_sha256
 from .measure import device_name
 from .runtime import scale
 
@@ -37,6 +44,21 @@ def commit() -> str:
         return "unknown"
 
 
+def inputs_from_environment() -> dict:
+    """`inputs_key` and `inputs` as the notebook runner passes them; {} when it does not (or passes nonsense)."""
+    key = os.environ.get("BOOK_INPUTS_KEY")
+    if not key:
+        return {}
+    found = {"inputs_key": key}
+    try:
+        inputs = json.loads(os.environ.get("BOOK_INPUTS") or "{}")
+    except json.JSONDecodeError:
+        inputs = None
+    if isinstance(inputs, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in inputs.items()):
+        found["inputs"] = inputs
+    return found
+
+
 def provenance(device: torch.device) -> dict:
     return {
         "device": device.type,
@@ -47,21 +69,42 @@ def provenance(device: torch.device) -> dict:
         "scale": scale(),
         "commit": commit(),
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "corpus_sha256": corpus_sha256(),
+        **inputs_from_environment(),
     }
 
 
+def write_json_atomic(path: Path, doc) -> None:
+    """Write through a unique temporary file in the target folder, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def record(chapter: str, notebook: str, device: torch.device, metrics: dict[str, dict], config: dict | None = None) -> Path:
-    """Write {chapter}.json: metrics as {name: {"value": v, "unit": u, "description": d}}; returns the path."""
+    """Write {chapter}.json: metrics as {name: {"value", "unit", "description"[, "runs"]}}; returns the path."""
     doc = {"chapter": chapter, "notebook": notebook, "provenance": provenance(device),
            "config": config or {}, "metrics": metrics}
-    folder = results_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{chapter}.json"
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    path = results_dir() / f"{chapter}.json"
+    write_json_atomic(path, doc)
     return path
 
 
-def metric(value, unit: str, description: str) -> dict:
-    return {"value": value, "unit": unit, "description": description}
+def metric(value, unit: str, description: str, runs: list | None = None) -> dict:
+    """One figure. A timing passes its runs; its value must then be their median (as printed, rounded)."""
+    found = {"value": value, "unit": unit, "description": description}
+    if runs is not None:
+        found["runs"] = list(runs)
+    return found
+
+
+def timing(runs: list[float], unit: str, description: str, digits: int = 1, scale_by: float = 1.0) -> dict:
+    """A metric whose value is the median of `runs` (each multiplied by scale_by), rounded to `digits`."""
+    scaled = [r * scale_by for r in runs]
+    return metric(round(statistics.median(scaled), digits), unit, description, [round(r, digits + 2) for r in scaled])

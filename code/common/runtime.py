@@ -45,22 +45,44 @@ def quiet() -> None:
         torch.backends.cudnn.allow_tf32 = False
 
 
-# The models the demos share. `trained` is trained once per scale (cached) and reused by chapters 4–8; `draft` is the
-# small model of chapter 7; `wide` is a larger untrained model whose only job is to be timed like a real LLM layer
-# stack (weights big enough that reading them dominates a decode step).
+def compiled(dev: torch.device) -> bool:
+    """Whether the timed decode paths run compiled with CUDA graphs: on a GPU, unless BOOK_COMPILE=0."""
+    return dev.type == "cuda" and os.environ.get("BOOK_COMPILE", "1") != "0"
+
+
+# The models the demos share. `trained` and `draft` are trained on the pinned corpus once per scale (cached) and give
+# every quality figure (perplexity, acceptance, identical outputs). The others have random weights and exist to be
+# timed: at full scale each holds at least 1 GB of bf16 weights, so that a decode step is bound by memory bandwidth
+# as a real LLM's is. `wide` (5.5 GB: dim 8192, 4 layers, GQA 64/8) is timed by chapters 2, 6 and 7; `long`
+# (3.2 GB: dim 4096, 8 layers, multi-head attention, 16k positions) by chapter 4, where the KV cache must weigh;
+# `serve` (1.4 GB: dim 4096, 4 layers, GQA 32/8) by the serving chapters 5 and 8; `small_draft` (44 MB) is the
+# draft of the timed speculative pair.
 def model_configs():
     from .model import ModelConfig
     return {
         "trained": pick(ci=ModelConfig(dim=128, n_layer=2, n_head=4, n_kv_head=2, max_seq_len=256),
                         full=ModelConfig(dim=512, n_layer=6, n_head=8, n_kv_head=2, max_seq_len=512)),
         "draft": pick(ci=ModelConfig(dim=64, n_layer=1, n_head=4, n_kv_head=2, max_seq_len=256),
-                      full=ModelConfig(dim=192, n_layer=2, n_head=4, n_kv_head=2, max_seq_len=512)),
+                      full=ModelConfig(dim=256, n_layer=2, n_head=4, n_kv_head=2, max_seq_len=512)),
         "wide": pick(ci=ModelConfig(dim=256, n_layer=2, n_head=8, n_kv_head=2, max_seq_len=512),
                      full=ModelConfig(dim=8192, n_layer=4, n_head=64, n_kv_head=8, max_seq_len=2048)),
+        "long": pick(ci=ModelConfig(dim=128, n_layer=2, n_head=4, n_kv_head=4, max_seq_len=1024),
+                     full=ModelConfig(dim=4096, n_layer=8, n_head=32, n_kv_head=32, max_seq_len=16384)),
+        "serve": pick(ci=ModelConfig(dim=128, n_layer=2, n_head=4, n_kv_head=2, max_seq_len=512),
+                      full=ModelConfig(dim=4096, n_layer=4, n_head=32, n_kv_head=8, max_seq_len=1024)),
+        "small_draft": pick(ci=ModelConfig(dim=64, n_layer=1, n_head=4, n_kv_head=2, max_seq_len=512),
+                            full=ModelConfig(dim=1024, n_layer=2, n_head=8, n_kv_head=2, max_seq_len=2048)),
     }
 
 
 def training(name: str) -> dict:
-    """Options of `train.trained_model` for the shared models at this scale (a CI run trains in seconds)."""
+    """Options of `train.trained_model` for the shared models at this scale (a CI run trains in seconds on a prefix
+    of the corpus; the full run reads all of it, about 1.4 passes over its 34 MB of training text)."""
     steps = {"trained": pick(ci=120, full=3000), "draft": pick(ci=80, full=3000)}[name]
-    return {"steps": steps, "batch_size": pick(ci=16, full=64), "seq_len": pick(ci=64, full=256)}
+    return {"steps": steps, "batch_size": pick(ci=16, full=64), "seq_len": pick(ci=64, full=256),
+            "corpus_bytes": pick(ci=1_000_000, full=None)}
+
+
+def corpus_bytes() -> int | None:
+    """How much of the corpus a notebook reads at this scale (None: all of it)."""
+    return pick(ci=1_000_000, full=None)

@@ -8,7 +8,7 @@ class ByteTokenizer:
     vocab_size = 256
 
     def encode(self, text: str) -> torch.Tensor:
-        return torch.tensor(list(text.encode("utf-8")), dtype=torch.long)
+        return torch.frombuffer(bytearray(text.encode("utf-8")), dtype=torch.uint8).long()
 
     def decode(self, tokens) -> str:
         values = tokens.tolist() if hasattr(tokens, "tolist") else list(tokens)
