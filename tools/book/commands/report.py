@@ -8,6 +8,7 @@ from operator import attrgetter
 from typing import Iterable
 
 from ..findings import ERROR, Finding, exit_status
+from ..messages import say
 
 ORDER = attrgetter("path", "line", "col", "severity", "code", "message")
 
@@ -20,8 +21,8 @@ def summary(findings: Iterable[Finding]) -> dict:
 
 def summary_line(what: str, findings: list[Finding]) -> str:
     s = summary(findings)
-    verdict = "ok" if s["errors"] == 0 else "failed"
-    return f"{what}: {verdict} — {s['errors']} error(s), {s['warnings']} warning(s)"
+    verdict = say("report:ok" if s["errors"] == 0 else "report:failed")
+    return say("report:summary", what=what, verdict=verdict, errors=s["errors"], warnings=s["warnings"])
 
 
 def report(findings: Iterable[Finding], fmt: str, what: str, extra: dict | None = None,
