@@ -78,7 +78,7 @@ def test_broken_link_fails_and_leaves_the_previous_site(book_copy):
     assert "ch09-missing.md" in run.out and "left as it was" in run.out
     assert (out / "ch05-batching" / "index.html").read_bytes() == before
     check = run_book("check", "--skip", "notebooks", cwd=book_copy)
-    assert check.code == 1 and "book check: failed" in check.out
+    assert check.code == 1 and "book check：未通过" in check.out
 
 
 def test_broken_anchor_fails_the_strict_build(book_copy):

@@ -29,7 +29,7 @@ def line_of(path, text: str) -> int:
 def test_the_books_toc_passes():
     run = run_book("toc")
     assert run.code == 0, run.out
-    assert run.out.strip().endswith("book toc: ok — 0 error(s), 0 warning(s)")
+    assert run.out.strip().endswith("book toc：通过 — 0 个错误，0 个警告")
 
 
 def test_json_model_validates_against_the_schema():

@@ -251,7 +251,7 @@ from common import runtime, train
 try:
     configs, recipe = runtime.model_configs(), runtime.training
 except AttributeError as exc:
-    print(f"no model recipes to prebuild ({exc})"); sys.exit(0)
+    print(f"no model recipes to prebuild ({exc})"); sys.exit(0)  # not shown: a success the runner does not print
 device = runtime.device()
 for name in names:
     if name in configs:
