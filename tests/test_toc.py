@@ -152,4 +152,4 @@ def test_missing_toc_file_is_an_error_not_a_traceback(book_copy):
 def test_outside_a_repository_exits_2(tmp_path):
     run_ = run_book("toc", cwd=tmp_path, env={"BOOK_ROOT": ""})
     assert run_.code == 2
-    assert "no book repository" in run_.err
+    assert "这里不是书稿仓库" in run_.err

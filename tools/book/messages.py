@@ -293,8 +293,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "yaml:duplicate-key": {"zh": "键“{key}”重复（首次出现在第 {first} 行）", "en": "duplicate key '{key}' (first at line {first})"},
     "yaml:bad-character": {"zh": "YAML 中不允许出现字符 U+{code}", "en": "character U+{code} is not allowed in YAML"},
     # The glossary of book lint (manuscript/glossary.yaml).
-    "glossary:yaml": {"zh": "{where}：不是有效的 YAML：{problem}", "en": "{where}: not valid YAML: {problem}"},
-    "glossary:unreadable": {"zh": "{where}：无法读取术语表：{reason}", "en": "{where}: cannot read the glossary: {reason}"},
+    "glossary:yaml": {"zh": "{where}: 不是有效的 YAML：{problem}", "en": "{where}: not valid YAML: {problem}"},
+    "glossary:unreadable": {"zh": "{where}: 无法读取术语表：{reason}", "en": "{where}: cannot read the glossary: {reason}"},
     "glossary:not-mapping": {"zh": "术语表应是一个映射（terms: …、keep: …）",
                              "en": "the glossary must be a mapping (terms: …, keep: …)"},
     "glossary:unknown-keys": {"zh": "未知的键 {keys}（只有 terms 和 keep）", "en": "unknown key(s) {keys} (only terms and keep)"},
