@@ -358,7 +358,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "site:refuse-file": {"zh": "{target} 是一个文件", "en": "{target} is a file"},
     "site:refuse-foreign": {"zh": "{target} 中有不是本命令构建的文件（其中没有 {marker}）",
                             "en": "{target} holds files this command did not build (no {marker} in it)"},
-    "site:failed": {"zh": "book site：未通过 — {folder}/ 保持原样", "en": "book site: failed — {folder}/ was left as it was"},
+    "site:failed": {"zh": "网站没有构建：{folder}/ 保持原样", "en": "the site was not built: {folder}/ was left as it was"},
     "site:building": {"zh": "正在构建{kind}网站（mkdocs build --strict）…", "en": "building the {kind} site (mkdocs build --strict) …"},
     "site:kind-draft": {"zh": "草稿版", "en": "draft"},
     "site:kind-release": {"zh": "正式版", "en": "release"},

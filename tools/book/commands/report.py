@@ -26,8 +26,9 @@ def summary_line(what: str, findings: list[Finding]) -> str:
 
 
 def report(findings: Iterable[Finding], fmt: str, what: str, extra: dict | None = None,
-           summary_extra: dict | None = None, echo=print) -> int:
-    """Print the findings (sorted, each once) and return the exit status they call for."""
+           summary_extra: dict | None = None, echo=print, notes: list[str] | None = None) -> int:
+    """Print the findings (sorted, each once) and return the exit status they call for; `notes` (text only) go
+    between the findings and the summary line, which stays last."""
     findings = sorted(set(findings), key=ORDER)
     if fmt == "json":
         doc = {"findings": [asdict(f) for f in findings], "summary": {**summary(findings), **(summary_extra or {})}}
@@ -35,5 +36,5 @@ def report(findings: Iterable[Finding], fmt: str, what: str, extra: dict | None 
         echo(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
         # One write for the whole report: where output is unbuffered, a line each would be a system call each.
-        echo("\n".join([*(f.render() for f in findings), summary_line(what, findings)]))
+        echo("\n".join([*(f.render() for f in findings), *(notes or []), summary_line(what, findings)]))
     return exit_status(findings)

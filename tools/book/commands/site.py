@@ -165,11 +165,9 @@ def build(book: Book, draft: bool, out: Path | None, keep: bool, fmt: str = "tex
         raise ToolError(say("site:refuse", target=target, reason=reason))
     problems = preflight(book)
     log_to = sys.stderr if fmt == "json" else sys.stdout
-    if problems:
-        status = report(problems, fmt, "book site")
-        if status:
-            print(say("site:failed", folder=target.name), file=log_to)
-        return status
+    if problems:  # cause first: the findings, then what became of the site, then the summary line
+        kept = [say("site:failed", folder=target.name)] if any(f.severity == ERROR for f in problems) else []
+        return report(problems, fmt, "book site", notes=kept)
     kind = "draft" if draft else "release"
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(target.parent, target.name)
@@ -182,8 +180,7 @@ def build(book: Book, draft: bool, out: Path | None, keep: bool, fmt: str = "tex
             if status != 0:
                 found = build_findings(log, repo, repo.manuscript) or [
                     finding("mkdocs.yml", 1, 1, ERROR, "site-build", problem=(log.strip().splitlines() or [say("site:build-failed")])[-1])]
-                report(found, fmt, "book site")
-                print(say("site:failed", folder=target.name), file=log_to)
+                report(found, fmt, "book site", notes=[say("site:failed", folder=target.name)])
                 return 1
             if not keep:
                 if fmt == "json":
