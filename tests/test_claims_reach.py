@@ -120,3 +120,26 @@ def test_an_inline_html_alt_shares_its_sentences_citation(tmp_path):
                                   "<<<>>>\n", "<img alt=>\n", "<pre>\n"])
 def test_broken_html_is_read_without_a_crash(tmp_path, text):
     check(tmp_path, text)
+
+
+PENDING_FREE_FORM = """\
+# 第9章 标题
+
+推理支出将增长 35%（来源：ARK报告第?页）。
+
+推理支出将增长 36%（ARK 报告第 ？ 页），之后趋缓。
+
+推理支出将增长 37%（来源：ARK报告第？页）。真的吗？是的 38%。
+"""
+
+
+def test_the_question_mark_of_a_free_form_pending_page_does_not_end_the_sentence(tmp_path):
+    rows, ledger = check(tmp_path, PENDING_FREE_FORM)
+    assert [(line, code) for line, _, code, _ in rows] == [
+        (3, "pending-citation"),      # 第?页: the figure before it is pending, not uncited
+        (5, "pending-citation"),      # full-width ？ with spaces
+        (7, "pending-citation"),
+        (7, "uncited-claim"),         # a real question mark still ends a sentence: 38% is in the next one
+    ]
+    assert {c.figure: c.status for c in ledger} == {"35%": "pending", "36%": "pending", "37%": "pending",
+                                                    "38%": "uncited"}

@@ -18,11 +18,11 @@ def test_json_has_findings_and_summary_for_every_checker():
 def test_check_reports_each_step_and_fails_on_any(book_copy):
     ok = run_book("check", "--skip", "notebooks", "--skip", "site", cwd=book_copy)
     assert ok.code == 0, ok.out
-    assert "book check: all checks passed" in ok.out and "未完成的数据项" in ok.out
+    assert "book check：全部检查通过" in ok.out and "未完成的数据项" in ok.out
     with open(book_copy / "manuscript/ch03-environment.md", "a", encoding="utf-8") as chapter:
         chapter.write("\n一个可复现的环境能让成本下降 30%。\n")
     bad = run_book("check", "--skip", "notebooks", "--skip", "site", cwd=book_copy)
-    assert bad.code == 1 and "uncited-claim" in bad.out and "failed — claims" in bad.out
+    assert bad.code == 1 and "uncited-claim" in bad.out and "未通过 — 数据声明与引用（claims）" in bad.out
 
 
 def test_strict_check_fails_on_open_data_items(book_copy):

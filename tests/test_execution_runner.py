@@ -58,7 +58,7 @@ def test_passing_notebook_is_stored_then_cached_until_an_input_changes(repo):
     nb = write_nb(repo, "demo.ipynb", good_cells())
     first = run(repo, [nb])
     assert [r.status for r in first.notebooks] == ["executed"] and not first.problems
-    assert first.notebooks[0].why == ["no stored run"]
+    assert first.notebooks[0].why == ["没有已存的运行"]
     again = run(repo, [nb])
     assert [r.status for r in again.notebooks] == ["cached"] and again.notebooks[0].key == first.notebooks[0].key
     # prose beside the code: still cached
@@ -71,8 +71,8 @@ def test_passing_notebook_is_stored_then_cached_until_an_input_changes(repo):
     assert run(repo, [nb]).notebooks[0].status == "cached"
     (repo / "code" / "common" / "util.py").write_text("def double(x):\n    return x + x\n")
     changed = run(repo, [nb]).notebooks[0]
-    assert changed.status == "executed" and changed.why == ["code/common/util.py changed"]
-    assert run(repo, [nb], force=True).notebooks[0].why == ["forced"]
+    assert changed.status == "executed" and changed.why == ["code/common/util.py 已修改"]
+    assert run(repo, [nb], force=True).notebooks[0].why == ["--force"]
 
 
 def test_failing_notebook_is_reported_at_its_line_and_never_stored(repo):

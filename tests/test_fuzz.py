@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from book.checks import links, notebooks
 from book.commands import cli
 from book.commands import site as site_command
+from book.execution.runner import RunReport
 from book.reading.book import Book
 from book.reading.repo import Repo
 from conftest import ROOT
@@ -268,24 +269,26 @@ def case(book: Path, name: str, relpath: str, data: bytes):
     assert after == before, "a file other than the input changed"
 
 
-def run(*argv: str) -> tuple[int, str]:
-    """`book ARGV` in process: the exit status and everything it printed. An exception escaping main is a crash."""
-    out = io.StringIO()
+def run(*argv: str) -> tuple[int, str, str]:
+    """`book ARGV` in process: the exit status, its stdout and its stderr. An exception escaping main is a crash."""
+    out, err = io.StringIO(), io.StringIO()
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             status = cli.main(list(argv))
     except BaseException:  # noqa: BLE001 - any escape is the failure this suite looks for
-        pytest.fail(f"book {' '.join(argv)} crashed:\n{traceback.format_exc()}\n--- its output:\n{out.getvalue()}")
-    text = out.getvalue()
+        pytest.fail(f"book {' '.join(argv)} crashed:\n{traceback.format_exc()}\n--- its output:\n{out.getvalue()}"
+                    f"\n--- stderr:\n{err.getvalue()}")
+    text = out.getvalue() + err.getvalue()
     assert status in (0, 1, 2), (argv, status, text)
     assert "Traceback" not in text and "most recent call last" not in text, text
-    return status, text
+    return status, out.getvalue(), err.getvalue()
 
 
 def run_json(*argv: str) -> int:
-    status, text = run(*argv, "--format", "json")
+    """With --format json, stdout is one JSON object (progress goes to stderr)."""
+    status, stdout, _ = run(*argv, "--format", "json")
     if status != 2:
-        doc = json.loads(text)
+        doc = json.loads(stdout)
         assert {"findings", "summary"} <= set(doc)
         assert (status == 1) == (doc["summary"]["errors"] > 0), doc["summary"]
     return status
@@ -343,7 +346,8 @@ def test_registry(book, data):
 def test_notebook(book, data, monkeypatch):
     """Read, validated and reported; a valid notebook reaches the runner, which is replaced: nothing executes."""
     ran = []
-    monkeypatch.setattr(notebooks, "run", lambda repo, paths, *a, **k: ran.append(paths) or [])
+    nothing_ran = (RunReport(notebooks=[], problems=[], seconds=0.0), [])
+    monkeypatch.setattr(notebooks, "run", lambda repo, paths, *a, **k: ran.append(paths) or nothing_ran)
     with case(book, "notebook", "code/ch02-fuzz/fuzz.ipynb", data):
         found = notebooks.load_findings(book / "code/ch02-fuzz/fuzz.ipynb", "code/ch02-fuzz/fuzz.ipynb")
         assert all(f.code == "notebook-invalid" and f.line >= 1 and f.col >= 1 for f in found)
@@ -357,10 +361,10 @@ def test_notebook(book, data, monkeypatch):
 def test_a_control_character_in_yaml_is_a_located_finding(book):
     """PyYAML's reader refuses control characters before parsing: that was a traceback, now a finding at its place."""
     with case(book, "regression", "toc/table-of-contents.md", b"---\ntitle: x\nsta\x01tus: y\n---\n\n# \xe7\x9b\xae\n"):
-        status, text = run("toc")
+        status, text, _ = run("toc")
     assert status == 1 and "toc/table-of-contents.md:3:4: error toc-parse" in text, text
     with case(book, "regression", "manuscript/sources.yaml", b"ark:\n  title: \x07\n"):
-        status, text = run("claims")
+        status, text, _ = run("claims")
     assert status == 1 and "manuscript/sources.yaml:2:10: error source-registry" in text, text
 
 
@@ -380,12 +384,12 @@ def test_old_mac_line_ends_are_lines(book, ending):
     """A lone CR ends a line for the Markdown parser: the prose reader must count it so too (was an IndexError)."""
     text = "# 第1章 成本\n\n## 1.1 价格\n\n推理价格下降了 99%。\n\n!!! note \"提示\"\n    延迟 120ms。\n".encode()
     with case(book, "regression", "manuscript/ch01-a.md", text.replace(b"\n", ending)):
-        status, out = run("claims", "manuscript/ch01-a.md")
+        status, out, _ = run("claims", "manuscript/ch01-a.md")
     assert status == 1 and "manuscript/ch01-a.md:5:9: error uncited-claim" in out, out
     assert "manuscript/ch01-a.md:8:8: error uncited-claim" in out, out
 
 
 def test_a_nul_byte_in_a_chapter_is_read(book):
     with case(book, "regression", "manuscript/ch01-a.md", "# 第1章 成本\n\n成本\x00下降了 99%。\n".encode()):
-        status, out = run("claims", "manuscript/ch01-a.md")
+        status, out, _ = run("claims", "manuscript/ch01-a.md")
     assert status == 1 and "manuscript/ch01-a.md:3:8: error uncited-claim" in out, out

@@ -85,7 +85,7 @@ def test_lint_reports_warnings_and_errors_under_strict(book_copy):
         "manuscript/ch03-environment.md:3:3: warning typo-space “使用GPU推理”应写作“使用 GPU 推理”：中文与英文、数字之间加一个空格",
         "manuscript/ch03-environment.md:3:8: warning typo-punct “推理,成本下降”应写作“推理，成本下降”：中文句子用全角标点",
         "manuscript/ch03-environment.md:3:17: warning typo-percent “35 %”应写作“35%”：数字与百分号之间不加空格",
-        "book lint: ok — 0 error(s), 3 warning(s)",
+        "book lint：通过 — 0 个错误，3 个警告",
     ]
     strict = run_lint("manuscript/ch03-environment.md", cwd=book_copy, env={"STRICT": "1"})
     assert strict.code == 1 and len(strict.lines("typo-space")) == 1 and ": error typo-space " in strict.out
@@ -110,13 +110,13 @@ def test_fix_diff_previews_and_fix_writes_atomically(book_copy):
     assert stat.S_IMODE(page.stat().st_mode) == 0o640
     assert sorted(p.name for p in page.parent.iterdir() if p.name.startswith(".")) == []  # no temporary file left
     assert "已修正 manuscript/ch03-environment.md：3 处" in fixed.out
-    assert fixed.lines()[-1] == "book lint: ok — 0 error(s), 0 warning(s)"
+    assert fixed.lines()[-1] == "book lint：通过 — 0 个错误，0 个警告"
 
 
 def test_fix_keeps_the_book_consistent(book_copy):
     """--fix on the whole book changes chapter headings and the TOC alike: the TOC check still passes."""
     run = run_lint("--fix", cwd=book_copy)
-    assert run.code == 0 and run.lines()[-1] == "book lint: ok — 0 error(s), 0 warning(s)", run.out
+    assert run.code == 0 and run.lines()[-1] == "book lint：通过 — 0 个错误，0 个警告", run.out
     toc = run_book("toc", cwd=book_copy)
     assert toc.code == 0, toc.out
 

@@ -73,7 +73,7 @@ def test_passing_notebook(planted):
                                           nbformat.v4.new_code_cell("# NBVAL_IGNORE_OUTPUT\nimport time; print(time.time())")])
     run = run_book("notebooks", str(nb), cwd=book)
     assert run.code == 0, run.out
-    assert "book notebooks: ok" in run.out
+    assert "book notebooks：通过" in run.out
 
 
 def test_pytest_failing_before_any_cell_is_an_error(planted):
@@ -81,4 +81,4 @@ def test_pytest_failing_before_any_cell_is_an_error(planted):
     nb = notebook(folder / "fine.ipynb", [ran("print('ok')", "ok\n")])
     run = run_book("notebooks", str(nb), "--", "--no-such-pytest-flag", cwd=book)
     assert run.code == 1
-    assert run.lines("nbval-failed") and "book notebooks: failed" in run.out
+    assert run.lines("nbval-failed") and "book notebooks：未通过" in run.out

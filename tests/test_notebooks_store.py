@@ -39,7 +39,7 @@ def test_json_report_lists_each_notebook_and_the_store_answers_next_time(planted
     assert entry["path"] == "code/ch99-planted/demo.ipynb" and entry["status"] == "executed"
     assert entry["seconds"] > 0 and len(entry["key"]) == 64
     assert doc["summary"]["executed"] == 1 and doc["findings"] == []
-    assert "running" in first.err
+    assert "运行" in first.err
     again = run_book("notebooks", str(nb), "--format", "json", cwd=book).json()
     assert again["notebooks"][0]["status"] == "cached" and again["notebooks"][0]["key"] == entry["key"]
     forced = run_book("notebooks", str(nb), "--format", "json", "--force", cwd=book).json()
@@ -84,15 +84,15 @@ def test_check_skips_steps_whose_inputs_did_not_change(book_copy, tmp_path, monk
     monkeypatch.setenv("BOOK_CACHE_DIR", str(tmp_path / "own-cache"))   # other tests check identical copies
     args = ("check", "--skip", "notebooks", "--skip", "site")
     first = run_book(*args, cwd=book_copy)
-    assert "inputs unchanged" not in first.out
+    assert "输入未变" not in first.out
     second = run_book(*args, cwd=book_copy)
     assert second.code == first.code
-    assert second.out.count("inputs unchanged") == 3
+    assert second.out.count("输入未变") == 4          # toc, claims, lint, todo (verify always runs)
     assert [l for l in second.out.splitlines() if " warning " in l or " error " in l] == \
         [l for l in first.out.splitlines() if " warning " in l or " error " in l]      # the findings replayed
     chapter = next((book_copy / "manuscript").glob("ch02-*.md"))
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\n新增的一段话。\n", encoding="utf-8")
     third = run_book(*args, cwd=book_copy)
-    assert third.out.count("inputs unchanged") == 0
+    assert third.out.count("输入未变") == 0
     strict = run_book(*args, cwd=book_copy, env={"STRICT": "1"})
-    assert "claims: ok (0.0 s) — inputs unchanged" not in strict.out
+    assert "数据声明与引用（claims）：通过（0.0 秒） — 输入未变" not in strict.out

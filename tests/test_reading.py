@@ -38,7 +38,7 @@ def test_numerals_round_trip():
 def test_duplicate_yaml_key_is_an_error_at_its_line():
     with pytest.raises(YamlProblem) as problem:
         read_yaml("a: 1\nb:\n  c: 2\n  c: 3\n")
-    assert problem.value.line == 3 and "duplicate key 'c'" in problem.value.problem
+    assert problem.value.line == 3 and "键“c”重复" in problem.value.problem
 
 
 def test_registry_problems_are_located(mini):

@@ -75,10 +75,11 @@ def test_broken_link_fails_and_leaves_the_previous_site(book_copy):
     append(book_copy / "manuscript/ch05-batching.md", "调度器见[第9章](ch09-missing.md)。")
     run = run_book("site", "--out", str(out), cwd=book_copy)
     assert run.code == 1
-    assert "ch09-missing.md" in run.out and "left as it was" in run.out
+    assert "ch09-missing.md" in run.out and "保持原样" in run.out
+    assert run.out.splitlines()[-1].startswith("book site：未通过 — 1 个错误")  # the summary line last
     assert (out / "ch05-batching" / "index.html").read_bytes() == before
     check = run_book("check", "--skip", "notebooks", cwd=book_copy)
-    assert check.code == 1 and "book check: failed" in check.out
+    assert check.code == 1 and "book check：未通过" in check.out
 
 
 def test_broken_anchor_fails_the_strict_build(book_copy):

@@ -19,7 +19,7 @@ def test_refuses_the_repository_and_the_sources(book_copy, out):
     (book_copy / ".git").mkdir(exist_ok=True)
     before = sorted(p.relative_to(book_copy) for p in book_copy.rglob("*"))
     run = run_book("site", "--out", out, cwd=book_copy)
-    assert run.code == 2 and "refusing" in run.err, run.out + run.err
+    assert run.code == 2 and "拒绝" in run.err, run.out + run.err
     assert sorted(p.relative_to(book_copy) for p in book_copy.rglob("*")) == before
 
 

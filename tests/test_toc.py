@@ -29,7 +29,7 @@ def line_of(path, text: str) -> int:
 def test_the_books_toc_passes():
     run = run_book("toc")
     assert run.code == 0, run.out
-    assert run.out.strip().endswith("book toc: ok — 0 error(s), 0 warning(s)")
+    assert run.out.strip().endswith("book toc：通过 — 0 个错误，0 个警告")
 
 
 def test_json_model_validates_against_the_schema():
@@ -152,4 +152,4 @@ def test_missing_toc_file_is_an_error_not_a_traceback(book_copy):
 def test_outside_a_repository_exits_2(tmp_path):
     run_ = run_book("toc", cwd=tmp_path, env={"BOOK_ROOT": ""})
     assert run_.code == 2
-    assert "no book repository" in run_.err
+    assert "这里不是书稿仓库" in run_.err

@@ -398,7 +398,7 @@ def test_book_check_fails_on_a_page_mismatch(book):
     assert run.code == 1
     assert "manuscript/ch01-verify.md:15:13: error page-mismatch “10 倍”不在 report 第 2 页，而在第 1 页" in run.lines()
     assert not [line for line in run.lines("pending-citation") if "候选" in line or "见第" in line]  # claims' own
-    assert "verify: failed" in run.out
+    assert "来源核对（verify）：未通过" in run.out
 
 
 def test_book_check_without_documents_here_is_an_info_line(book):

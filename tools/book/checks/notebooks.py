@@ -16,6 +16,7 @@ from ..execution import runner
 from ..execution.keys import file_sha256
 from ..findings import ERROR, Finding, ToolError, rel
 from ..messages import finding as make_finding
+from ..messages import say
 from ..reading.repo import Repo
 
 DEFAULT_CELL_TIMEOUT = runner.DEFAULT_CELL_TIMEOUT
@@ -69,8 +70,7 @@ def load_findings(path: Path, shown: str) -> list[Finding]:
     if not isinstance(data, dict) or data.get("nbformat") != 4 or not isinstance(data.get("nbformat_minor"), int):
         # nbformat's validator assumes a version it has a schema for; it raises anything else on other input
         version = data.get("nbformat") if isinstance(data, dict) else None
-        return [make_finding(shown, 1, 1, ERROR, "notebook-invalid:schema", where="nbformat",
-                        problem=f"a notebook in format 4 (nbformat: 4, nbformat_minor: a number), not {version!r}")]
+        return [make_finding(shown, 1, 1, ERROR, "notebook-invalid:version", version=repr(version))]
     import nbformat        # here, not at the top: a check whose notebooks are all validated before never loads it
     try:
         nbformat.validate(nbformat.from_dict(data))
@@ -121,7 +121,7 @@ def update_outputs(paths: list[Path], repo: Repo, scale: str) -> int:
     os.environ["BOOK_SCALE"] = scale
     for path in paths:
         nb = nbformat.read(path, as_version=4)
-        print(f"executing {rel(path, repo.root)} (BOOK_SCALE={scale}) …", flush=True)
+        print(say("notebooks:executing", path=rel(path, repo.root), scale=scale), flush=True)
         NotebookClient(nb, timeout=cell_timeout(scale), kernel_name="python3",
                        resources={"metadata": {"path": str(path.parent)}}).execute()
         write_atomic(path, (nbformat.writes(nb) + "\n").encode("utf-8"))

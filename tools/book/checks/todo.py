@@ -112,15 +112,15 @@ def shown_text(it: Item) -> str:
     return it.text + (say("sources-verify:candidates", pages=", ".join(it.candidates)) if it.candidates else "")
 
 
-KIND_LABEL = {"checklist": "待办清单", "pending-citation": "待补页码", "todo-note": "TODO(data)"}
+KIND_LABEL = {kind: f"todo-kind:{kind}" for kind in ("checklist", "pending-citation", "todo-note")}  # message ids
 
 
 def markdown_report(items: list[Item]) -> str:
-    out = [f"共 {len(items)} 个未完成的数据项。", ""]
+    out = [say("todo:markdown-total", count=len(items)), ""]
     group = None
     for it in items:
         if it.group != group:
             group = it.group
             out += ["", f"## {group}", ""]
-        out.append(f"- [ ] {KIND_LABEL[it.kind]}：{shown_text(it)}（`{it.path}:{it.line}`）")
+        out.append(say("todo:markdown-item", kind=say(KIND_LABEL[it.kind]), text=shown_text(it), where=f"{it.path}:{it.line}"))
     return "\n".join(out).strip() + "\n"

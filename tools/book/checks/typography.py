@@ -25,7 +25,7 @@ from pathlib import Path
 import autocorrect_py
 
 from ..findings import ERROR, WARNING, Finding, strict
-from ..messages import finding
+from ..messages import finding, say
 from ..reading.markdown import markdown
 from ..reading.textio import YamlProblem, node_line, read_yaml
 
@@ -92,7 +92,7 @@ class Glossary:
         try:
             root, data = read_yaml(text)
         except YamlProblem as exc:
-            raise GlossaryError(f"{shown}:{exc.line + 1}:{exc.col + 1}: 不是有效的 YAML：{exc.problem}") from None
+            raise GlossaryError(say("glossary:yaml", where=f"{shown}:{exc.line + 1}:{exc.col + 1}", problem=exc.problem)) from None
         data = data or {}
 
         def fail(path: list, problem: str):
@@ -100,29 +100,29 @@ class Glossary:
             return GlossaryError(f"{shown}:{line}:1: {problem}")
 
         if not isinstance(data, dict):
-            raise fail([], "术语表应是一个映射（terms: …、keep: …）")
+            raise fail([], say("glossary:not-mapping"))
         unknown = sorted(map(str, set(data) - {"terms", "keep"}))
         if unknown:
-            raise fail([unknown[0]], f"未知的键 {', '.join(unknown)}（只有 terms 和 keep）")
+            raise fail([unknown[0]], say("glossary:unknown-keys", keys=", ".join(unknown)))
         terms_data = data.get("terms") or {}
         if not isinstance(terms_data, dict):
-            raise fail(["terms"], "terms 应是“规范写法: [其他写法, …]”的映射")
+            raise fail(["terms"], say("glossary:terms"))
         terms = []
         for canonical, variants in terms_data.items():
             variants = [] if variants is None else variants
             if not isinstance(canonical, str) or not canonical.strip() or not isinstance(variants, list) \
                     or not all(isinstance(v, str) and v.strip() for v in variants):
-                raise fail(["terms", canonical], f"术语“{canonical}”应写成“{canonical}: [其他写法, …]”")
+                raise fail(["terms", canonical], say("glossary:term", term=canonical))
             terms.append(Term(canonical, term_pattern(canonical, variants)))
         keep_data = data.get("keep") or []
         if not isinstance(keep_data, list) or not all(isinstance(k, str) for k in keep_data):
-            raise fail(["keep"], "keep 应是正则表达式的列表")
+            raise fail(["keep"], say("glossary:keep"))
         keep = []
         for k, pattern in enumerate(keep_data):
             try:
                 keep.append(re.compile(pattern))
             except re.error as exc:
-                raise fail(["keep", k], f"keep 中的“{pattern}”不是有效的正则表达式：{exc}") from None
+                raise fail(["keep", k], say("glossary:keep-regex", pattern=pattern, problem=exc)) from None
         return cls(shown, tuple(terms), tuple(keep))
 
     @classmethod
@@ -133,7 +133,7 @@ class Glossary:
         except FileNotFoundError:
             return cls(shown)
         except (OSError, UnicodeDecodeError) as exc:
-            raise GlossaryError(f"{shown}:1:1: 无法读取术语表：{exc}") from None
+            raise GlossaryError(say("glossary:unreadable", where=f"{shown}:1:1", reason=exc)) from None
         return cls.parse(text, shown)
 
 

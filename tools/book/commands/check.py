@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from ..cache import cache_dir, read_json, write_json
 from ..checks import claims, draft_notes, toc, todo, verify
@@ -218,19 +219,26 @@ def run(args, book: Book) -> int:
     failed = []
     for name, step in STEPS:
         if name in skip:
-            console.print(f"[dim]── {name}: skipped (--skip)[/dim]")
+            console.print(f"[dim]{escape(say('check:skipped', step=title(name)))}[/dim]")
             continue
-        console.rule(f"[bold]{name}")
+        console.rule(f"[bold]{escape(title(name))}")
         started = time.monotonic()
         status, cached = run_step(name, step, book, args, cache)
-        verdict = "[green]ok[/green]" if status == 0 else "[red]failed[/red]"
-        note = " [dim]— inputs unchanged, result of the last run[/dim]" if cached else ""
-        console.print(f"{name}: {verdict} ({time.monotonic() - started:.1f} s){note}")
+        verdict = "[green]{}[/green]".format(say("report:ok")) if status == 0 else "[red]{}[/red]".format(say("report:failed"))
+        note = f"[dim]{escape(say('check:replayed'))}[/dim]" if cached else ""
+        console.print(say("check:verdict", step=escape(title(name)), verdict=verdict,
+                          seconds=f"{time.monotonic() - started:.1f}", note=note))
         if status:
             failed.append(name)
     console.rule()
     if failed:
-        console.print(f"[red bold]book check: failed[/red bold] — {', '.join(failed)}")
+        steps = say("check:list-separator").join(title(name) for name in failed)
+        console.print(f"[red bold]{escape(say('check:failed', steps=steps))}[/red bold]")
         return 1
-    console.print("[green bold]book check: all checks passed[/green bold]")
+    console.print(f"[green bold]{escape(say('check:passed'))}[/green bold]")
     return 0
+
+
+def title(name: str) -> str:
+    """A step as the author reads it: what it checks, and its name for --skip."""
+    return say(f"check:step-{name}")

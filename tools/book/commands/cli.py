@@ -11,6 +11,7 @@ from importlib import import_module
 from pathlib import Path
 
 from ..findings import ToolError
+from ..messages import say
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,10 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         paths = getattr(args, "paths", None) if args.command in ("claims", "sources", "lint") else None
         return command.run(args, Book(repo, paths))
     except ToolError as exc:
-        print(f"book: error: {exc}", file=sys.stderr)
+        print(say("cli:error", problem=exc), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("book: interrupted", file=sys.stderr)
+        print(say("cli:interrupted"), file=sys.stderr)
         return 130
 
 

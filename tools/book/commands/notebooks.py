@@ -8,6 +8,7 @@ from pathlib import Path
 from ..checks import notebooks, results
 from ..execution import runner
 from ..findings import ToolError, rel, strict
+from ..messages import say
 from ..reading.book import Book
 from .report import report
 
@@ -15,10 +16,10 @@ from .report import report
 def options(args, scale: str) -> runner.Options:
     jobs = getattr(args, "jobs", None)
     if jobs is not None and jobs < 1:
-        raise ToolError(f"-j/--jobs needs a positive number of workers, not {jobs}")
+        raise ToolError(say("notebooks:jobs", jobs=jobs))
     device = runner.default_device()
     if device not in ("cpu", "cuda"):
-        raise ToolError(f"BOOK_DEVICE must be cpu or cuda, not {device!r}")
+        raise ToolError(say("notebooks:device", device=repr(device)))
     notebooks.cell_timeout(scale)      # a bad BOOK_CELL_TIMEOUT is a usage error, said before anything runs
     extra = tuple(getattr(args, "passthrough", None) or ())
     # Arguments passed through to pytest may change the verdict: such a run neither reads nor writes the store.
@@ -30,13 +31,13 @@ def run(args, book: Book) -> int:
     repo = book.repo
     scale = args.scale or os.environ.get("BOOK_SCALE", "ci")
     if scale not in notebooks.DEFAULT_CELL_TIMEOUT:
-        raise ToolError(f"BOOK_SCALE must be one of {', '.join(notebooks.DEFAULT_CELL_TIMEOUT)}, not {scale!r}")
+        raise ToolError(say("notebooks:scale", allowed=", ".join(notebooks.DEFAULT_CELL_TIMEOUT), scale=repr(scale)))
     paths = [Path(p).resolve() for p in args.paths] or repo.notebooks()
     if not paths:
-        raise ToolError(f"no notebooks under {rel(repo.code, repo.root)}/ch*/")
+        raise ToolError(say("notebooks:none", folder=rel(repo.code, repo.root)))
     missing = [p for p in paths if not p.is_file()]
     if missing:
-        raise ToolError(f"{missing[0]}: no such notebook")
+        raise ToolError(say("notebooks:missing", path=missing[0]))
     fmt = getattr(args, "format", "text")
     invalid = notebooks.validate(paths, repo, getattr(args, "validated", None))
     if invalid:
@@ -46,19 +47,20 @@ def run(args, book: Book) -> int:
         return notebooks.update_outputs(paths, repo, scale)
     opts = options(args, scale)
     from rich.console import Console
+    from rich.markup import escape
     console = Console(stderr=fmt == "json", highlight=False, soft_wrap=True)
     progress = runner.ConsoleProgress(console, total=len(paths))
-    console.print(f"[bold]book notebooks[/bold]: {len(paths)} notebook(s), BOOK_SCALE={opts.scale}, "
-                  f"BOOK_DEVICE={opts.device}, cell timeout {notebooks.cell_timeout(scale)} s"
-                  + (", --force" if opts.force else ""))
+    console.print(escape(say("notebooks:header", count=len(paths), scale=opts.scale, device=opts.device,
+                             timeout=notebooks.cell_timeout(scale), force=", --force" if opts.force else "")))
     try:
         run_report, found = notebooks.run(repo, paths, opts, progress)
     finally:
         progress.close()
     executed = [n for n in run_report.notebooks if n.status != "cached"]
     cached = len(run_report.notebooks) - len(executed)
-    workers = f" ({run_report.jobs} worker(s), {run_report.threads} thread(s) each)" if executed else ""
-    console.print(f"{len(executed)} run{workers}, {cached} cached, {run_report.seconds:.1f} s")
+    workers = say("notebooks:workers", jobs=run_report.jobs, threads=run_report.threads) if executed else ""
+    console.print(escape(say("notebooks:done", executed=len(executed), workers=workers, cached=cached,
+                             seconds=f"{run_report.seconds:.1f}")))
     # Named notebooks: the results of their chapters only; the whole book: every results file.
     chapters = {p.parent.name for p in paths} if args.paths else None
     found += results.check(book, strict(), chapters=chapters)

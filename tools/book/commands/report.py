@@ -8,6 +8,7 @@ from operator import attrgetter
 from typing import Iterable
 
 from ..findings import ERROR, Finding, exit_status
+from ..messages import say
 
 ORDER = attrgetter("path", "line", "col", "severity", "code", "message")
 
@@ -20,13 +21,14 @@ def summary(findings: Iterable[Finding]) -> dict:
 
 def summary_line(what: str, findings: list[Finding]) -> str:
     s = summary(findings)
-    verdict = "ok" if s["errors"] == 0 else "failed"
-    return f"{what}: {verdict} — {s['errors']} error(s), {s['warnings']} warning(s)"
+    verdict = say("report:ok" if s["errors"] == 0 else "report:failed")
+    return say("report:summary", what=what, verdict=verdict, errors=s["errors"], warnings=s["warnings"])
 
 
 def report(findings: Iterable[Finding], fmt: str, what: str, extra: dict | None = None,
-           summary_extra: dict | None = None, echo=print) -> int:
-    """Print the findings (sorted, each once) and return the exit status they call for."""
+           summary_extra: dict | None = None, echo=print, notes: list[str] | None = None) -> int:
+    """Print the findings (sorted, each once) and return the exit status they call for; `notes` (text only) go
+    between the findings and the summary line, which stays last."""
     findings = sorted(set(findings), key=ORDER)
     if fmt == "json":
         doc = {"findings": [asdict(f) for f in findings], "summary": {**summary(findings), **(summary_extra or {})}}
@@ -34,5 +36,5 @@ def report(findings: Iterable[Finding], fmt: str, what: str, extra: dict | None 
         echo(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
         # One write for the whole report: where output is unbuffered, a line each would be a system call each.
-        echo("\n".join([*(f.render() for f in findings), summary_line(what, findings)]))
+        echo("\n".join([*(f.render() for f in findings), *(notes or []), summary_line(what, findings)]))
     return exit_status(findings)

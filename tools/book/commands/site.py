@@ -21,7 +21,7 @@ from pathlib import Path
 from ..checks import links as links_check
 from ..checks import toc as toc_check
 from ..findings import ERROR, Finding, ToolError, rel
-from ..messages import finding
+from ..messages import finding, say
 from ..reading.book import Book
 from ..reading.repo import SOURCE_FOLDERS, Repo
 from .report import report
@@ -37,16 +37,16 @@ def refuse_reason(target: Path, repo: Repo, default: Path) -> str | None:
     """Why `target` must not be written, or None. Checked before anything is created or removed."""
     root = repo.root
     if target == root or root.is_relative_to(target):
-        return f"{target} is the repository or holds it"
+        return say("site:refuse-repo", target=target)
     for folder in SOURCE_FOLDERS:
         if target.is_relative_to(root / folder):
-            return f"{rel(target, root)} lies inside {folder}/, which holds the book's sources"
+            return say("site:refuse-sources", path=rel(target, root), folder=folder)
     if target.exists() and not target.is_dir():
-        return f"{target} is a file"
+        return say("site:refuse-file", target=target)
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
         built_before_marker = target == default and all((target / name).is_file() for name in MKDOCS_SHAPE)
         if not built_before_marker:
-            return f"{target} holds files this command did not build (no {MARKER} in it)"
+            return say("site:refuse-foreign", target=target, marker=MARKER)
     return None
 
 
@@ -162,14 +162,12 @@ def build(book: Book, draft: bool, out: Path | None, keep: bool, fmt: str = "tex
     target = Path(out).resolve() if out else default
     reason = refuse_reason(target, repo, default) if keep else None
     if reason:
-        raise ToolError(f"refusing to write the site to {target}: {reason}")
+        raise ToolError(say("site:refuse", target=target, reason=reason))
     problems = preflight(book)
     log_to = sys.stderr if fmt == "json" else sys.stdout
-    if problems:
-        status = report(problems, fmt, "book site")
-        if status:
-            print(f"book site: failed — {target.name}/ was left as it was", file=log_to)
-        return status
+    if problems:  # cause first: the findings, then what became of the site, then the summary line
+        kept = [say("site:failed", folder=target.name)] if any(f.severity == ERROR for f in problems) else []
+        return report(problems, fmt, "book site", notes=kept)
     kind = "draft" if draft else "release"
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(target.parent, target.name)
@@ -177,18 +175,17 @@ def build(book: Book, draft: bool, out: Path | None, keep: bool, fmt: str = "tex
     previous = None
     try:
         with interrupts_raise():
-            print(f"building the {kind} site (mkdocs build --strict) …", file=log_to, flush=True)
+            print(say("site:building", kind=say(f"site:kind-{kind}")), file=log_to, flush=True)
             status, log = mkdocs_build(repo, staging, draft)
             if status != 0:
                 found = build_findings(log, repo, repo.manuscript) or [
-                    finding("mkdocs.yml", 1, 1, ERROR, "site-build", problem=(log.strip().splitlines() or ["failed"])[-1])]
-                report(found, fmt, "book site")
-                print(f"book site: failed — {target.name}/ was left as it was", file=log_to)
+                    finding("mkdocs.yml", 1, 1, ERROR, "site-build", problem=(log.strip().splitlines() or [say("site:build-failed")])[-1])]
+                report(found, fmt, "book site", notes=[say("site:failed", folder=target.name)])
                 return 1
             if not keep:
                 if fmt == "json":
                     return report([], fmt, "book site")
-                print("book site: ok — strict build passed")
+                print(say("site:strict-ok"))
                 return 0
             (staging / MARKER).write_text("built by `book site`; the next build replaces this folder\n",
                                           encoding="utf-8")
@@ -212,7 +209,7 @@ def build(book: Book, draft: bool, out: Path | None, keep: bool, fmt: str = "tex
     shown = rel(target, repo.root)
     if fmt == "json":
         return report([], fmt, "book site", {"site": {"path": shown, "pages": pages, "kind": kind}})
-    print(f"book site: ok — {pages} pages in {shown}/ ({kind})")
+    print(say("site:built", pages=pages, path=shown, kind=say(f"site:kind-{kind}")))
     return 0
 
 

@@ -36,7 +36,7 @@ def fill_report(plan: verify.FillPlan, dry_run: bool) -> list[str]:
 
 def run(args, book: Book) -> int:
     if args.action != "verify":  # argparse allows only verify; kept for a clear error if more are added
-        raise ToolError(f"unknown action {args.action}")
+        raise ToolError(say("cli:unknown-action", action=args.action))
     if args.dry_run and not args.fill:
         raise ToolError(say("sources-verify:dry-run-alone"))
     book.markdown_paths()  # a PATH that does not exist is bad usage, documents or not

@@ -9,10 +9,11 @@ import sys
 from dataclasses import asdict
 
 from ..checks import todo
-from ..findings import strict
+from ..checks import toc as toc_check
+from ..findings import ERROR, Finding, strict
 from ..messages import say
 from ..reading.book import Book
-from .report import report
+from .report import ORDER, report
 
 KIND_LABEL, markdown_report = todo.KIND_LABEL, todo.markdown_report
 KINDS = tuple(KIND_LABEL)
@@ -68,20 +69,31 @@ def csv_report(items: list[todo.Item]) -> str:
     return out.getvalue()
 
 
+def toc_errors(book: Book) -> list[Finding]:
+    """The TOC's errors: the items are grouped by the TOC's chapters, so a broken TOC is said first."""
+    found, _ = toc_check.check(book)
+    return sorted({f for f in found if f.severity == ERROR}, key=ORDER)
+
+
 def run(args, book: Book) -> int:
     items, problems = todo.collect(book)
-    if args.format == "markdown":
-        print(markdown_report(items), end="")
-        status = 1 if problems else 0
-    elif args.format == "csv":
-        sys.stdout.write(csv_report(items))
-        status = 1 if problems else 0
+    broken = toc_errors(book)
+    if args.format in ("markdown", "csv"):
+        for f in broken + sorted(set(problems), key=ORDER):  # the list goes to stdout (a file); the causes beside it
+            print(f.render(), file=sys.stderr)
+        if args.format == "markdown":
+            print(markdown_report(items), end="")
+        else:
+            sys.stdout.write(csv_report(items))
+        status = 1 if problems or broken else 0
     elif args.format == "json":
-        status = report(problems, "json", "book todo", {"items": [asdict(it) for it in items]},
+        status = report(broken + problems, "json", "book todo", {"items": [asdict(it) for it in items]},
                         summary_extra={"items": len(items), "by_kind": by_kind(items)})
     else:
+        if broken:  # cause first: the TOC's errors, then the items it groups
+            print("\n".join([say("todo:toc-errors"), *(f.render() for f in broken), ""]))
         table(items)
-        status = report(problems, "text", "book todo") if problems else 0
+        status = report(broken + problems, "text", "book todo") if problems or broken else 0
     if strict() and items:
         if args.format == "text":
             print(say("todo:strict", count=len(items)))

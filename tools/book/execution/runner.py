@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..messages import say
 from . import keys
 from .store import Store
 
@@ -105,7 +106,7 @@ def cell_timeout(scale: str, value: int | None = None) -> int:
     env = os.environ.get("BOOK_CELL_TIMEOUT")
     if env:
         if not env.isdigit() or int(env) < 1:
-            raise ValueError(f"BOOK_CELL_TIMEOUT must be a whole number of seconds, not {env!r}")
+            raise ValueError(say("notebooks:cell-timeout", value=repr(env)))
         return int(env)
     return DEFAULT_CELL_TIMEOUT[scale]
 
@@ -250,7 +251,7 @@ from common import runtime, train
 try:
     configs, recipe = runtime.model_configs(), runtime.training
 except AttributeError as exc:
-    print(f"no model recipes to prebuild ({exc})"); sys.exit(0)
+    print(f"no model recipes to prebuild ({exc})"); sys.exit(0)  # not shown: a success the runner does not print
 device = runtime.device()
 for name in names:
     if name in configs:
@@ -400,7 +401,7 @@ def judge(root: Path, plan: Planned, data: dict | None, tail: str, seconds: floa
             return [Problem(plan.shown, cell_location(plan.text, cell), "nbval-mismatch",
                             {"cell": cell, "reason": reason})]
         return [Problem(plan.shown, cell_location(plan.text, cell), "nbval-failed",
-                        {"status": data.get("exitstatus"), "detail": f"cell {cell}: {reason}"})]
+                        {"status": data.get("exitstatus"), "detail": say("why:cell", cell=cell, reason=reason)})]
     status = data.get("exitstatus", data.get("returncode"))
     if status not in (0, 5):            # 5: no code cells, nothing to run
         last = [line for line in tail.splitlines() if line.strip()][-1:] or [""]
@@ -442,25 +443,25 @@ def plan_notebooks(root: Path, notebooks: list[Path], opts: Options, store: Stor
             plan.why = reasons(previous, inputs, plan.expected, opts)
             plan.previous_seconds = previous.seconds if previous else 0.0
         else:
-            plan.why = ["no store"]
+            plan.why = [say("why:no-store")]
         to_run.append(plan)
     return to_run, cached
 
 
 def reasons(previous, inputs: keys.Inputs, expected: str, opts: Options) -> list[str]:
     if opts.force:
-        return ["forced"]
+        return [say("why:forced")]
     if previous is None:
-        return ["no stored run"]
+        return [say("why:no-stored-run")]
     out = []
     if previous.data["scale"] != inputs.scale:
-        out.append(f"scale {previous.data['scale']} -> {inputs.scale}")
+        out.append(say("why:scale", old=previous.data["scale"], new=inputs.scale))
     if previous.data["device"] != inputs.device:
-        out.append(f"device {previous.data['device']} -> {inputs.device}")
-    out += [f"{path} {change}" for path, change in keys.changed(previous.inputs, inputs.inputs)]
+        out.append(say("why:device", old=previous.data["device"], new=inputs.device))
+    out += [say(f"why:{change}", path=path) for path, change in keys.changed(previous.inputs, inputs.inputs)]
     if not out and previous.data["expected"] != expected:
-        out.append("reference outputs changed")
-    return out or ["no stored run with these inputs"]
+        out.append(say("why:reference"))
+    return out or [say("why:no-match")]
 
 
 def run(root: Path, notebooks: list[Path], opts: Options, progress: Progress | None = None,
@@ -567,9 +568,22 @@ def prebuild(root: Path, to_run: list[Planned], opts: Options, n_cores: int, pro
                               timeout=cell_timeout(opts.scale, opts.cell_timeout) * max(1, len(names)))
         ok, detail = proc.returncode == 0, (proc.stdout + proc.stderr).strip().splitlines()[-1:] or [""]
     except subprocess.TimeoutExpired:
-        ok, detail = False, ["timed out"]
+        ok, detail = False, [say("progress:timed-out")]
     # Not fatal: a notebook whose model cannot be trained fails at its own cell, with its own message.
     progress.event("prebuilt", "", names=names, ok=ok, seconds=time.monotonic() - started, detail=detail[0])
+
+
+def escape(text: str) -> str:
+    """Text shown through rich as it is (a path or a reason may hold brackets)."""
+    from rich.markup import escape as rich_escape
+    return rich_escape(text)
+
+
+def label(kind: str, style: str) -> str:
+    """A progress line's first column, padded to one width in the terminal's cells (a Chinese character takes two)."""
+    from rich.cells import cell_len
+    text = say(f"progress:{kind}")
+    return f"[{style}]{escape(text)}[/{style}]" + " " * max(1, 9 - cell_len(text))
 
 
 class ConsoleProgress(Progress):
@@ -596,8 +610,8 @@ class ConsoleProgress(Progress):
                 self.status = None
                 return
             now = time.monotonic()
-            self.status.update("running: " + ", ".join(f"{Path(p).parent.name} ({now - t:.0f} s)"
-                                                       for p, t in self.running.items()))
+            self.status.update(escape(say("progress:live", items=", ".join(f"{Path(p).parent.name} ({now - t:.0f} s)"
+                                                                            for p, t in self.running.items()))))
 
     def tick(self):
         """Refresh the live line (called from a timer while notebooks run)."""
@@ -606,31 +620,33 @@ class ConsoleProgress(Progress):
 
     def event(self, kind: str, path: str = "", **info) -> None:
         with self.lock:
-            say = self.console.print
+            show = self.console.print
+            raw, path = path, escape(path)
             if kind == "cached":
                 self.done += 1
                 took = info.get("stored_seconds")
-                say(f"[dim]cached[/dim]   {path}" + (f"  [dim](stored run: {took:.1f} s)[/dim]" if took else ""))
+                stored = f"  [dim]{escape(say('progress:stored-run', seconds=f'{took:.1f}'))}[/dim]" if took else ""
+                show(f"{label('cached', 'dim')} {path}{stored}")
             elif kind == "waiting":
-                say(f"[yellow]waiting[/yellow]  {path}  [dim](another run is executing it)[/dim]")
+                show(f"{label('waiting', 'yellow')} {path}  [dim]{escape(say('progress:another-run'))}[/dim]")
             elif kind == "running":
-                self.running[path] = time.monotonic()
-                why = "; ".join(info.get("why") or [])
-                say(f"[cyan]running[/cyan]  {path}" + (f"  [dim]({why})[/dim]" if why else ""))
+                self.running[raw] = time.monotonic()
+                why = escape("; ".join(info.get("why") or []))
+                show(f"{label('running', 'cyan')} {path}" + (f"  [dim]({why})[/dim]" if why else ""))
             elif kind in ("passed", "failed"):
-                self.running.pop(path, None)
+                self.running.pop(raw, None)
                 self.done += 1
                 colour = "green" if kind == "passed" else "red"
-                counter = f"[{self.done}/{self.total}] " if self.total else ""
-                say(f"[{colour}]{kind:<8}[/{colour}] {path}  {info.get('seconds', 0):.1f} s  [dim]{counter}[/dim]")
+                counter = escape(f"[{self.done}/{self.total}] ") if self.total else ""
+                show(f"{label(kind, colour)} {path}  {info.get('seconds', 0):.1f} s  [dim]{counter}[/dim]")
             elif kind == "prebuild":
-                say(f"[cyan]training[/cyan] shared models {', '.join(info['names'])} once, before the notebooks …")
+                show(f"{label('training', 'cyan')} {escape(say('progress:prebuild', names=', '.join(info['names'])))}")
             elif kind == "prebuilt":
                 if info.get("ok"):
-                    say(f"[green]ready[/green]    shared models ({info['seconds']:.1f} s)")
+                    took = say('progress:prebuilt', seconds=f"{info['seconds']:.1f}")
+                    show(f"{label('ready', 'green')} {escape(took)}")
                 else:
-                    say(f"[yellow]note[/yellow]     shared models not prebuilt ({info.get('detail')}); "
-                        "each notebook trains its own")
+                    show(f"{label('note', 'yellow')} {escape(say('progress:not-prebuilt', detail=info.get('detail')))}")
             self._live()
 
     def close(self):

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..cache import cache_dir, cache_root
+from ..messages import say
 
 FORMAT = 1
 KEEP = 3
@@ -241,7 +242,7 @@ def clean(repo_root: Path) -> list[Path]:
     repo_root = Path(repo_root).resolve()
     home = Path.home().resolve()
     if root in (Path(root.anchor), home) or repo_root.is_relative_to(root) or home.is_relative_to(root):
-        raise ValueError(f"refusing to empty {root}: it holds the repository or the home folder")
+        raise ValueError(say("store:refuse", root=root))
     removed = []
     if root.is_dir():
         for entry in sorted(root.iterdir()):
@@ -257,16 +258,15 @@ def main(argv: list[str] | None = None) -> int:
     import sys
     args = sys.argv[1:] if argv is None else argv
     if args[:1] != ["clean"]:
-        print("usage: python -m book.execution.store clean   (empties the cache root: $BOOK_CACHE_DIR or .cache/)",
-              file=sys.stderr)
+        print(say("store:usage"), file=sys.stderr)
         return 2
     root = Path(args[1]) if len(args) > 1 else Path.cwd()
     try:
         removed = clean(root)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(say("store:error", problem=exc), file=sys.stderr)
         return 2
-    print(f"emptied {cache_root(root)} ({len(removed)} entr{'y' if len(removed) == 1 else 'ies'})")
+    print(say("store:emptied", root=cache_root(root), count=len(removed)))
     return 0
 
 

@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 
 from ..findings import Finding, ToolError, rel
+from ..messages import say
 from . import prose, sources, toc_parse
 from .citations import Citations
 from .repo import Repo
@@ -72,7 +73,7 @@ class Book:
             elif path.exists():
                 files.append(path)
             else:
-                raise ToolError(f"{path}: no such file or folder")
+                raise ToolError(say("cli:no-such-path", path=path))
         return files
 
     def file(self, path: Path, code: str = "claims-read") -> SourceFile:

@@ -24,6 +24,9 @@ PAGE_RANGE = re.compile(r"^(?P<first>-?\d+)\s*(?:[-–]\s*(?P<last>-?\d+))?$")
 PENDING_PAGE = {"?", "？"}
 FREE_FORM_LEAD = r"(?:来源|出处|数据来源|资料来源|引自|参见|见)"
 FREE_FORM_PAGE = rf"第\s*(?P<page>\d+|{CN}|[?？])\s*页"
+# What follows the question mark of a pending free-form page (`第?页`, `第 ？ 页`): the sentence splitter does not end
+# a sentence there, or the figure before the citation would be read as uncited.
+PENDING_PAGE_MARK = r"\s*页"
 
 
 def free_form_citation(aliases: list[str]) -> re.Pattern:

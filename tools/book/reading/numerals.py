@@ -32,7 +32,7 @@ def to_int(text: str) -> int | None:
 def to_chinese(n: int) -> str:
     """1 → 一, 10 → 十, 11 → 十一, 20 → 二十, 105 → 一百零五 (below ten thousand, as part numbers are written)."""
     if not 0 <= n < 10000:
-        raise ValueError(f"{n} is out of range")
+        raise ValueError(f"{n} is out of range")  # not shown: a programming error (TOC numbers are small)
     if n < 10:
         return NAMES[n]
     out, zero = [], False

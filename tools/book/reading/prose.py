@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
+from .citations import PENDING_PAGE_MARK
 from .markdown import parse as parse_markdown
 
 # Full-width digits and symbols read as their ASCII twins; one character for one, so columns stay true.
@@ -27,9 +28,11 @@ TODO_MARK = "TODO(data)"
 BOLD_NUMBERED_TITLE = re.compile(r"^(\*\*|__)(?:\d+|[A-Z])(?:\.\d+)+\s[^\n]*\1$")
 DISPLAY_MATH = re.compile(r"^\s*\$\$.*\$\$\s*$", re.S)  # a paragraph that is one `$$ … $$` formula
 LISTED_SECTION_TITLE = re.compile(r"^(?:\d+|[A-Z])\.\d+(?:\.\d+)*\s+(?![倍%xX×])[^\s\d]")
-# A sentence ends at 。！？!? or at a full stop before a space; not at the `p.` of a page locator `[@key, p. 20]`.
+# A sentence ends at 。！？!? or at a full stop before a space; not at the `p.` of a page locator `[@key, p. 20]`,
+# nor at the question mark of a pending page, `p. ?` or the free form's `第?页` / `第 ？ 页` (the citation grammar's
+# PENDING_PAGE_MARK: a `?` followed by 页 is a page still to be found, not the end of a question).
 # It opens with the set of end marks so that the regex engine skips ahead to the next candidate at C speed.
-SENTENCE_END = re.compile(r"[。！!？?.](?:(?<=[。！!])|(?<=[？?])(?<!p\.[？?])(?<!p\. [？?])"
+SENTENCE_END = re.compile(r"[。！!？?.](?:(?<=[。！!])|(?<=[？?])(?<!p\.[？?])(?<!p\. [？?])(?!" + PENDING_PAGE_MARK + ")"
                           r"|(?<=\.)(?<!\bp\.)(?<!\bpp\.)(?=\s|$)(?P<stop>))(?(stop)|[。！!？?]*[”’」』）)]*)")
 # Raw HTML: what a reader sees of it. Attributes shown as text (a tooltip, the text of a missing image); elements
 # whose content is code, not prose; elements that end a block of text (the text on either side is a unit of its own).

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..findings import ToolError
+from ..messages import say
 
 TOC_FILE = "toc/table-of-contents.md"
 # Folders that hold what authors write and what builds the book: no output may go into them.
@@ -60,4 +61,4 @@ def find_repo(start: Path | None = None) -> Repo:
     for folder in (here, *here.parents):
         if is_repo(folder):
             return Repo(folder)
-    raise ToolError(f"no book repository here: no {TOC_FILE} in {here} or any folder above it")
+    raise ToolError(say("cli:no-repo", toc=TOC_FILE, here=here))

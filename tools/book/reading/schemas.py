@@ -9,6 +9,7 @@ from typing import Callable, Iterator
 from jsonschema import Draft202012Validator
 
 from ..findings import ToolError
+from ..messages import say
 
 
 @cache
@@ -17,9 +18,9 @@ def validator(schema_path: Path) -> Draft202012Validator:
         schema = json.loads(Path(schema_path).read_text(encoding="utf-8"))
         Draft202012Validator.check_schema(schema)
     except (OSError, ValueError) as exc:
-        raise ToolError(f"{schema_path}: unusable schema: {exc}") from None
+        raise ToolError(say("schema:unusable", path=schema_path, problem=exc)) from None
     except Exception as exc:  # jsonschema.SchemaError: the schema itself is broken
-        raise ToolError(f"{schema_path}: invalid schema: {getattr(exc, 'message', exc)}") from None
+        raise ToolError(say("schema:invalid", path=schema_path, problem=getattr(exc, 'message', exc))) from None
     return Draft202012Validator(schema)
 
 
@@ -29,9 +30,9 @@ def describe(error) -> str:
         return f"{error.message}"
     if error.validator == "enum":
         allowed = ", ".join(map(str, error.validator_value))
-        return f"{where or 'value'}: {error.instance!r} is not one of: {allowed}"
+        return say("schema:not-one-of", where=where or say("schema:value"), value=repr(error.instance), allowed=allowed)
     if error.validator in ("minLength", "pattern") and isinstance(error.instance, str) and not error.instance.strip():
-        return f"{where}: must not be empty"
+        return say("schema:empty", where=where)
     return f"{where}: {error.message}" if where else error.message
 
 

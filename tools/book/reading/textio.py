@@ -6,7 +6,7 @@ from pathlib import Path
 import yaml
 
 from ..findings import ERROR, Finding
-from ..messages import finding
+from ..messages import finding, say
 
 
 class FileProblem(Exception):
@@ -72,7 +72,7 @@ class UniqueKeyLoader(yaml.SafeLoader):
                     continue
                 if key in seen:
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key '{key}' (first at line {seen[key] + 1})", key_node.start_mark)
+                        None, None, say("yaml:duplicate-key", key=key, first=seen[key] + 1), key_node.start_mark)
                 seen[key] = key_node.start_mark.line
         return super().construct_mapping(node, deep)
 
@@ -88,7 +88,7 @@ def read_yaml(text: str):
     except yaml.reader.ReaderError as exc:  # no mark: a character position in the text
         before = text[:exc.position]
         line, column = before.count("\n"), exc.position - (before.rfind("\n") + 1)
-        raise YamlProblem(line, column, f"character U+{exc.character:04X} is not allowed in YAML") from None
+        raise YamlProblem(line, column, say("yaml:bad-character", code=f"{exc.character:04X}")) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]

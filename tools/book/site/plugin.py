@@ -21,6 +21,7 @@ from ..checks.links import GENERATED_PAGES, outside_symlinks
 from ..checks import todo as todo_check
 from ..checks.toc import check as check_toc
 from ..findings import ERROR
+from ..messages import say
 from ..reading.book import Book
 from ..reading.repo import find_repo
 from ..reading.toc import Toc
@@ -50,7 +51,7 @@ class Flag(c.BaseConfigOption[bool]):
             return False
         if isinstance(value, str) and value.strip().lower() in ("1", "true", "yes", "on"):
             return True
-        raise c.ValidationError(f"expected true or false, not {value!r}")
+        raise c.ValidationError(say("site:bool-option", value=repr(value)))
 
 
 class BookConfig(base.Config):
