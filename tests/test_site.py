@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 from book.reading.book import Book
+from book.site.plugin import BookPlugin
 from book.reading.repo import Repo
 from conftest import ROOT, run_book
 
@@ -43,6 +44,22 @@ def test_notebooks_are_pages_with_their_outputs(release_site):
     assert "mathjax" not in html.lower()  # the CDN loader is removed: offline, and $ stays text
     assert (release_site / "code/ch04-kv-cache/kv_cache/kv_cache.ipynb").exists()
     assert 'href="../code/ch04-kv-cache/kv_cache/"' in page(release_site, "ch04-kv-cache")
+
+
+def test_each_notebook_sits_under_its_chapter_and_hides_its_set_up_code(release_site):
+    plugin = BookPlugin()
+    plugin.repo = Repo(ROOT)
+    plugin.notebooks, plugin.draft = plugin.repo.notebooks(), False
+    nav = plugin.navigation(Book(plugin.repo).toc, ROOT / "manuscript")
+    chapters = {title: entry for part in nav for entries in part.values() if isinstance(entries, list)
+                for item in entries for title, entry in item.items()}
+    ch05 = next(entry for title, entry in chapters.items() if title.startswith("第5章"))
+    assert ch05 == [{"正文": "ch05-batching.md"},
+                    {"代码示例：continuous batching": "code/ch05-batching/continuous_batching.ipynb"}]
+    assert not any("代码示例" in part for part in nav)  # every notebook found its chapter
+    notebook = page(release_site, "code/ch05-batching/continuous_batching")
+    assert "scale=ci" in notebook                     # the set-up cell's output is shown
+    assert "from common import runtime" not in notebook  # its code (tagged hide-input) is not
 
 
 def test_references_and_claims_pages(release_site):

@@ -80,15 +80,27 @@ class BookPlugin(BasePlugin[BookConfig]):
         return config
 
     def navigation(self, toc: Toc, docs: Path) -> list:
-        """Parts as sections, chapters in TOC order (a chapter in a subfolder keeps its folder); planned chapters
-        without a file are left out."""
+        """Parts as sections, chapters in TOC order (a chapter in a subfolder keeps its folder), each chapter's
+        notebooks under it; planned chapters without a file are left out, and notebooks of no written chapter are
+        listed on their own."""
+        placed: set[Path] = set()
         nav: list = [{"首页": "index.md"}]
         for part in toc.parts:
-            entries = [{chapter.heading: chapter.path.relative_to(docs).as_posix()}
-                       for chapter in part.chapters if chapter.path is not None and chapter.path.is_relative_to(docs)]
+            entries = []
+            for chapter in part.chapters:
+                if chapter.path is None or not chapter.path.is_relative_to(docs):
+                    continue
+                page = chapter.path.relative_to(docs).as_posix()
+                notebooks = [p for p in self.notebooks if notebook_chapter(p) == chapter.number]
+                placed.update(notebooks)
+                entries.append({chapter.heading: [{"正文": page}]
+                                + [{f"代码示例：{notebook_name(p)}": self.notebook_uri(p)} for p in notebooks]}
+                               if notebooks else {chapter.heading: page})
             if entries:
                 nav.append({part.label: entries})
-        nav.append({"代码示例": [{notebook_title(p): self.notebook_uri(p)} for p in self.notebooks]})
+        unplaced = [p for p in self.notebooks if p not in placed]
+        if unplaced:
+            nav.append({"代码示例": [{notebook_title(p): self.notebook_uri(p)} for p in unplaced]})
         nav.append({"参考来源": "references.md"})
         nav.append({"数据声明": "claims.md"})
         if self.draft:
@@ -124,6 +136,14 @@ class BookPlugin(BasePlugin[BookConfig]):
         return output
 
 
+def notebook_chapter(path: Path) -> str:
+    """The chapter number a notebook belongs to, from its folder (code/ch05-batching/… → "5")."""
+    return str(int(path.parent.name[2:4]))
+
+
+def notebook_name(path: Path) -> str:
+    return path.stem.replace("_", " ")
+
+
 def notebook_title(path: Path) -> str:
-    number = int(path.parent.name[2:4])
-    return f"第{number}章 {path.stem.replace('_', ' ')}"
+    return f"第{notebook_chapter(path)}章 {notebook_name(path)}"
