@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
+import tempfile
 import threading
 from pathlib import Path
 
@@ -12,7 +14,8 @@ import pytest
 from conftest import ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = ROOT / "tests" / "artifacts"
+# Screenshots for a person to look at; outside the checkout (tests write nothing into it).
+ARTIFACTS = Path(os.environ.get("BOOK_TEST_ARTIFACTS") or Path(tempfile.gettempdir()) / "book-site-screenshots")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
@@ -52,7 +55,7 @@ def tab(browser):
 
 
 def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
 
 
