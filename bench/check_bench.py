@@ -52,6 +52,7 @@ class Bench:
         self.repo, self.cache, self.verbose = repo, cache, verbose
         self.env = {**os.environ, "BOOK_CACHE_DIR": str(cache), "PYTHONPATH": str(repo / "tools")}
         self.env.pop("STRICT", None)
+        self.env["BOOK_LANG"] = "en"  # the progress and verdict lines are read below: one language, whatever the author's
 
     def make_check(self) -> tuple[float, str]:
         # READY= : the copy uses this checkout's .venv as it is (never reinstalled from the copy)

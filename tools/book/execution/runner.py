@@ -213,15 +213,8 @@ def snapshot(root: Path, scale: str) -> dict[str, tuple]:
 
 def side_effects(before: dict[str, tuple], after: dict[str, tuple]) -> list[tuple[str, str]]:
     """(path, "created" | "changed" | "deleted") for each difference."""
-    out = []
-    for path in sorted(set(before) | set(after)):
-        if path not in before:
-            out.append((path, "created"))
-        elif path not in after:
-            out.append((path, "deleted"))
-        elif before[path] != after[path]:
-            out.append((path, "changed"))
-    return out
+    words = {"added": "created", "removed": "deleted", "changed": "changed"}
+    return [(path, words[how]) for path, how in keys.changed(before, after)]
 
 
 # ---------------------------------------------------------------------------------------------------- shared models
