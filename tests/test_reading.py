@@ -89,6 +89,17 @@ def test_one_citation_grammar_for_checker_and_site(mini):
     assert "第 6 页" in html and "第 20 页" in html and "六" not in html and "[@" not in html
 
 
+def test_the_site_joins_a_paragraphs_lines_between_chinese_characters(mini):
+    """A line break between two Chinese characters would show as a stray space; headings, code and lines that end
+    or start with Latin text keep their breaks."""
+    from book.site.render import Renderer
+    book = Book(mini)
+    page = Renderer(book.registry, book.citations, draft=False).page(
+        "## 标题\n正文第一行，\n第二行。\n\n- 列表，\n  续行\n- 结尾是 GPU\n  下一行\n\n```\n中文，\n代码\n```\n")
+    assert page.split("\n") == ["## 标题", "正文第一行，第二行。", "", "- 列表，续行", "- 结尾是 GPU", "  下一行", "",
+                                 "```", "中文，", "代码", "```", ""]
+
+
 def test_prose_units_by_kind(mini):
     book = Book(mini)
     source = book.file(mini.manuscript / "ch01-a.md")

@@ -15,6 +15,10 @@ INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 INLINE_MATH = re.compile(r"\\\((.+?)\\\)")
 DISPLAY_MATH = re.compile(r"\\\[(.+?)\\\]", re.S)
 VERBATIM = ("fence", "code_block", "html_block", "front_matter")
+# A line break inside a paragraph shows as a space; between two Chinese characters that space is a typo on the page.
+CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+ENDS_CJK = re.compile(f"[{CJK}]$")
+STARTS_CJK = re.compile(f"[ \t]*[{CJK}]")
 
 
 class Renderer:
@@ -22,19 +26,27 @@ class Renderer:
         self.registry, self.citations, self.draft = registry, citations, draft
 
     def page(self, markdown: str) -> str:
+        tokens = parse(markdown)
         verbatim: set[int] = set()
-        for token in parse(markdown):
+        for token in tokens:
             if token.type in VERBATIM and token.map:
                 verbatim.update(range(*token.map))
         lines = markdown.split("\n")
+        joined = soft_breaks_between_cjk(tokens, lines)
         out: list[str] = []
         for is_verbatim, run in groupby(range(len(lines)), key=verbatim.__contains__):
-            chunk = [lines[k] for k in run]
+            numbers = list(run)
             if is_verbatim:
-                out += chunk
-            else:
-                text = "\n".join(self.line(line) for line in chunk)
-                out.append(DISPLAY_MATH.sub(lambda m: math_block(m[1]), text))
+                out += [lines[k] for k in numbers]
+                continue
+            logical: list[str] = []
+            for k in numbers:
+                if logical and k - 1 in joined:
+                    logical[-1] += lines[k].lstrip()
+                else:
+                    logical.append(lines[k])
+            text = "\n".join(self.line(line) for line in logical)
+            out.append(DISPLAY_MATH.sub(lambda m: math_block(m[1]), text))
         return "\n".join(out)
 
     def line(self, line: str) -> str:
@@ -75,6 +87,17 @@ class Renderer:
         else:
             where = ""
         return f'[{name}{where}](references.md#{key}){{.citation}}'
+
+
+def soft_breaks_between_cjk(tokens, lines: list[str]) -> set[int]:
+    """The line numbers k whose break to line k + 1 falls between two Chinese characters inside one paragraph."""
+    joined = set()
+    for token in tokens:
+        if token.type == "paragraph_open" and token.map:
+            start, end = token.map
+            joined.update(k for k in range(start, end - 1)
+                          if ENDS_CJK.search(lines[k]) and STARTS_CJK.match(lines[k + 1]))
+    return joined
 
 
 def math_inline(tex: str) -> str:
