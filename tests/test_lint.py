@@ -136,3 +136,14 @@ def test_fix_with_json_keeps_stdout_one_json_object(book_copy):
     run = run_lint("--fix", "--format", "json", "manuscript/ch03-environment.md", cwd=book_copy)
     assert run.code == 0 and run.json()["summary"] == {"errors": 0, "warnings": 0}
     assert "已修正 manuscript/ch03-environment.md：3 处" in run.err
+
+
+def test_a_link_out_of_the_repository_is_neither_read_nor_fixed(book_copy, tmp_path):
+    outside = tmp_path / "outside.md"
+    outside.write_text("# 外部\n\n成本下降了 99%。使用GPU推理\n", encoding="utf-8")
+    (book_copy / "manuscript/leak.md").symlink_to(outside)
+    for command in (["lint", "--fix"], ["claims"]):
+        run = run_book(*command, cwd=book_copy)
+        assert run.code == 1 and run.lines("site-symlink")[0].startswith("manuscript/leak.md:1:1: error site-symlink")
+        assert str(outside) not in run.out.split("site-symlink")[0]  # located at the link, not its target
+    assert outside.read_text(encoding="utf-8").endswith("使用GPU推理\n")  # the target was never written

@@ -151,9 +151,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "site-link": {"zh": "网站构建发现失效链接：{problem}", "en": "{problem}"},
     "site-link:missing": {"zh": "链接 '{link}' 指向的文件不存在（{path}）", "en": "link '{link}': no such file ({path})"},
     "site-link:outside": {"zh": "链接 '{link}' 指向仓库之外", "en": "link '{link}' leads out of the repository"},
-    "site-symlink": {"zh": "符号链接指向仓库之外（{target}）：网站不会读取或复制它，请换成真实文件",
-                     "en": "symbolic link out of the repository ({target}): the site neither reads nor copies it; "
-                           "replace it with a real file"},
+    "site-symlink": {"zh": "符号链接指向仓库之外（{target}）：工具链与网站都不会读取、修改或复制它，请换成真实文件",
+                     "en": "symbolic link out of the repository ({target}): neither the toolchain nor the site reads, "
+                           "changes or copies it; replace it with a real file"},
     "site-build": {"zh": "网站构建失败：{problem}", "en": "{problem}"},
     # Source verification (book sources verify): figures against the local source documents.
     "page-mismatch": {"zh": "“{figure}”不在 {source} 第 {page} 页，而在第 {found} 页",

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from ..findings import Finding, ToolError, rel
-from ..messages import say
+from ..findings import ERROR, Finding, ToolError, rel
+from ..messages import finding, say
 from . import prose, sources, toc_parse
 from .citations import Citations
 from .repo import Repo
@@ -81,15 +81,23 @@ class Book:
         key = Path(path).resolve()
         found = self._texts.get(key)
         if found is None:
-            shown = self.shown(key)
-            try:
-                found = SourceFile(key, shown, read_text(key, shown, code))
-            except FileProblem as problem:
-                found = SourceFile(key, shown, None, problem.finding)
-            self._texts[key] = found
-        if found.problem is not None and found.problem.code != code:
+            found = self._texts[key] = self.read(Path(path).absolute(), key, code)
+        if found.problem is not None and found.problem.code not in (code, "site-symlink"):
             return replace(found, problem=replace(found.problem, code=code))
         return found
+
+    def read(self, path: Path, key: Path, code: str) -> SourceFile:
+        """A file inside the repository reached through a link that leads out of it is neither read nor, with
+        --fix, ever written: it is located at the link, with the link's target."""
+        root = self.root.resolve()
+        if path.is_relative_to(root) and not key.is_relative_to(root):
+            shown = path.relative_to(root).as_posix()
+            return SourceFile(path, shown, None, finding(shown, 1, 1, ERROR, "site-symlink", target=str(key)))
+        shown = self.shown(key)
+        try:
+            return SourceFile(key, shown, read_text(key, shown, code))
+        except FileProblem as problem:
+            return SourceFile(key, shown, None, problem.finding)
 
     @cached_property
     def files(self) -> list[SourceFile]:
