@@ -103,3 +103,14 @@ def test_broken_anchor_fails_the_strict_build(book_copy):
     append(book_copy / "manuscript/ch05-batching.md", "调度器见[这里](ch04-kv-cache.md#no-such-anchor)。")
     run = run_book("site", "--out", str(book_copy / "site"), cwd=book_copy)
     assert run.code == 1 and "no-such-anchor" in run.out
+
+
+def test_a_page_the_toc_does_not_list_is_not_published(book_copy, tmp_path):
+    (book_copy / "manuscript/ch11-draft.md").write_text("# 第11章 草稿\n\n还没写完。\n", encoding="utf-8")
+    (book_copy / "manuscript/notes.md").write_text("# 笔记\n\n作者自己的笔记。\n", encoding="utf-8")
+    toc = run_book("toc", cwd=book_copy)
+    assert {l.split(":")[0] for l in toc.lines("toc-unlisted")} == {"manuscript/ch11-draft.md", "manuscript/notes.md"}
+    out = tmp_path / "site"
+    assert run_book("site", "--out", str(out), cwd=book_copy).code == 0
+    assert (out / "ch01-cost-revolution/index.html").exists()
+    assert not (out / "ch11-draft").exists() and not (out / "notes").exists()

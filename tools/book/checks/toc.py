@@ -168,10 +168,11 @@ def drift_findings(toc: Toc, chapter: Chapter, book: Book) -> list[Finding]:
 
 
 def unlisted_findings(toc: Toc, book: Book) -> list[Finding]:
-    """Chapter files in manuscript/ that the TOC never links: a warning, since the site would not show them."""
-    linked = {c.path for c in toc.chapters if c.path is not None}
+    """Pages in manuscript/ that the TOC never links (the home page aside): a warning, since the site does not
+    publish them."""
     manuscript = book.repo.manuscript
-    candidates = sorted(manuscript.glob("ch*.md")) + sorted(manuscript.glob("appendix-*.md"))
+    linked = {c.path for c in toc.chapters if c.path is not None} | {(manuscript / "index.md").resolve()}
+    candidates = sorted(p for p in manuscript.rglob("*.md") if p.is_file())
     return [finding(book.shown(p), 1, 1, WARNING, "toc-unlisted", toc=toc.shown)
             for p in candidates if p.resolve() not in linked]
 

@@ -73,7 +73,11 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.renderer = Renderer(book.registry, book.citations, self.draft)
         self.todo = todo_check.collect(book)[0] if self.draft else []
         self.notebooks = self.repo.notebooks()
-        config.nav = self.navigation(book.toc, Path(config.docs_dir).resolve())
+        docs = Path(config.docs_dir).resolve()
+        config.nav = self.navigation(book.toc, docs)
+        # The pages the site publishes: the home page and the chapters the TOC links; a draft the TOC does not list
+        # stays unpublished, as `book toc`'s toc-unlisted warning says.
+        self.listed = {docs / "index.md"} | {c.path for c in book.toc.chapters if c.path is not None}
         jupyter = config.plugins.get("mkdocs-jupyter")
         if jupyter is not None:  # its rendered notebooks are kept with the toolchain's other caches
             jupyter.config["cache_dir"] = str(cache_root(self.repo.root) / "mkdocs-jupyter")
@@ -112,6 +116,9 @@ class BookPlugin(BasePlugin[BookConfig]):
 
     @event_priority(100)  # before mkdocs-jupyter turns .ipynb files into notebook pages
     def on_files(self, files, config):
+        for unlisted in [f for f in files if f.src_uri.endswith(".md") and f.abs_src_path
+                         and Path(f.abs_src_path).resolve() not in self.listed]:
+            files.remove(unlisted)
         for path in self.notebooks:
             files.append(File(self.notebook_uri(path), str(self.repo.root), config["site_dir"],
                               config["use_directory_urls"]))
