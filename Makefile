@@ -12,9 +12,9 @@ PYTEST := $(VENV)/bin/python -m pytest
 # A failed step ends with a one-line verdict: what failed, and whether it found problems (exit status 1) or could not
 # run (any other). GNU make then adds its own `make: *** [target] Error N` line and exits 2 for any failed step.
 FAILED = { s=$$?; if [ $$s -eq 1 ]; then why="发现问题，见上方的诊断"; else why="无法运行，见上方的说明"; fi; \
-           echo "make $@：未通过 — $$why（退出码 $$s）"; exit $$s; }
+           echo "make $@：未通过 — $$why（退出码 $$s）" >&2; exit $$s; }
 # Shows the command, runs it, and gives the verdict if it fails.
-step = @echo '$(1)'; $(1) || $(FAILED)
+step = @echo '$(1)' >&2; $(1) || $(FAILED)
 
 check: $(READY)
 	$(call step,$(BOOK) check)
