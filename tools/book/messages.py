@@ -280,6 +280,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "check:list-separator": {"zh": "、", "en": ", "},
     # The tool could not run (exit status 2).
     "cli:error": {"zh": "book：无法运行：{problem}", "en": "book: error: {problem}"},
+    "cli:usage": {"zh": "{prog}：{message}", "en": "{prog}: {message}"},
     "cli:interrupted": {"zh": "book：已中断", "en": "book: interrupted"},
     "cli:no-repo": {"zh": "这里不是书稿仓库：{here} 及其上级文件夹中都没有 {toc}",
                     "en": "no book repository here: no {toc} in {here} or any folder above it"},
@@ -384,6 +385,27 @@ MESSAGES: dict[str, dict[str, str]] = {
     "word:section": {"zh": "节", "en": "section"},
     "word:subsection": {"zh": "小节", "en": "subsection"},
 }
+
+
+# argparse's own usage texts (bad usage: exit 2), in the author's language. Keyed by argparse's English template.
+ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项 %(value)r（可选：%(choices)s）",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "expected one argument": "需要一个值",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": "有歧义的选项：%(option)s 可以是 %(matches)s",
+    "not allowed with argument %s": "不能与参数 %s 同用",
+    "show this help message and exit": "显示帮助并退出",
+    "positional arguments": "位置参数",
+    "options": "选项",
+}
+
+
+def argparse_text(template: str) -> str:
+    return ARGPARSE_ZH.get(template, template) if lang() == "zh" else template
 
 
 def lang() -> str:

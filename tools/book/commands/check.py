@@ -33,7 +33,7 @@ from .sources import tally as sources_tally
 from .report import report
 from .todo import counts
 
-console = Console(highlight=False)
+console = Console(highlight=False, soft_wrap=True)  # a verdict line is never broken, at any width
 CACHE_VERSION = "1"
 SKIPPED_PARTS = {"__pycache__", ".ipynb_checkpoints", ".cache"}
 
@@ -46,9 +46,7 @@ def step_toc(book: Book, args) -> int:
 def step_claims(book: Book, args) -> int:
     result = claims.check(book, strict())
     args.claims_result = result  # the verification step reuses the claims found here
-    status = report(result.findings + draft_notes.check(book, strict()), "text", "book claims")
-    print(tally(result))
-    return status
+    return report(result.findings + draft_notes.check(book, strict()), "text", "book claims", notes=[tally(result)])
 
 
 def step_verify(book: Book, args) -> int:
@@ -56,12 +54,13 @@ def step_verify(book: Book, args) -> int:
     registry `file:` that is not on this machine counts as none; `book sources verify` reports it). Pending
     citations are the claims step's findings already: here they are only counted."""
     if not (book.registry.usable and verify.documents_here(book.root, book.registry.sources, existing=True)):
-        print(f"book sources verify: {say('sources-verify:no-documents')}")
+        print(f"book sources verify：{say('sources-verify:no-documents')}")
         return 0
     outcome = verify.check(book, getattr(args, "claims_result", None), missing_is_error=False)
-    status = report([f for f in outcome.findings if f.code != "pending-citation"], "text", "book sources verify")
-    print(f"  {sources_tally(outcome)}")
-    return status
+    return report([f for f in outcome.findings if f.code != "pending-citation"], "text", "book sources verify",
+                  notes=[f"  {sources_tally(outcome)}"])
+
+
 def step_lint(book: Book, args) -> int:
     from .lint import check as lint_check  # warnings; errors under STRICT=1
     return report(lint_check(book), "text", "book lint")

@@ -11,11 +11,20 @@ from importlib import import_module
 from pathlib import Path
 
 from ..findings import ToolError
-from ..messages import say
+from ..messages import argparse_text, say
+
+
+class Parser(argparse.ArgumentParser):
+    """Bad usage is a "cannot run" error like the others (exit 2), in the author's language."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(2, say("cli:error", problem=say("cli:usage", prog=self.prog, message=message)) + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="book", description="《LLM推理优化实战》的工具链：检查目录、数据来源、代码示例并发布网站。")
+    argparse._ = argparse_text  # argparse looks its texts up through gettext's `_` when it builds a message
+    parser = Parser(prog="book", description="《LLM推理优化实战》的工具链：检查目录、数据来源、代码示例并发布网站。")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name, help_text, paths=False, formats=("text", "json")):
