@@ -66,6 +66,13 @@ def test_a_heading_that_ends_a_written_file_is_uncited(tmp_path):
     assert check(tmp_path, "# 第2章 硬件\n\n正文。\n\n### 小结：成本下降了 99%\n")[0] == [(5, 14, "uncited-claim", "error")]
 
 
+def test_an_uncited_heading_is_told_where_its_citation_goes(tmp_path):
+    path = tmp_path / "x.md"
+    path.write_text("# 第2章 硬件\n\n正文。\n\n### 小结：成本下降了 99%\n", encoding="utf-8")
+    [found] = claims.check(Book(Repo(ROOT), [path]), strict=False).findings
+    assert "标题下的第一句" in found.message  # not "the same sentence", which a heading cannot hold
+
+
 def test_an_outline_warns_until_strict(tmp_path):
     """A file of headings alone is not written yet: its headings' figures are warnings, errors under STRICT."""
     outline = "# 第2章 硬件\n\n## 2.1 为什么 90% 的团队选错了 GPU\n\n## 2.2 显存占 70%\n"

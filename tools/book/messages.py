@@ -71,6 +71,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "uncited-claim": {"zh": "数据“{figure}”需要在同一句中注明带页码的来源，例如 [@ark-big-ideas-2026, p. N]（页码待查时写 p. ?）",
                       "en": "'{figure}' needs a source with a page in the same sentence, e.g. "
                             "[@ark-big-ideas-2026, p. N] (or p. ? while pending)"},
+    "uncited-claim:heading": {"zh": "标题中的数据“{figure}”需要来源：标题里不便加引用，请在标题下的第一句（或目录中它下面的"
+                                    "说明条目）注明带页码的来源",
+                              "en": "'{figure}' in a heading needs a source: cite it, with a page, in the first sentence "
+                                    "under the heading (in the TOC: the note right under it)"},
     "pending-citation": {"zh": "{key} 的页码待核实：“{context}”", "en": "page of {key} to be confirmed: “{context}”"},
     "no-cite-reason": {"zh": "<!-- no-cite: … --> 需要写明理由", "en": "<!-- no-cite: … --> needs a reason"},
     "unknown-source:name": {"zh": "“{name}”不是已登记的来源或别名（manuscript/sources.yaml）",

@@ -143,7 +143,8 @@ def judge_unit(unit: Unit, shown: str, cites: list[Citation], found: list[tuple[
         line, col = unit.where(start)
         figure = unit.text[start:end].strip()
         if status == "uncited":
-            findings.append(finding(shown, line, col, WARNING if unwritten else ERROR, "uncited-claim", figure=figure))
+            message = "uncited-claim:heading" if unit.kind == "heading" else "uncited-claim"
+            findings.append(finding(shown, line, col, WARNING if unwritten else ERROR, message, figure=figure))
         if ledger:
             claims.append(Claim(shown, line, col, figure, kind, sentence, status, covering, unit.no_cite))
     return claims, findings
