@@ -134,7 +134,7 @@ def drift_findings(toc: Toc, chapter: Chapter, book: Book) -> list[Finding]:
         if level == 1:
             m = CHAPTER.match(heading) or APPENDIX.match(heading)
             if m and title_heading is None:
-                title_heading = (line, m["num"], m["title"].strip())
+                title_heading = (line, m["num"], m["title"].strip(), heading)
             continue
         m = SUBSECTION.match(heading) or SECTION.match(heading)
         if not m or level > 3:
@@ -156,9 +156,9 @@ def drift_findings(toc: Toc, chapter: Chapter, book: Book) -> list[Finding]:
     if title_heading is None:
         found.append(finding(shown, 1, 1, ERROR, "toc-drift:no-title", heading=chapter.heading))
     else:
-        line, number, title = title_heading
+        line, number, title, written = title_heading
         if number != chapter.number or title != chapter.title:
-            found.append(finding(shown, line, 3, ERROR, "toc-drift:chapter-title", written=f"{number} {title}",
+            found.append(finding(shown, line, 3, ERROR, "toc-drift:chapter-title", written=written,
                                  want=chapter.heading, where=f"{toc.shown}:{chapter.line}"))
     for number, (_, want_title, toc_line) in expected.items():
         if number not in seen:
