@@ -114,3 +114,12 @@ def test_a_page_the_toc_does_not_list_is_not_published(book_copy, tmp_path):
     assert run_book("site", "--out", str(out), cwd=book_copy).code == 0
     assert (out / "ch01-cost-revolution/index.html").exists()
     assert not (out / "ch11-draft").exists() and not (out / "notes").exists()
+
+
+def test_a_broken_notebook_stops_the_site_at_its_own_line(book_copy, tmp_path):
+    notebook = book_copy / "code/ch03-environment/environment_check.ipynb"
+    notebook.write_text(notebook.read_text(encoding="utf-8").replace('"cells"', '"cells" oops', 1), encoding="utf-8")
+    run = run_book("site", "--out", str(tmp_path / "site"), cwd=book_copy)
+    assert run.code == 1 and run.lines("notebook-invalid")[0].startswith(
+        "code/ch03-environment/environment_check.ipynb:2:10: error notebook-invalid")
+    assert not (tmp_path / "site").exists()

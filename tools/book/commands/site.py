@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..checks import links as links_check
+from ..checks import notebooks as notebooks_check
 from ..checks import toc as toc_check
 from ..findings import ERROR, Finding, ToolError, rel
 from ..messages import finding, say
@@ -147,12 +148,14 @@ def locate(path: Path, needle: str) -> tuple[int, int]:
 
 def preflight(book: Book) -> list[Finding]:
     """What the site depends on: a TOC without errors (its navigation), a readable registry (its citations), no
-    symbolic link out of the repository among its sources, and pages whose local links reach a file."""
+    symbolic link out of the repository among its sources, notebooks that are valid notebooks (their pages), and
+    pages whose local links reach a file."""
     toc_findings, _ = toc_check.check(book)
     blocking = [f for f in [*toc_findings, *book.registry.findings] if f.severity == ERROR]
     symlinks = links_check.outside_symlinks(book.repo)
-    if blocking or symlinks:
-        return blocking + symlinks
+    notebooks = notebooks_check.validate(book.repo.notebooks(), book.repo)
+    if blocking or symlinks or notebooks:
+        return blocking + symlinks + notebooks
     return links_check.check_links(book)
 
 
