@@ -30,7 +30,8 @@ def test_the_fixture_links_are_whole(mini):  # noqa: F811
 
 def test_missing_local_targets_are_located_as_written(mini):  # noqa: F811
     (mini.root / "code" / "ch01-a").mkdir(parents=True)
-    (mini.root / "code" / "ch01-a" / "demo.ipynb").write_text("{}", encoding="utf-8")
+    (mini.root / "code" / "ch01-a" / "demo.ipynb").write_text(
+        '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}', encoding="utf-8")
     append(mini, "\n见 [示例](../code/ch01-a/demo.ipynb) 与 [缺失](../code/ch99-x/gone.ipynb#cell)。\n\n"  # 29
                  '<img src="img/missing.png" alt="图">\n\n'                                                     # 31
                  '文中 <a href="../code/ch98/gone.py">代码</a> 与 ![图](img/%E5%9B%BE.png)。\n\n'              # 33

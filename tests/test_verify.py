@@ -406,7 +406,7 @@ def test_book_check_without_documents_here_is_an_info_line(book):
     shutil.rmtree(book / "sources")
     run = run_book(*CHECK_ONLY_VERIFY, cwd=book)
     assert run.code == 0, run.out
-    assert "book sources verify: 本机没有来源文档（sources/<key>.pdf 或登记表中的 file:），跳过核对" in run.lines()
+    assert "book sources verify：本机没有来源文档（sources/<key>.pdf 或登记表中的 file:），跳过核对" in run.lines()
     explicit = run_book("sources", "verify", cwd=book)  # asked for by name, a missing file: is an error
     assert explicit.code == 1 and len(explicit.lines("source-document")) == 2
 

@@ -153,10 +153,9 @@ def preflight(book: Book) -> list[Finding]:
     toc_findings, _ = toc_check.check(book)
     blocking = [f for f in [*toc_findings, *book.registry.findings] if f.severity == ERROR]
     symlinks = links_check.outside_symlinks(book.repo)
-    notebooks = notebooks_check.validate(book.repo.notebooks(), book.repo)
-    if blocking or symlinks or notebooks:
-        return blocking + symlinks + notebooks
-    return links_check.check_links(book)
+    if blocking or symlinks:
+        return blocking + symlinks
+    return notebooks_check.validate(book.repo.notebooks(), book.repo) + links_check.check_links(book)
 
 
 def build(book: Book, draft: bool, out: Path | None, keep: bool, fmt: str = "text") -> int:
