@@ -13,6 +13,9 @@ import tempfile
 from pathlib import Path
 
 
+UMASK = os.umask(0)  # read once (setting it is the only way to read it) and put back at once
+os.umask(UMASK)
+
 def cache_root(root: Path) -> Path:
     env = os.environ.get("BOOK_CACHE_DIR")
     return Path(env).resolve() if env else Path(root) / ".cache"
@@ -30,12 +33,16 @@ def cache_dir(root: Path, name: str, version: str) -> Path:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a unique temporary file in the target folder, then rename it over the target."""
+    """Write through a unique temporary file in the target folder, then rename it over the target: a reader sees the
+    old file or the new one, never half. A file keeps its permissions; a new one gets the umask's (mkstemp's 0600
+    would make a cache, or an author's chapter, private to whoever wrote it last)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~UMASK
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -26,7 +26,6 @@ one small JSON file per document and never opens the PDF.
 """
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..cache import read_json, write_json
+from ..cache import read_json, write_atomic, write_json
 from ..findings import ERROR, WARNING, Finding
 from ..messages import MESSAGES, say
 from ..reading import documents
@@ -727,21 +726,7 @@ def write_fill(root: Path, plan: FillPlan) -> None:
     """Write each changed file atomically, keeping its mode."""
     for file, (_, new) in plan.texts.items():
         path = Path(file) if Path(file).is_absolute() else Path(root) / file
-        write_text_atomic(path, new)
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    import tempfile
-    mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(text.encode("utf-8"))
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        write_atomic(path, new.encode("utf-8"))
 
 
 def fill_diff(plan: FillPlan) -> str:

@@ -8,11 +8,9 @@ diff and writes nothing.
 from __future__ import annotations
 
 import difflib
-import os
 import sys
-import tempfile
-from pathlib import Path
 
+from ..cache import write_atomic
 from ..checks import typography
 from ..findings import Finding, ToolError
 from ..messages import say
@@ -40,22 +38,6 @@ def check(book: Book) -> list[Finding]:
     return findings
 
 
-def replace_file(path: Path, data: bytes) -> None:
-    """Write `data` over `path` atomically, keeping the file's permissions."""
-    mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def fix(book: Book, write: bool) -> tuple[list[tuple[str, int]], list[str]]:
     """Correct each file: (file shown, issues settled) for each changed file, and the unified diff of each."""
     terms = glossary(book)
@@ -72,7 +54,7 @@ def fix(book: Book, write: bool) -> tuple[list[tuple[str, int]], list[str]]:
             raw = source.path.read_bytes()
             crlf, bom = b"\r\n" in raw, raw.startswith(b"\xef\xbb\xbf")
             data = fixed.replace("\n", "\r\n") if crlf else fixed
-            replace_file(source.path, ("\ufeff" if bom else "").encode("utf-8") + data.encode("utf-8"))
+            write_atomic(source.path, ("\ufeff" if bom else "").encode("utf-8") + data.encode("utf-8"))
         else:
             patches.append("".join(difflib.unified_diff(source.text.splitlines(keepends=True),
                                                         fixed.splitlines(keepends=True),

@@ -21,19 +21,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..cache import cache_dir, cache_root
+from ..cache import cache_dir, cache_root, write_atomic
 from ..messages import say
 
 FORMAT = 1
 KEEP = 3
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 REQUIRED = {"format": int, "notebook": str, "key": str, "scale": str, "device": str, "inputs": dict,
             "expected": str, "verdict": str, "seconds": (int, float), "cells": list, "outputs": list,
             "created": str, "checksum": str}
@@ -157,7 +153,7 @@ class Store:
                  "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")}
         entry["checksum"] = checksum(entry)
         target = self.entry_path(notebook, key)
-        atomic_write_text(target, json.dumps(entry, ensure_ascii=False, indent=1) + "\n")
+        write_atomic(target, (json.dumps(entry, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
         self.prune(notebook)
         return target
 
@@ -215,23 +211,6 @@ class Store:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def atomic_write_text(target: Path, text: str) -> None:
-    """Write through a unique temp file in the target's folder, then os.replace: readers see old or new, never half."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, 0o666 & ~_UMASK)            # mkstemp's 0600 would make the cache private to its writer
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def clean(repo_root: Path) -> list[Path]:
