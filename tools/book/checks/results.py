@@ -280,7 +280,3 @@ def check(book: Book, strict: bool, prose: bool = True, chapters: set[str] | Non
         found += mismatch_findings(book, files)
     return found
 
-
-def results_findings(repo: Repo) -> list[Finding]:
-    """The schema check alone (kept for callers that have no Book)."""
-    return schema_findings(repo, results_files(repo))

@@ -481,22 +481,6 @@ def hand_note_of(lines: list[str], line: int, citation: str | None) -> str | Non
     return None
 
 
-def file_lines(root: Path) -> Callable[[str], list[str]]:
-    """Lines of a file by its shown path, read once (BOM and CRLF as the claims reader treats them)."""
-    cache: dict[str, list[str]] = {}
-
-    def lines_of(shown: str) -> list[str]:
-        if shown not in cache:
-            path = Path(shown) if Path(shown).is_absolute() else Path(root) / shown
-            try:
-                text = path.read_bytes().decode("utf-8", errors="replace")
-            except OSError:
-                text = ""
-            cache[shown] = text.removeprefix("\ufeff").replace("\r\n", "\n").split("\n")
-        return cache[shown]
-    return lines_of
-
-
 def records_from_ledger(rows: Iterable[dict], registry: dict[str, dict],
                         lines_of: Callable[[str], list[str]]) -> list[ClaimRecord]:
     """One record per claim and per registered source it cites with a page or `p. ?`, from the claims ledger's rows

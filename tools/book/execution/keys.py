@@ -59,9 +59,6 @@ class Inputs:
     def key(self) -> str:
         return inputs_key(self.inputs, self.scale, self.device)
 
-    def as_json(self) -> dict:
-        return {"key": self.key, "scale": self.scale, "device": self.device, "inputs": self.inputs}
-
     def env(self) -> dict[str, str]:
         """The variables the runner sets for the kernel, for the results recorder's provenance."""
         return {ENV_KEY: self.key, ENV_INPUTS: json.dumps(self.inputs, sort_keys=True, separators=(",", ":"))}

@@ -96,9 +96,5 @@ class Toc:
     def chapters(self) -> list[Chapter]:
         return [c for part in self.parts for c in part.chapters]
 
-    def chapter_of(self, path: Path) -> Chapter | None:
-        path = Path(path).resolve()
-        return next((c for c in self.chapters if c.path == path), None)
-
     def to_dict(self) -> dict:
         return {"front_matter": self.front_matter, "line": 1, "parts": [p.to_dict() for p in self.parts]}
