@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -18,13 +18,24 @@ class Finding:
     severity: str
     code: str
     message: str
+    # What the library underneath said (PyYAML, jsonschema, the JSON decoder), in its own words: shown under -v only.
+    detail: str = field(default="", compare=False)
 
     def render(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
+        text = f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
+        if self.detail and verbose():
+            from .messages import say  # the catalogue imports this module
+            text += say("detail", text=self.detail)
+        return text
 
 
 class ToolError(Exception):
     """The tool could not run at all (bad usage, unreadable configuration): exit status 2."""
+
+
+def verbose() -> bool:
+    """-v (BOOK_VERBOSE=1): findings show what the library underneath said beside the catalogue's message."""
+    return os.environ.get("BOOK_VERBOSE", "") not in ("", "0")
 
 
 def strict() -> bool:
@@ -34,7 +45,10 @@ def strict() -> bool:
 
 def rel(path: Path, root: Path) -> str:
     """A path as findings print it: relative to the repository root where it lies inside it."""
-    path = Path(path).resolve()
+    try:
+        path = Path(path).resolve()
+    except (RuntimeError, OSError):  # a symbolic link loop: shown as written
+        path = Path(os.path.abspath(path))
     try:
         return path.relative_to(root).as_posix()
     except ValueError:

@@ -15,8 +15,10 @@ from ..cache import write_atomic
 from ..execution import runner
 from ..execution.keys import file_sha256
 from ..findings import ERROR, Finding, ToolError, rel
+from ..messages import detailed, say
 from ..messages import finding as make_finding
-from ..messages import say
+from ..reading.schemas import describe
+from ..reading.textio import FileProblem, explain_json, read_text
 from ..reading.repo import Repo
 
 DEFAULT_CELL_TIMEOUT = runner.DEFAULT_CELL_TIMEOUT
@@ -59,14 +61,13 @@ def cell_timeout(scale: str) -> int:
 def load_findings(path: Path, shown: str) -> list[Finding]:
     """A notebook that is not valid JSON or not a valid notebook, located where possible."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, shown, "notebook-invalid")
         data = json.loads(text)
-    except UnicodeDecodeError as exc:
-        return [make_finding(shown, 1, 1, ERROR, "notebook-invalid:utf8", reason=exc.reason)]
+    except FileProblem as problem:  # not UTF-8, unreadable: the same codes as for any file the toolchain reads
+        return [problem.finding]
     except json.JSONDecodeError as exc:
-        return [make_finding(shown, exc.lineno, exc.colno, ERROR, "notebook-invalid:json", problem=exc.msg)]
-    except OSError as exc:
-        return [make_finding(shown, 1, 1, ERROR, "notebook-invalid:unreadable", reason=exc.strerror)]
+        line, col, problem = explain_json(exc)
+        return [detailed(make_finding(shown, line, col, ERROR, "notebook-invalid:json", problem=problem), exc.msg)]
     if not isinstance(data, dict) or data.get("nbformat") != 4 or not isinstance(data.get("nbformat_minor"), int):
         # nbformat's validator assumes a version it has a schema for; it raises anything else on other input
         version = data.get("nbformat") if isinstance(data, dict) else None
@@ -75,8 +76,10 @@ def load_findings(path: Path, shown: str) -> list[Finding]:
     try:
         nbformat.validate(nbformat.from_dict(data))
     except nbformat.ValidationError as exc:
-        where = "/".join(map(str, exc.absolute_path)) or "notebook"
-        return [make_finding(shown, 1, 1, ERROR, "notebook-invalid:schema", where=where, problem=exc.message)]
+        where = "/".join(map(str, getattr(exc, "absolute_path", ()))) or "notebook"
+        problem = describe(exc) if getattr(exc, "validator", None) else exc.message
+        return [detailed(make_finding(shown, 1, 1, ERROR, "notebook-invalid:schema", where=where, problem=problem),
+                         exc.message)]
     except (AssertionError, KeyError, TypeError, ValueError, AttributeError, ImportError) as exc:
         return [make_finding(shown, 1, 1, ERROR, "notebook-invalid:schema", where="notebook",
                         problem=f"{type(exc).__name__}: {exc}")]
@@ -97,7 +100,7 @@ def validate(paths: list[Path], repo: Repo, memo: dict | None = None) -> list[Fi
             continue
         result = load_findings(path, shown)
         if memo is not None and digest is not None:
-            memo[digest] = [[f.path, f.line, f.col, f.severity, f.code, f.message] for f in result]
+            memo[digest] = [[f.path, f.line, f.col, f.severity, f.code, f.message, f.detail] for f in result]
         found += result
     return found
 

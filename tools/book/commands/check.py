@@ -133,10 +133,18 @@ STEP_SETTINGS = {"toc": ("BOOK_LANG",), "claims": ("STRICT", "BOOK_LANG"), "lint
 CACHE_FAILURES = {"toc", "claims", "lint", "todo"}   # deterministic verdicts; a failed site build runs again
 
 
+def content_key(path: Path) -> str:
+    """A file's hash; for one that cannot be read (a symbolic link loop), why: the step reports it, then runs again."""
+    try:
+        return file_sha256(path)
+    except OSError as exc:
+        return f"unreadable:{exc.errno}"
+
+
 def step_key(root: Path, name: str) -> str:
     files = STEP_INPUTS[name](root) + toolchain(root)
-    digest = {p.relative_to(root).as_posix(): file_sha256(p) for p in files}
-    settings = {k: os.environ.get(k, "") for k in STEP_SETTINGS[name]}
+    digest = {p.relative_to(root).as_posix(): content_key(p) for p in files}
+    settings = {k: os.environ.get(k, "") for k in (*STEP_SETTINGS[name], "BOOK_VERBOSE")}
     if "STRICT" in settings:
         settings["STRICT"] = str(strict())
     doc = {"step": name, "version": CACHE_VERSION, "python": sys.version_info[:2], "files": digest,
