@@ -148,13 +148,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "results-schema:json": {"zh": "不是有效的 JSON：{problem}", "en": "not valid JSON: {problem}"},
     "results-schema:schema": {"zh": "不符合 schemas/results.schema.json：{problem}", "en": "{problem}"},
     # The site build.
-    "site-link": {"zh": "网站构建发现失效链接：{problem}", "en": "{problem}"},
     "site-link:missing": {"zh": "链接 '{link}' 指向的文件不存在（{path}）", "en": "link '{link}': no such file ({path})"},
     "site-link:outside": {"zh": "链接 '{link}' 指向仓库之外", "en": "link '{link}' leads out of the repository"},
     "site-symlink": {"zh": "符号链接指向仓库之外（{target}）：工具链与网站都不会读取、修改或复制它，请换成真实文件",
                      "en": "symbolic link out of the repository ({target}): neither the toolchain nor the site reads, "
                            "changes or copies it; replace it with a real file"},
-    "site-build": {"zh": "网站构建失败：{problem}", "en": "{problem}"},
     # Source verification (book sources verify): figures against the local source documents.
     "page-mismatch": {"zh": "“{figure}”不在 {source} 第 {page} 页，而在第 {found} 页",
                       "en": "'{figure}' is not on p. {page} of {source} but on p. {found}"},
@@ -477,6 +475,15 @@ MESSAGES.update({
     "unknown-source:name-did-you-mean": {"zh": "“{name}”不是已登记的来源或别名（manuscript/sources.yaml）：是不是“{near}”？",
                                          "en": "'{name}' is not a registered source or alias (manuscript/sources.yaml): did you mean '{near}'?"},
     "glossary:regex-at": {"zh": "第 {pos} 个字符处有误（括号或转义没有配对？）", "en": "wrong at character {pos} (an unpaired bracket or escape?)"},
+    # What MkDocs reports (its English sentence is the detail, under -v).
+    "site-link:unresolved": {"zh": "链接 '{link}' 在网站上找不到目标（文件或锚点）", "en": "link '{link}': its target (a file or an anchor) is not in the site"},
+    "site-build:config": {"zh": "mkdocs.yml 中的设置 {key} 有误（book site -v 显示 MkDocs 的原文）",
+                          "en": "the setting {key} in mkdocs.yml is wrong (book site -v shows MkDocs' words)"},
+    "site-build:mkdocs": {"zh": "网站构建失败（book site -v 显示 MkDocs 的原文）", "en": "the site build failed (book site -v shows MkDocs' words)"},
+    # A link to a heading that its page does not have (the site's anchor is the heading's slug).
+    "site-link:anchor": {"zh": "链接 '{link}' 的锚点 #{anchor} 在 {page} 中不存在{hint}",
+                         "en": "link '{link}': {page} has no anchor #{anchor}{hint}"},
+    "site-link:anchor-near": {"zh": "：是不是 #{near}（标题“{heading}”）？", "en": ": did you mean #{near} (heading '{heading}')?"},
     # book --help: each command and option, in the author's language.
     "help:book": {"zh": "《LLM推理优化实战》的工具链：检查目录、数据来源、代码示例并发布网站。",
                   "en": "The toolchain of the book: checks the TOC, the sources of its figures, the code, and builds the site."},
