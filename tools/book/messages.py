@@ -111,10 +111,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "nbval-timeout:output": {"zh": "第 {cell} 个代码单元执行完后，内核在 {seconds} 秒内没有送来它的输出（nbval 的固定等待时间；机器过载时会发生），请重新运行",
                              "en": "code cell {cell} finished but its output did not arrive within {seconds} s (nbval's "
                                    "fixed wait; happens on an overloaded machine): run it again"},
-    "nbval-mismatch": {"zh": "第 {cell} 个代码单元的输出与 notebook 中保存的不一致（{reason}）；"
+    "nbval-mismatch": {"zh": "第 {cell} 个代码单元的输出与 notebook 中保存的不一致（- 保存的，+ 这次的）：{diff}；"
                              "随机器变化的输出（计时等）请给单元加 nbval-ignore-output 标签",
-                       "en": "code cell {cell}: the outputs differ from those stored in the notebook ({reason}); "
-                             "tag cells whose output depends on the machine (timings) nbval-ignore-output"},
+                       "en": "code cell {cell}: the outputs differ from those stored in the notebook (- stored, + this run): "
+                             "{diff}; tag cells whose output depends on the machine (timings) nbval-ignore-output"},
+    "nbval-mismatch:more": {"zh": "（另有 {count} 行不同）", "en": " (and {count} more line(s))"},
+    "nbval-mismatch:whitespace": {"zh": "差别只在空格或换行", "en": "they differ in spaces or line ends only"},
+    "nbval-mismatch:unknown": {"zh": "nbval 没有给出两者的内容", "en": "nbval did not report them"},
     "nbval-failed": {"zh": "nbval 未能运行这个 notebook（pytest 状态 {status}）：{detail}",
                      "en": "nbval could not run this notebook (pytest status {status}): {detail}"},
     "kernel-start": {"zh": "Jupyter 内核无法启动：{reason}", "en": "the Jupyter kernel could not start: {reason}"},
@@ -251,13 +254,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     "todo:strict": {"zh": "book todo：STRICT=1 时未完成的数据项（{count} 个）算作错误",
                     "en": "book todo: STRICT=1 and {count} open data item(s)"},
     "todo:check-line": {"zh": "{counts}（make todo 列出全部）", "en": "{counts} (make todo lists them)"},
+    "todo:csv-group": {"zh": "章节", "en": "chapter"},
+    "todo:csv-path": {"zh": "文件", "en": "file"},
+    "todo:csv-line": {"zh": "行", "en": "line"},
+    "todo:csv-col": {"zh": "列", "en": "column"},
+    "todo:csv-kind": {"zh": "类型", "en": "kind"},
+    "todo:csv-text": {"zh": "内容", "en": "item"},
+    "todo:note-sentence": {"zh": "{note}：{sentence}", "en": "{note}: {sentence}"},
     "todo-kind:checklist": {"zh": "待办清单", "en": "checklist"},
     "todo-kind:pending-citation": {"zh": "待补页码", "en": "pending page"},
     "todo-kind:todo-note": {"zh": "TODO(data)", "en": "TODO(data)"},
     "claims:tally": {"zh": "  数据声明 {total} 个：已注明来源 {cited} 个，注明无需引用（no-cite）{no_cite} 个，"
-                           "待补页码 {pending} 处（涉及 {waiting} 个数据），来源待查（TODO(data)）{todo} 个",
+                           "待补页码 {pending} 处（涉及 {waiting} 个数据），来源待查（TODO(data)）{notes} 处（涉及 {todo} 个数据）",
                      "en": "  {total} data claim(s): {cited} cited, {no_cite} opted out (no-cite), "
-                           "{pending} pending page(s) (covering {waiting} figure(s)), {todo} source(s) to be found (TODO(data))"},
+                           "{pending} pending page(s) (covering {waiting} figure(s)), {notes} source(s) to be found "
+                           "(TODO(data), covering {todo} figure(s))"},
     # What every command prints besides its findings: the summary line (always last), book check's steps.
     "report:summary": {"zh": "{what}：{verdict} — {errors} 个错误，{warnings} 个警告",
                        "en": "{what}: {verdict} — {errors} error(s), {warnings} warning(s)"},

@@ -7,8 +7,10 @@ created or changed in the repository.
 """
 from __future__ import annotations
 
+import difflib
 import json
 import os
+from itertools import zip_longest
 from pathlib import Path
 
 from ..cache import write_atomic
@@ -37,7 +39,7 @@ def finding(problem: runner.Problem) -> Finding:
     elif code == "nbval-timeout":
         params = {"cell": p["cell"] + 1, "seconds": p["seconds"], "limit": p["limit"]}
     elif code == "nbval-mismatch":
-        params = {"cell": p["cell"] + 1, "reason": p.get("reason", "")}
+        params = {"cell": p["cell"] + 1, "diff": output_diff(p.get("expected"), p.get("actual"))}
     elif code == "nbval-failed":
         params = {"status": p.get("status", "?"), "detail": p.get("detail", "")}
     elif code == "kernel-start":
@@ -49,6 +51,28 @@ def finding(problem: runner.Problem) -> Finding:
     elif code == "notebook-invalid":
         message_id, params = "notebook-invalid:inputs", {"reason": p.get("reason", "")}
     return make_finding(problem.path, problem.line, 1, problem.severity, message_id, **params)
+
+
+def output_diff(expected: str | None, actual: str | None, pairs: int = 2, width: int = 60) -> str:
+    """The first lines that differ between a cell's stored and new outputs, as a short one-line diff:
+    `-“stored” +“new”`, each line cut to `width`, and how many more lines differ."""
+    if expected is None or actual is None:
+        return say("nbval-mismatch:unknown")
+
+    def short(line: str) -> str:
+        return line if len(line) <= width else line[:width - 1] + "…"
+
+    old, new = expected.splitlines(), actual.splitlines()
+    changed = []  # (stored line or None, new line or None), a changed line beside its replacement
+    for tag, a0, a1, b0, b1 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag != "equal":
+            changed += list(zip_longest(old[a0:a1], new[b0:b1]))
+    if not changed:  # the same lines: the difference is in spaces or line ends
+        return say("nbval-mismatch:whitespace")
+    shown = " ".join(" ".join(f"{mark}“{short(line)}”" for mark, line in (("-", was), ("+", now)) if line is not None)
+                     for was, now in changed[:pairs])
+    more = len(changed) - min(len(changed), pairs)
+    return shown + (say("nbval-mismatch:more", count=more) if more else "")
 
 
 def cell_timeout(scale: str) -> int:

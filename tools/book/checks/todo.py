@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from ..findings import Finding
 from ..messages import say
 from ..reading.book import Book, SourceFile
-from ..reading.markdown import code_lines
+from ..reading.prose import TODO_MARK
 from .claims import snippet
 
-TODO_NOTE = re.compile(r"TODO\(data\)\s*[:：]\s*(?P<text>.*?)\s*(?:-->|$)")
+TODO_NOTE = re.compile(r"TODO\(data\)\s*[:：]\s*(?P<text>[^\n]*?)\s*(?:-->|$)", re.M)
 OTHER_GROUP, TOC_GROUP, HOME_GROUP = "其他", "目录与提案", "首页"
 
 
@@ -37,21 +37,49 @@ def open_checkbox(token) -> bool:
         and "checked" not in children[0].content
 
 
+def shorten(text: str, limit: int = 80) -> str:
+    """One line of at most `limit` characters; no space is left before Chinese punctuation (where a comment was)."""
+    text = re.sub(r"\s+(?=[，。；：！？、）])", "", " ".join(text.split()))
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def todo_notes(book: Book, source: SourceFile) -> list[tuple[int, int, str, str]]:
+    """(line, col, note, sentence) of each `TODO(data):` note of a prose file: in an HTML comment (beside the figure
+    it is about) or written in the prose itself, never in code (a code block or an inline code span). The sentence is
+    the one the note stands in, or the one right before a comment."""
+    doc, units = book.document(source), book.units(source)
+    notes = []
+    for unit in units:  # written in the prose (a unit holds no code and no comment)
+        for m in TODO_NOTE.finditer(unit.text):
+            line, col = unit.where(m.start())
+            notes.append((line, col, m["text"], m["text"]))
+    for line, reason in doc.no_cite_lines.items():  # in a comment, as the prose reader found them
+        m = TODO_NOTE.match(reason)
+        if m:
+            col = doc.lines[line - 1].find(TODO_MARK) + 1
+            before = [u for u in units if u.text.strip() and u.where(len(u.text) - len(u.text.lstrip())) < (line, col)]
+            notes.append((line, col, m["text"], before[-1].text if before else ""))
+    return sorted(notes)
+
+
 def items_of(book: Book, source: SourceFile, group: str) -> list[Item]:
+    """The file's open items, one per line that holds any: a checklist line that also carries a TODO(data) note or
+    a pending citation is listed as those (the items every count shares), with the checklist's text."""
     doc = book.document(source)
     shown, found = source.shown, []
     tokens = doc.tokens
+    checklist: dict[int, Item] = {}
     for i, token in enumerate(tokens):
         if token.type == "inline" and i >= 2 and tokens[i - 2].type == "list_item_open" and open_checkbox(token):
             line = token.map[0] + 1
             col = doc.lines[token.map[0]].find("[ ]") + 1
-            found.append(Item(group, shown, line, col, "checklist", " ".join(token.content.split())))
-    skip = code_lines(tokens)
-    for number, line in enumerate(doc.lines, start=1):
-        if number in skip:
-            continue
-        for m in TODO_NOTE.finditer(line):
-            found.append(Item(group, shown, number, m.start() + 1, "todo-note", m["text"]))
+            text = " ".join(u.text for u in book.units(source) if u.where(0)[0] == line) or token.content
+            checklist[line] = Item(group, shown, line, col, "checklist", shorten(text, 200))
+    for line, col, note, sentence in todo_notes(book, source):
+        if line in checklist:
+            sentence = checklist.pop(line).text
+        text = say("todo:note-sentence", note=note, sentence=shorten(sentence)) if sentence != note else note
+        found.append(Item(group, shown, line, col, "todo-note", text))
     citations = book.citations
     if citations is not None:
         for unit in book.units(source):
@@ -62,7 +90,8 @@ def items_of(book: Book, source: SourceFile, group: str) -> list[Item]:
                     line, col = unit.where(c.start)
                     found.append(Item(group, shown, line, col, "pending-citation",
                                       pending_message(c.key, unit.text, c.start)))
-    return found
+                    checklist.pop(line, None)
+    return found + list(checklist.values())
 
 
 def pending_message(key: str, text: str, start: int) -> str:

@@ -46,7 +46,7 @@ def step_toc(book: Book, args) -> int:
 def step_claims(book: Book, args) -> int:
     result = claims.check(book, strict())
     args.claims_result = result  # the verification step reuses the claims found here
-    return report(result.findings + draft_notes.check(book, strict()), "text", "book claims", notes=[tally(result)])
+    return report(result.findings + draft_notes.check(book, strict()), "text", "book claims", notes=[tally(result, book)])
 
 
 def step_verify(book: Book, args) -> int:
