@@ -13,10 +13,10 @@ the registry's entries, and where the registry says `file:`. The output is a ver
 - bad-page         the cited page is past the end of the document, or no page bears that number (error);
 - unreadable       the document cannot be read (the error is at its registry entry).
 
-Matching compares quantities, not strings. The page text and the figure go through one reader: Unicode NFKC (full-
-width digits and signs), thousands separators, Chinese numerals (三百万, 二十, 百分之九十), magnitudes (万, 亿, 万亿,
-K, M, B, T, thousand … trillion), and a kind: percent, multiplier (x, ×, 倍, times, fold), currency ($, 美元, ¥, 元)
-or a plain number. `50 万次` on a page reads as 500000 like `500K`; `$1.4 trillion` like `1.4 万亿美元`. Ranges
+Matching compares quantities, not strings. The page text and the figure go through the book's one number reader
+(reading.numerals): Unicode NFKC (full-width digits and signs), thousands separators, Chinese numerals (三百万, 二十,
+百分之九十), magnitudes (万, 亿, 万亿, K, M, B, T, thousand … trillion), and a kind: percent, multiplier (x, ×, 倍,
+times, fold), currency ($, 美元, ¥, 元) or a plain number. `50 万次` on a page reads as 500000 like `500K`; `$1.4 trillion` like `1.4 万亿美元`. Ranges
 (2-5, 2~5, 2 to 5, 2至5) match as ranges, their ends alone too. A figure broken over a line in the PDF is read with
 the line break removed as well as with it kept. A figure with several numbers (`每 100 次中约 7 次`) is on a page
 that holds all of them.
@@ -27,9 +27,7 @@ one small JSON file per document and never opens the PDF.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -38,6 +36,7 @@ from ..findings import ERROR, WARNING, Finding
 from ..messages import MESSAGES, say
 from ..reading import documents
 from ..reading.documents import Document, DocumentProblem, DocumentRef
+from ..reading.numerals import RANGE_GAP, WORD_FIGURES, WORDS, normalise, number_text, quantities
 
 INDEX_VERSION = "2"  # raise when the reading of figures changes: cached page indexes of older versions are not read
 
@@ -48,127 +47,7 @@ STATUSES = (VERIFIED, PAGE_MISMATCH, NOT_FOUND, PENDING, NO_DOCUMENT, NO_TEXT, B
 DOCUMENT_CODE = "source-document"
 
 # ---------------------------------------------------------------------------------------------------------------
-# Reading quantities
-
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-MAGNITUDES = {
-    "万亿": "1e12", "千亿": "1e11", "百亿": "1e10", "十亿": "1e9", "亿": "1e8", "千万": "1e7", "百万": "1e6", "十万": "1e5",
-    "万": "1e4", "千": "1e3", "trillion": "1e12", "billion": "1e9", "million": "1e6", "thousand": "1e3",
-    "tn": "1e12", "bn": "1e9", "mn": "1e6", "T": "1e12", "B": "1e9", "M": "1e6", "K": "1e3", "k": "1e3",
-}
-MAGNITUDES = {k: Decimal(v) for k, v in MAGNITUDES.items()}
-PREFIX_KINDS = {"US$": "usd", "$": "usd", "USD": "usd", "¥": "cny", "RMB": "cny", "CNY": "cny", "€": "eur", "£": "gbp",
-                "百分之": "%"}
-SUFFIX_KINDS = [  # (pattern, kind, factor)
-    (r"%|percent|per\s?cent|pct|个?百分点", "%", 1),
-    (r"倍|[xX×](?![A-Za-z0-9])|times\b|-?fold\b", "x", 1),
-    (r"美元|美金|dollars?\b|USD\b", "usd", 1),
-    (r"美分|cents?\b", "usd", Decimal("0.01")),
-    (r"元(?![素件数组])|人民币|块钱|RMB\b|CNY\b", "cny", 1),
-    (r"成(?![本功为员立熟长交果就型品分年人])", "%", 10),  # 九成: 90%, after a one-character Chinese numeral only
-]
-# Words that state a figure without a digit: a multiplier, or a cut by half (read as 50%).
-WORD_FIGURES = {"翻两番": ("x", Decimal(4)), "翻三番": ("x", Decimal(8)), "翻一番": ("x", Decimal(2)),
-                "翻番": ("x", Decimal(2)), "翻倍": ("x", Decimal(2)), "翻了一番": ("x", Decimal(2)),
-                "翻了两番": ("x", Decimal(4)), "减半": ("%", Decimal(50)), "减少一半": ("%", Decimal(50))}
-
-CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
-QUANTITY = re.compile(
-    r"(?:(?P<pre>US\$|\$|USD|¥|RMB|CNY|€|£|百分之)\s?|(?<![A-Za-z0-9_.$¥€£]))"
-    r"(?:(?P<num>\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?)"
-    rf"|(?P<cn>[{CN_CHARS}]+(?:点[零〇一二两三四五六七八九]+)?))"
-    r"(?:\s?(?P<mag>万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|(?i:trillion|billion|million|thousand)|tn|bn|mn|[TBMKk])"
-    r"(?![A-Za-z]))?"
-    r"(?:\s?(?P<suf>" + "|".join(f"(?P<s{k}>{pattern})" for k, (pattern, _, _) in enumerate(SUFFIX_KINDS)) + "))?"
-)
-RANGE_GAP = re.compile(r"\s*(?:-|–|—|~|to|至|到)\s*")
-WORDS = re.compile("|".join(sorted(WORD_FIGURES, key=len, reverse=True)))
-INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u0002\ufffe\u200b\u200c\u200d\ufeff"), None)
-
-
-def chinese_value(text: str) -> Decimal | None:
-    """三百万 → 3000000, 二十 → 20, 一点五 → 1.5, 二〇二六 → 2026; None for a run with no digit (百, 万亿)."""
-    whole, _, decimals = text.partition("点")
-    if not any(ch in CN_DIGITS or ch == "十" for ch in whole):
-        return None
-    if not any(ch in CN_UNITS or ch in "万亿" for ch in whole):
-        value = Decimal("".join(str(CN_DIGITS[ch]) for ch in whole))  # digit by digit: 二〇二六
-    else:
-        total, wan, section, digit = 0, 0, 0, 0
-        for ch in whole:
-            if ch in CN_DIGITS:
-                digit = CN_DIGITS[ch]
-            elif ch in CN_UNITS:
-                section += (digit or 1) * CN_UNITS[ch]
-                digit = 0
-            elif ch == "万":
-                wan = (wan + section + digit) * 10_000
-                section = digit = 0
-            elif ch == "亿":
-                total = (total + wan + section + digit) * 100_000_000
-                wan = section = digit = 0
-        value = Decimal(total + wan + section + digit)
-    if decimals:
-        value += Decimal("0." + "".join(str(CN_DIGITS[ch]) for ch in decimals))
-    return value
-
-
-@dataclass
-class Quantity:
-    start: int
-    end: int
-    value: Decimal
-    magnitude: Decimal | None
-    kind: str  # "n" plain, "%", "x", "usd", "cny", "eur", "gbp"
-    factor: Decimal = Decimal(1)
-
-    def scaled(self, magnitude: Decimal | None) -> Decimal:
-        return self.value * (self.magnitude or magnitude or 1) * self.factor
-
-
-def number_text(value: Decimal) -> str:
-    """One spelling per value: 0.20 and 0.2, 1400000000000 and 1.4E+12 read alike."""
-    value = value.normalize()
-    return "0" if value == 0 else format(value, "f") if -6 < value.adjusted() < 16 else str(value)
-
-
-def normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).translate(INVISIBLE)
-
-
-def quantities(text: str) -> list[Quantity]:
-    """The quantities of an already normalised text, in order."""
-    found = []
-    for m in QUANTITY.finditer(text):
-        if m["num"] is not None:
-            try:
-                value = Decimal(m["num"].replace(",", ""))
-            except InvalidOperation:
-                continue
-            chinese = False
-        else:
-            value = chinese_value(m["cn"])
-            if value is None:
-                continue
-            chinese = True
-        kind, factor = "n", Decimal(1)
-        if m["pre"]:
-            kind = PREFIX_KINDS[m["pre"]]
-        if m["suf"]:
-            k = next(k for k in range(len(SUFFIX_KINDS)) if m[f"s{k}"] is not None)
-            suffix_kind, suffix_factor = SUFFIX_KINDS[k][1], Decimal(SUFFIX_KINDS[k][2])
-            if SUFFIX_KINDS[k][0].startswith("成") and not (chinese and len(m["cn"]) == 1):
-                suffix_kind, suffix_factor = None, Decimal(1)
-            if suffix_kind:
-                kind = suffix_kind if kind in ("n", "%") or suffix_kind != "%" else kind
-                factor = suffix_factor
-        magnitude = MAGNITUDES.get(m["mag"]) if m["mag"] else None
-        if m["mag"] and magnitude is None:
-            magnitude = MAGNITUDES[m["mag"].lower()]
-        found.append(Quantity(m.start(), m.end(), value, magnitude, kind, factor))
-    return found
-
+# Quantities as keys
 
 def figure_keys(text: str) -> tuple[set[str], list[tuple[str, ...]]]:
     """What a normalised text states: the keys of its single quantities and of its ranges, and the atoms a figure
