@@ -6,7 +6,7 @@ reading.citations. The rules run once over all units of a file joined, then are 
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..findings import ERROR, WARNING, Finding
 from ..messages import finding
@@ -18,6 +18,8 @@ from .claims_rules import CLAIM_KINDS, CLAIMS, MAY_HOLD_CLAIM, NOT_CLAIMS
 
 @dataclass
 class Claim:
+    """A figure of the prose. `citations`: the citations that cover it (read without a problem), their start and end
+    offsets into the file's text as the Book reads it; `last_line`: the last line of its sentence (or list item, row)."""
     path: str
     line: int
     col: int
@@ -25,8 +27,16 @@ class Claim:
     kind: str
     sentence: str
     status: str  # cited, pending, no-cite, todo (source still to be found), uncited
-    citations: list[dict] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
     no_cite: str | None = None
+    last_line: int = 0
+
+    def row(self) -> dict:
+        """The claim as the JSON ledger lists it."""
+        return {"path": self.path, "line": self.line, "col": self.col, "figure": self.figure, "kind": self.kind,
+                "sentence": self.sentence, "status": self.status,
+                "citations": [{"key": c.key, "page": c.page, "text": c.text} for c in self.citations],
+                "no_cite": self.no_cite}
 
 
 def snippet(text: str, end: int, width: int = 36) -> str:
@@ -133,7 +143,8 @@ def judge_unit(unit: Unit, shown: str, cites: list[Citation], found: list[tuple[
 
     claims = []
     sentence = " ".join(unit.text.split())
-    covering = [{"key": c.key, "page": c.page, "text": c.text} for c in cites if not c.problem]
+    covering = [replace(c, start=a, end=b) for c in cites if not c.problem for a, b in [unit.source_span(c.start, c.end)]]
+    last_line = unit.where(len(unit.text) - 1)[0]
     if cites:
         pending = all(c.pending or c.problem for c in cites) and any(c.pending for c in cites)
         status = "pending" if pending else "cited"
@@ -146,7 +157,7 @@ def judge_unit(unit: Unit, shown: str, cites: list[Citation], found: list[tuple[
             message = "uncited-claim:heading" if unit.kind == "heading" else "uncited-claim"
             findings.append(finding(shown, line, col, WARNING if unwritten else ERROR, message, figure=figure))
         if ledger:
-            claims.append(Claim(shown, line, col, figure, kind, sentence, status, covering, unit.no_cite))
+            claims.append(Claim(shown, line, col, figure, kind, sentence, status, covering, unit.no_cite, last_line))
     return claims, findings
 
 
@@ -157,7 +168,7 @@ class ClaimsResult:
 
     def ledger(self) -> list[dict]:
         """The claims as the JSON report lists them."""
-        return [dict(vars(c)) for c in self.claims]
+        return [c.row() for c in self.claims]
 
 
 def check(book: Book, strict: bool, ledger: bool = True) -> ClaimsResult:

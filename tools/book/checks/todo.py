@@ -102,7 +102,7 @@ def add_candidates(book: Book, items: list[Item]) -> None:
     outcome = verify.check(book, all_documents=False, missing_is_error=False)
     if not outcome.verdicts:
         return
-    found = verify.candidates_by_citation(book.root, outcome.verdicts)
+    found = verify.candidates_by_citation(book, outcome.verdicts)
     for it in items:
         if it.kind == "pending-citation":
             it.candidates = found.get((it.path, it.line, it.col), [])
