@@ -140,7 +140,7 @@ def printed_value(figure: str) -> tuple[float, float, bool, float] | None:
     if read is None:
         return None
     q = read[1]
-    return float(q.value), float(q.half), q.percent, float(q.magnitude or 1)
+    return float(q.value * q.factor), float(q.half * q.factor), q.percent, float(q.magnitude or 1)
 
 
 UNITS = {  # unit as printed -> (quantity, factor to the base unit)

@@ -30,7 +30,7 @@ from .citations import Citation, Citations
 
 # A directive is an HTML comment that starts with its name: `<!-- no-cite: 作者的估算 -->`,
 # `<!-- lint-ignore: 引用原文 -->`, `<!-- verified: 第 12 页柱状图读数 -->`, `<!-- TODO(data): 来源待查 -->`.
-DIRECTIVE = re.compile(r"<!--\s*(?P<kind>no-cite|lint-ignore|verified|TODO\(data\))\b\s*[:：]?(?P<note>.*?)-->", re.S)
+DIRECTIVE = re.compile(r"<!--\s*(?P<kind>no-cite|lint-ignore|verified|TODO\(data\))(?![\w-])\s*[:：]?(?P<note>.*?)-->", re.S)
 DIRECTIVE_KINDS = {"no-cite": "no-cite", "lint-ignore": "lint-ignore", "verified": "verified", "TODO(data)": "todo"}
 COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 # `TODO(data): 来源待查` written in the prose itself, not in a comment: the same item, its note to the line's end.
