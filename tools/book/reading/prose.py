@@ -89,6 +89,7 @@ class Unit:
     starts: list[int] = field(default_factory=list)
     sources: list[int] = field(default_factory=list)
     no_cite: str | None = None
+    cells: list[tuple[int, int]] | None = None  # a table row: (start, end) in the text of each cell, empty ones too
 
     def add(self, text: str, source: int) -> None:
         """Append text that lies contiguously in the source from `source` on."""
@@ -411,6 +412,7 @@ def units(doc: Document) -> list[Unit]:
     out: list[Unit] = []
     containers: list[str] = []
     row: Unit | None = None
+    head = False  # in a table's header rows (units of kind "header", whose cells may name their column's unit)
     tokens = doc.tokens
     for i, token in enumerate(tokens):
         kind = token.type
@@ -421,8 +423,12 @@ def units(doc: Document) -> list[Unit]:
                 containers.append(kind)
             elif kind in CONTAINER_CLOSE:
                 containers.pop()
+            elif kind == "thead_open":
+                head = True
+            elif kind == "thead_close":
+                head = False
             elif kind == "tr_open":
-                row = Unit("row", doc)
+                row = Unit("header" if head else "row", doc, cells=[])
             elif kind == "tr_close" and row is not None:
                 if row.text.strip():
                     out.append(row)
@@ -442,6 +448,7 @@ def units(doc: Document) -> list[Unit]:
             cell = inline_unit(doc, token, "row")
             if row.text and cell.text:
                 row.add_at(" | ", cell.sources[0])
+            row.cells.append((len(row.text), len(row.text) + len(cell.text)))
             row.starts += [len(row.text) + s for s in cell.starts]
             row.sources += cell.sources
             row.text += cell.text
