@@ -1,7 +1,8 @@
 """Appendix A, the glossary as the reader sees it, generated from manuscript/glossary.yaml and the manuscript.
 
 Every term of the glossary that has an English name is listed with its abbreviation, its English name and the first
-chapter whose prose uses it (in any of its spellings), in the order the book introduces them. The file is generated,
+chapter whose prose uses it (in any of its spellings), in the alphabetical order of the English names (the order a
+reader of both languages can look a term up in without a pinyin table). The file is generated,
 never written by hand: where the TOC links it, `book lint` reports it when it no longer reads as generated
 (glossary-stale, an error: a reader would be told a wrong chapter) and `book lint --fix` writes it again.
 """
@@ -20,7 +21,7 @@ from . import typography
 APPENDIX_FILE = "manuscript/appendix-a-glossary.md"
 # The appendix is part of the book, so it is written in the book's language whatever BOOK_LANG says.
 GENERATED = "本文件由 book lint --fix 从 {glossary} 和书稿生成，请不要手工编辑"
-INTRO = "本书的术语按下表的写法统一。“首次出现”指正文第一次使用这个术语的章，术语按出现的先后排列。"
+INTRO = "本书的术语按下表的写法统一，按英文的字母顺序排列。“首次出现”指正文第一次使用这个术语的章。"
 HEADER = "| 术语 | 英文 | 首次出现 |"
 
 
@@ -28,7 +29,6 @@ HEADER = "| 术语 | 英文 | 首次出现 |"
 class Entry:
     term: typography.Term
     chapter: Chapter | None   # where the book first uses it; None if it never does
-    offset: int               # where in that chapter
 
 
 def prose_of(text: str) -> str:
@@ -45,7 +45,7 @@ def appendix_chapter(book: Book) -> Chapter | None:
 
 
 def entries(book: Book, glossary: typography.Glossary) -> list[Entry]:
-    """The listed terms, each with its first use, in the order the book introduces them (unused ones last)."""
+    """The listed terms, each with its first use (None where the book does not use it), by English name."""
     target = (book.root / APPENDIX_FILE).resolve()
     pending = [t for t in glossary.terms if t.listed]
     found: list[Entry] = []
@@ -58,12 +58,10 @@ def entries(book: Book, glossary: typography.Glossary) -> list[Entry]:
         if source.text is None:
             continue
         prose = prose_of(source.text)
-        hits = [(m.start(), t) for t in pending if (m := t.finds(prose))]
-        for offset, term in sorted(hits, key=lambda hit: hit[0]):
-            found.append(Entry(term, chapter, offset))
-        used = {id(t) for _, t in hits}
-        pending = [t for t in pending if id(t) not in used]
-    return found + [Entry(t, None, 0) for t in pending]
+        used = [t for t in pending if t.used_in(prose)]
+        found += [Entry(t, chapter) for t in used]
+        pending = [t for t in pending if t not in used]
+    return sorted(found + [Entry(t, None) for t in pending], key=lambda e: (e.term.en.casefold(), e.term.canonical))
 
 
 def render(book: Book, glossary: typography.Glossary, title: str) -> str:

@@ -90,10 +90,9 @@ class Term:
     def listed(self) -> bool:
         return self.en is not None
 
-    def finds(self, text: str) -> re.Match | None:
-        """The first place the text uses the term, in any of its spellings."""
-        hits = [m for m in [self.pattern.search(text), *(p.search(text) for p, _ in self.rewrites)] if m]
-        return min(hits, key=lambda m: m.start()) if hits else None
+    def used_in(self, text: str) -> bool:
+        """Whether the text uses the term, in any of its spellings."""
+        return any(p.search(text) for p in [self.pattern, *(p for p, _ in self.rewrites)])
 
 
 @dataclass(frozen=True)
