@@ -155,9 +155,11 @@ TERM_KEYS = {"en", "abbr", "aliases"}
 def parse_term(canonical: str, entry, fail) -> Term:
     """One entry of `terms`: nothing, a list of variants, or a mapping with `en`, `abbr` and `aliases` (a list of
     variants written as the term, or a mapping of alias to its own replacement)."""
-    def text(value) -> bool:
-        return isinstance(value, str) and bool(value.strip())
+    def text(value) -> bool:  # a spelling needs a word, not only spaces and hyphens
+        return isinstance(value, str) and bool(value.strip(" \t\n-"))
 
+    if not text(canonical):
+        raise fail(say("glossary:term", term=canonical))
     if entry is None or isinstance(entry, list):
         entry = {"aliases": entry or []}
     if not isinstance(entry, dict) or set(map(str, entry)) - TERM_KEYS:
