@@ -382,6 +382,31 @@ MESSAGES: dict[str, dict[str, str]] = {
     "todo:markdown-item": {"zh": "- [ ] {kind}：{text}（`{where}`）", "en": "- [ ] {kind}: {text} (`{where}`)"},
     "todo:toc-errors": {"zh": "目录有错误（先修正它们；待办按目录分组，可能不准确）：",
                         "en": "the table of contents has errors (fix them first; the grouping by the TOC may be off):"},
+    # Print and e-book (make pdf, make epub, make manuscript-docx).
+    "print:config": {"zh": "{path} 无法使用：{problem}", "en": "{path} cannot be used: {problem}"},
+    "print:font-missing": {"zh": "缺少字体 {families}：请安装 {packages}（例如 sudo apt-get install {packages}），"
+                                 "或把字体文件放进 print.yaml 的 fonts: 目录或 $BOOK_FONT_DIR",
+                           "en": "missing font {families}: install {packages} (e.g. sudo apt-get install {packages}), "
+                                 "or put the font files in print.yaml's fonts: folder or $BOOK_FONT_DIR"},
+    "print:no-typst": {"zh": "未安装 typst（Python 包）：请运行 make 安装锁定的依赖",
+                       "en": "typst (the Python package) is not installed: run make to install the pinned dependencies"},
+    "print:no-pandoc": {"zh": "未安装 pypandoc-binary：请运行 make 安装锁定的依赖",
+                        "en": "pypandoc-binary is not installed: run make to install the pinned dependencies"},
+    "print:typst-error": {"zh": "Typst 排版失败：{problem}", "en": "Typst failed: {problem}"},
+    "print:typst-warning": {"zh": "Typst 警告：{problem}", "en": "Typst warning: {problem}"},
+    "print:pandoc-error": {"zh": "pandoc 转换失败：{problem}", "en": "pandoc failed: {problem}"},
+    "print:wrote": {"zh": "已生成 {path}（{pages} 页，{seconds:.1f} 秒）", "en": "wrote {path} ({pages} pages, {seconds:.1f} s)"},
+    "print:wrote-file": {"zh": "已生成 {path}（{seconds:.1f} 秒）", "en": "wrote {path} ({seconds:.1f} s)"},
+    "print:no-java": {"zh": "没有 Java 运行环境，无法运行 epubcheck：请安装 default-jre-headless（sudo apt-get install default-jre-headless）",
+                      "en": "no Java runtime to run epubcheck: install default-jre-headless (sudo apt-get install default-jre-headless)"},
+    "print:epubcheck": {"zh": "epubcheck 报告 {errors} 个错误：", "en": "epubcheck reports {errors} error(s):"},
+    "print-overflow": {"zh": "这行代码宽 {width} 个字符，超出印刷版代码框的 {limit} 个字符（9 pt 等宽）：请折行",
+                       "en": "this code line is {width} characters wide, over the {limit} that fit the printed code box "
+                             "(9 pt monospace): wrap it"},
+    "print:page-stale": {"zh": "{pdf} 早于书稿（{path} 此后已修改）：重新运行 DRAFT=1 make pdf",
+                         "en": "{pdf} is older than the manuscript ({path} changed since): run DRAFT=1 make pdf again"},
+    "print:page-missing": {"zh": "没有 {pdf}：运行 DRAFT=1 make pdf", "en": "no {pdf}: run DRAFT=1 make pdf"},
+    "print:page-not-printed": {"zh": "这一行不在 {pdf} 中", "en": "this line is not in {pdf}"},
     # Names used inside other messages.
     "word:part": {"zh": "部分", "en": "part"},
     "word:chapter": {"zh": "章", "en": "chapter"},
