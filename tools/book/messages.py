@@ -274,6 +274,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "check:step-verify": {"zh": "来源核对（verify）", "en": "verify"},
     "check:step-lint": {"zh": "中文排版（lint）", "en": "lint"},
     "check:step-todo": {"zh": "待办汇总（todo）", "en": "todo"},
+    "check:step-print": {"zh": "印刷版版面（print）", "en": "print"},
     "check:step-notebooks": {"zh": "notebook 运行与结果（notebooks）", "en": "notebooks"},
     "check:step-site": {"zh": "严格构建网站（site）", "en": "site"},
     "check:skipped": {"zh": "── {step}：已跳过（--skip）", "en": "── {step}: skipped (--skip)"},

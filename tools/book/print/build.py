@@ -15,8 +15,10 @@ from ..messages import say
 from ..reading.book import Book
 from ..reading.repo import Repo
 from . import fonts
-from .config import PrintConfig, load
+from ..reading.print_config import PrintConfig, load
 from .typeset import Typesetter
+
+DEFAULT_TEMPLATE = Path(__file__).parent / "template" / "book.typ"
 
 # Collects every block marker with its page: physical page in the PDF (what a viewer's "go to page" takes) and the
 # number printed on it.
@@ -53,10 +55,11 @@ def prepare(repo: Repo, draft: bool, config: PrintConfig | None = None) -> tuple
         target = media / name
         if not target.exists():
             write_atomic(target, data)
-    template = work / config.template.name
+    design = config.template or DEFAULT_TEMPLATE
+    template = work / "template.typ"
     work.mkdir(parents=True, exist_ok=True)
-    if not template.exists() or template.read_bytes() != config.template.read_bytes():
-        shutil.copyfile(config.template, template)
+    if not template.exists() or template.read_bytes() != design.read_bytes():
+        shutil.copyfile(design, template)
     main = work / "main.typ"
     write_atomic(main, (typeset.source + PAGE_MAP).encode("utf-8"))
     return main, typeset.inputs, config
@@ -96,8 +99,7 @@ def compile_pdf(repo: Repo, draft: bool) -> Built:
         "lines": {path: sorted(entries) for path, entries in lines.items()},
     }
     write_atomic(map_path, json.dumps(page_map, ensure_ascii=False, indent=1).encode("utf-8"))
-    pages = pdf.count(b"/Type /Page\n") or pdf.count(b"/Type/Page") or count_pages(pdf_path)
-    return Built(pdf_path, pages, time.perf_counter() - started, [w.message for w in warnings], map_path)
+    return Built(pdf_path, count_pages(pdf_path), time.perf_counter() - started, [w.message for w in warnings], map_path)
 
 
 def repo_relative(repo: Repo, path: Path) -> str:

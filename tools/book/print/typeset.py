@@ -17,7 +17,7 @@ from ..reading.book import Book
 from ..reading.markdown import parse
 from . import content, notebooks
 from .citing import ChapterCitations
-from .config import PrintConfig
+from ..reading.print_config import PrintConfig
 from .markup import Hooks, Writer, escape, raw_expr, string
 from .math import MathConverter
 
@@ -43,7 +43,7 @@ class Typesetter:
         title = str(self.book.toc.front_matter.get("title") or self.config.title or "")
         c = self.config
         out = [
-            f'#import "{c.template_name}": *',
+            '#import "template.typ": *',
             f"#show: book.with(title: {string(title)}, paper: ({c.paper[0]}, {c.paper[1]}), "
             f"draft: {'true' if self.draft else 'false'})",
             "#[",
@@ -54,7 +54,7 @@ class Typesetter:
         home = self.book.repo.manuscript / "index.md"
         if home.is_file():
             out += ["#chapter-start()", "#heading(level: 1)[前言]", self.file(home, skip_title=True), "#end-chapter()"]
-        out += ["]", "#main-matter()"]
+        out += ["#pagebreak(to: \"odd\")", "]", "#main-matter()"]
         for part in content.parts(self.book):
             out.append(f"#part({string(part.label)})")
             out += [self.chapter(chapter) for chapter in part.chapters]

@@ -1,4 +1,5 @@
-"""The print settings: `print.yaml` at the repository root (every key optional), else the defaults below.
+"""The print settings: `print.yaml` at the repository root (every key optional), else the defaults below. Read here
+so that `book check` (print-overflow) and `make pdf` read the same numbers.
 
     paper: [185mm, 260mm]     # trim size; 16 开 by default
     template: print/my-press.typ  # a publisher's Typst template, replacing the default (see docs/print.md)
@@ -17,17 +18,16 @@ import yaml
 from ..findings import ToolError
 from ..messages import say
 
-TEMPLATE = Path(__file__).parent / "template" / "book.typ"
 LENGTH = re.compile(r"^\d+(?:\.\d+)?(?:mm|cm|in|pt)$")
 # Noto Sans Mono CJK: a Latin character is half an em. At 9 pt in the default 145 mm text block less the code box's
-# 4 pt insets, 88 of them fit (tests/test_print.py measures it in Typst).
+# 4 pt insets, 88 of them fit (tests/test_print.py measures it in Typst). A Chinese character counts two.
 CODE_COLUMNS = 88
 
 
 @dataclass
 class PrintConfig:
     paper: tuple[str, str] = ("185mm", "260mm")
-    template: Path = TEMPLATE
+    template: Path | None = None    # None: the default design (book/print/template/book.typ)
     fonts: Path | None = None
     title: str | None = None
     subtitle: str | None = None
@@ -38,10 +38,6 @@ class PrintConfig:
     cip: str = "（CIP 数据由出版社填写）"
     code_columns: int = CODE_COLUMNS
     file: Path | None = field(default=None)
-
-    @property
-    def template_name(self) -> str:
-        return self.template.name
 
 
 def load(root: Path) -> PrintConfig:
