@@ -7,7 +7,7 @@ READY  := $(STAMP)
 BOOK   := $(VENV)/bin/book
 PYTEST := $(VENV)/bin/python -m pytest
 
-.PHONY: check site serve todo lint verify hooks test gpu bench bench-check lock browser print-deps pdf epub manuscript-docx \
+.PHONY: check site serve todo lint verify hooks test gpu bench bench-check bench-print lock browser print-deps pdf epub manuscript-docx \
         clean clean-cache
 
 # A failed step ends with a one-line verdict: what failed, and whether it found problems (exit status 1) or could not
@@ -74,6 +74,10 @@ gpu:
 bench: $(READY)
 	$(call step,$(VENV)/bin/python bench/claims_bench.py)
 	$(call step,$(VENV)/bin/python bench/verify_bench.py)
+
+# make pdf after a one-paragraph edit, caches filled (budget 15 s on the 2-core machine).
+bench-print: $(READY)
+	$(call step,$(VENV)/bin/python bench/print_bench.py)
 
 # make check's cost when nothing changed, after a prose edit, after a notebook edit; cold notebooks with 1 and 2 workers.
 bench-check: $(READY)

@@ -2,7 +2,7 @@
 `print-overflow`, a code line wider than the text block, at the manuscript or notebook line that holds it.
 
 Width is counted as the code font sets it: a Chinese (East Asian wide or full-width) character takes two columns,
-a tab four; the limit is print.yaml's `code_columns` (88 at 9 pt on 16 开 by default)."""
+a tab four; the limit is print.yaml's `code_columns` (89 at 9 pt on 16 开 by default)."""
 from __future__ import annotations
 
 import json

@@ -5,7 +5,7 @@ so that `book check` (print-overflow) and `make pdf` read the same numbers.
     template: print/my-press.typ  # a publisher's Typst template, replacing the default (see docs/print.md)
     fonts: fonts/             # a folder searched for fonts before the system's
     author: …  publisher: …  edition: …  isbn: …  cip: …   # the title and copyright pages
-    code_columns: 88          # the widest code line that fits the text block (print-overflow)
+    code_columns: 89          # the widest code line that fits the text block (print-overflow)
 """
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from ..messages import say
 
 LENGTH = re.compile(r"^\d+(?:\.\d+)?(?:mm|cm|in|pt)$")
 # Noto Sans Mono CJK: a Latin character is half an em. At 9 pt in the default 145 mm text block less the code box's
-# 4 pt insets, 88 of them fit (tests/test_print.py measures it in Typst). A Chinese character counts two.
-CODE_COLUMNS = 88
+# 4 pt insets, 89 of them fit (tests/test_print.py measures it in Typst). A Chinese character counts two.
+CODE_COLUMNS = 89
 
 
 @dataclass
