@@ -218,7 +218,7 @@ def run_step(name: str, step, book: Book, args, cache: StepCache | None) -> tupl
 
 
 STEPS = [("toc", step_toc), ("claims", step_claims), ("verify", step_verify), ("lint", step_lint), ("todo", step_todo),
-         ("print", step_print), ("notebooks", step_notebooks), ("site", step_site)]
+         ("notebooks", step_notebooks), ("print", step_print), ("site", step_site)]
 
 
 def run(args, book: Book) -> int:
