@@ -243,6 +243,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                     "en": "write '{new}', not '{old}': a range of numbers takes '～', of years '—', and keeps its % or currency sign (GB/T 15835-2011)"},
     "typo-term": {"zh": "术语应写作“{new}”（此处为“{old}”），见术语表 {glossary}",
                   "en": "the term is written '{new}' (here '{old}'), see the glossary {glossary}"},
+    "typo-abbr": {"zh": "缩写“{old}”在本文件中第一次出现时要连同术语写作“{new}”，见术语表 {glossary}",
+                  "en": "the abbreviation '{old}' is introduced with its term at its first use in a file: '{new}', see the glossary {glossary}"},
     "typo-other": {"zh": "“{old}”应写作“{new}”", "en": "write '{new}', not '{old}'"},
     "typo-ignore-reason": {"zh": "<!-- lint-ignore: … --> 需要写明理由", "en": "<!-- lint-ignore: … --> needs a reason"},
     "glossary-stale": {"zh": "附录A 与术语表 {glossary} 和书稿不一致（它是生成的文件）：运行 book lint --fix 重新生成",
