@@ -45,7 +45,8 @@ AUTOCORRECT_CONFIG = {
 }
 
 CODES = ("typo-space", "typo-space-extra", "typo-punct", "typo-width", "typo-percent", "typo-number", "typo-term",
-         "typo-other", "typo-ignore-reason")
+         "typo-abbr", "typo-other", "typo-ignore-reason")
+EXACT = ("typo-term", "typo-abbr")  # codes whose issue shows the replaced words themselves, one issue each
 
 HALF_TO_FULL = {",": "，", ".": "。", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）",
                 "[": "【", "]": "】", '"': "”", "'": "’"}
@@ -338,6 +339,30 @@ def term_edits(text: str, glossary: Glossary) -> list[Edit]:
     return edits
 
 
+def abbreviation_edits(text: str, glossary: Glossary, mask: bytearray, starts: list[int], tokens: list) -> list[Edit]:
+    """A term's abbreviation is introduced with the term at its first use in a file (`首 token 延迟（TTFT）`, then
+    `TTFT`): where a file's prose uses the abbreviation first on its own, the term is written before it. Headings may
+    use the abbreviation alone: they are not where a reader is told what it stands for."""
+    headings = {line for token in tokens if token.type == "heading_open" and token.map for line in range(*token.map)}
+    edits = []
+    for term in glossary.terms:
+        if not term.abbr:
+            continue
+        for m in re.finditer(r"(?<![\w-])" + re.escape(term.abbr) + r"(?![\w-])", text, re.ASCII):
+            if not mask[m.start()] or bisect_right(starts, m.start()) - 1 in headings:
+                continue
+            before = text[max(0, m.start() - 4 * len(term.canonical) - 8):m.start()]
+            introduced = re.search(r"(?:" + term.pattern.pattern + r")\s*[（(]\s*$", before, re.IGNORECASE)
+            if not introduced:
+                start = m.start()
+                if CJK.match(term.canonical) and text[start - 2:start - 1] and text[start - 1] == " " \
+                        and unicodedata.east_asian_width(text[start - 2]) in ("W", "F"):
+                    start -= 1  # the space that set the Latin abbreviation off from Chinese goes with it
+                edits.append(Edit(start, m.end(), f"{term.canonical}（{term.abbr}）", "typo-abbr"))
+            break
+    return edits
+
+
 def in_prose(edit: Edit, mask: bytearray) -> bool:
     """A replacement or deletion must lie wholly in prose; an insertion needs prose on at least one side."""
     if edit.end > edit.start:
@@ -377,7 +402,8 @@ def edits(text: str, glossary: Glossary, starts: list[int] | None = None,
     prose = prose or read(text)
     tokens = prose.document.tokens
     mask = prose.mask()
-    found = autocorrect_edits(text, starts, tokens) + percent_edits(text) + number_edits(text) + term_edits(text, glossary)
+    found = autocorrect_edits(text, starts, tokens) + percent_edits(text) + number_edits(text) \
+        + term_edits(text, glossary) + abbreviation_edits(text, glossary, mask, starts, tokens)
     spans = [m.span() for pattern in glossary.keep for m in pattern.finditer(text)]
     ignore, bare = ignored_lines(prose)
     out: list[Edit] = []
@@ -425,7 +451,7 @@ def lint(text: str, glossary: Glossary, prose: prose_map.ProseMap | None = None)
         line = bisect_right(starts, first.start) - 1
         line_start = starts[line]
         line_end = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
-        if first.code == "typo-term":
+        if first.code in EXACT:
             a, b = first.start, first.end
         else:
             a, b = context(text, first, last, line_start, line_end)
@@ -443,7 +469,7 @@ GROUP_GAP = 8  # at most this many letters or digits (no space, no punctuation) 
 def groups(text: str, found: list[Edit]) -> list[list[Edit]]:
     out: list[list[Edit]] = []
     for edit in found:
-        if out and edit.code == out[-1][-1].code != "typo-term":
+        if out and edit.code == out[-1][-1].code and edit.code not in EXACT:
             gap = text[out[-1][-1].end:edit.start]
             if len(gap) <= GROUP_GAP and all(char_class(ch) in ("cjk", "word") for ch in gap):
                 out[-1].append(edit)
