@@ -32,7 +32,8 @@ else
   INSTALLED   = 安装完成。命令行 book 在 $(VENV)/bin/ 中：执行 source $(VENV)/bin/activate 之后可以直接输入 book（例如 book lint）。
 endif
 
-.PHONY: help check site serve todo lint verify hooks test gpu bench bench-check lock browser clean clean-cache
+.PHONY: help check site serve todo lint verify hooks test gpu bench bench-check bench-print lock browser print-deps pdf \
+        epub manuscript-docx clean clean-cache
 
 # A failed step ends with a one-line verdict: what failed, and whether it found problems (exit status 1) or could not
 # run (any other). GNU make then adds its own `make: *** [target] Error N` line and exits 2 for any failed step.
@@ -76,9 +77,24 @@ hooks: $(READY)
 verify: $(READY)
 	$(call step,$(BOOK) sources verify)
 
+#> 出版用的 PDF（build/book.pdf，Typst 排版；DRAFT=1 为标出待办的草稿版） | the print-ready PDF (build/book.pdf, typeset by Typst; DRAFT=1: the draft)
+# The print-ready PDF (build/book.pdf; DRAFT=1: build/book-draft.pdf with the TODO state marked), typeset by Typst.
+pdf: $(READY)
+	$(call step,$(VENV)/bin/python -m book.print pdf $(if $(filter-out 0,$(DRAFT)),--draft))
+
+#> 电子书 EPUB 3（build/book.epub，经 EPUBCheck 检查；需要 Java：make print-deps） | the EPUB 3 (build/book.epub, checked by EPUBCheck; needs Java: make print-deps)
+# The EPUB 3 (build/book.epub), checked by EPUBCheck (needs Java: make print-deps).
+epub: $(READY)
+	$(call step,$(VENV)/bin/python -m book.print epub)
+
+#> 给出版社编辑的 build/manuscript.docx，图片另存在 build/figures/ | build/manuscript.docx for the publisher's editor, figures apart in build/figures/
+# For the publisher's editor: build/manuscript.docx, and the figures as separate files in build/figures/.
+manuscript-docx: $(READY)
+	$(call step,$(VENV)/bin/python -m book.print docx)
+
 #> 工具链自己的测试（CI 运行它，约 7 分钟；只改书稿时不必运行）；PYTEST_ARGS 传给 pytest | the toolchain's own tests (CI runs them, about 7 minutes); PYTEST_ARGS go to pytest
 # PYTEST_ARGS go to pytest as the shell reads them (quotes and commas included, hence no $(call …) here).
-test: $(READY) browser
+test: $(READY) browser print-deps
 	@echo "$(TEST_NOTE)" >&2; $(PYTEST) -q $(PYTEST_ARGS) || $(FAILED)
 
 #> 在 GPU 机器上以全尺寸运行 notebook，结果写入 code/results/；CHAPTERS=ch05 只运行这些章 | run the notebooks at full size on a GPU machine into code/results/; CHAPTERS=ch05 for some
@@ -98,6 +114,11 @@ gpu:
 bench: $(READY)
 	$(call step,$(VENV)/bin/python bench/claims_bench.py)
 	$(call step,$(VENV)/bin/python bench/verify_bench.py)
+
+#> make pdf 在改了一段正文之后的耗时（缓存已满；两核机器上的预算 15 秒） | make pdf after a one-paragraph edit, caches filled (budget 15 s)
+# make pdf after a one-paragraph edit, caches filled (budget 15 s on the 2-core machine).
+bench-print: $(READY)
+	$(call step,$(VENV)/bin/python bench/print_bench.py)
 
 #> make check 本身的开销：不改动、改正文、改 notebook 之后，以及冷启动的 notebook | what make check costs: no change, a prose edit, a notebook edit, cold notebooks
 # make check's cost when nothing changed, after a prose edit, after a notebook edit; cold notebooks with 1 and 2 workers.
@@ -129,6 +150,11 @@ lock:
 #> 为网站的浏览器测试安装 Chromium 与中文字体（make test 会先运行它；需要 root 与 apt） | install Chromium and CJK fonts for the site's browser tests (root and apt)
 browser:
 	@bash tools/install-browser.sh
+
+#> 为 PDF 与 EPUB 安装 Noto CJK 字体与 Java（make test 会先运行它；需要 root 与 apt） | install the Noto CJK fonts and Java for the print outputs (root and apt)
+# The Noto CJK fonts and a Java runtime for the print outputs; install them when this machine lets us (root, apt).
+print-deps:
+	@bash tools/install-print.sh
 
 #> 删除 .venv 与构建出的网站（下一次 make 重新安装） | remove .venv and the built site (the next make reinstalls)
 clean:

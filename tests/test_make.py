@@ -56,7 +56,7 @@ def make(*args: str, cwd=ROOT, env: dict | None = None, timeout: int = 60) -> su
 
 
 def phony_targets() -> list[str]:
-    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    text = (ROOT / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")  # continued lines joined
     return re.search(r"^\.PHONY:(.*)$", text, re.M).group(1).split()
 
 

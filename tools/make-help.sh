@@ -19,7 +19,7 @@ case "$action" in
   list)
     if [ "$column" = 2 ]; then echo "make TARGET — the targets of this book (the first use creates .venv):"
     else echo "make 目标 — 本书的命令（第一次运行时创建 .venv）："; fi
-    entries | awk -F '\t' '{ printf "  make %-12s %s\n", $1, $2 }'
+    entries | awk -F '\t' '{ printf "  make %-16s %s\n", $1, $2 }'
     ;;
   suggest)
     nearest=$(entries | cut -f1 | awk -v wanted="$wanted" '

@@ -11,7 +11,6 @@ from ..reading.book import Book, SourceFile
 from ..reading.prose import TODO_MARK
 from .claims import snippet
 
-TODO_NOTE = re.compile(r"TODO\(data\)\s*[:：]\s*(?P<text>[^\n]*?)\s*(?:-->|$)", re.M)
 OTHER_GROUP, TOC_GROUP, HOME_GROUP = "其他", "目录与提案", "首页"
 
 
@@ -43,23 +42,22 @@ def shorten(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def todo_notes(book: Book, source: SourceFile) -> list[tuple[int, int, str, str]]:
-    """(line, col, note, sentence) of each `TODO(data):` note of a prose file: in an HTML comment (beside the figure
-    it is about) or written in the prose itself, never in code (a code block or an inline code span). The sentence is
-    the one the note stands in, or the one right before a comment."""
-    doc, units = book.document(source), book.units(source)
+def todo_notes(book: Book, source: SourceFile) -> list[tuple[int, int, str, str | None]]:
+    """(line, col, note, sentence) of each `TODO(data):` note of a prose file, as the prose map finds them (in a
+    comment or in the prose, never in code). A comment placed after a sentence on its line (`…增长 30%。<!--
+    TODO(data): 来源待查 -->`) is about that sentence, which comes with it; a note on lines of its own, or written in
+    the prose, says all there is (sentence None)."""
+    prose = book.prose_map(source)
     notes = []
-    for unit in units:  # written in the prose (a unit holds no code and no comment)
-        for m in TODO_NOTE.finditer(unit.text):
-            line, col = unit.where(m.start())
-            notes.append((line, col, m["text"], m["text"]))
-    for line, reason in doc.no_cite_lines.items():  # in a comment, as the prose reader found them
-        m = TODO_NOTE.match(reason)
-        if m:
-            col = doc.lines[line - 1].find(TODO_MARK) + 1
-            before = [u for u in units if u.text.strip() and u.where(len(u.text) - len(u.text.lstrip())) < (line, col)]
-            notes.append((line, col, m["text"], before[-1].text if before else ""))
-    return sorted(notes)
+    for note in prose.directives_of("todo"):
+        line, col = prose.position(source.text.find(TODO_MARK, note.start))
+        sentence = None
+        if source.text.startswith("<!--", note.start):
+            same_line = [u for u in prose.units if u.text.strip() and u.where(len(u.text.rstrip()) - 1)[0] == line
+                         and u.sources[0] < note.start]
+            sentence = same_line[-1].text if same_line else None
+        notes.append((line, col, note.note, sentence))
+    return notes
 
 
 def items_of(book: Book, source: SourceFile, group: str) -> list[Item]:
@@ -78,7 +76,7 @@ def items_of(book: Book, source: SourceFile, group: str) -> list[Item]:
     for line, col, note, sentence in todo_notes(book, source):
         if line in checklist:
             sentence = checklist.pop(line).text
-        text = say("todo:note-sentence", note=note, sentence=shorten(sentence)) if sentence != note else note
+        text = say("todo:note-sentence", note=shorten(note), sentence=shorten(sentence)) if sentence else shorten(note, 200)
         found.append(Item(group, shown, line, col, "todo-note", text))
     citations = book.citations
     if citations is not None:
@@ -131,7 +129,7 @@ def add_candidates(book: Book, items: list[Item]) -> None:
     outcome = verify.check(book, all_documents=False, missing_is_error=False)
     if not outcome.verdicts:
         return
-    found = verify.candidates_by_citation(book.root, outcome.verdicts)
+    found = verify.candidates_by_citation(book, outcome.verdicts)
     for it in items:
         if it.kind == "pending-citation":
             it.candidates = found.get((it.path, it.line, it.col), [])
