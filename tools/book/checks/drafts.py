@@ -98,10 +98,13 @@ def inline_text(tokens, i: int) -> str:
 
 def read_chapter(book: Book, source: SourceFile) -> ChapterDrafts | None:
     doc = book.document(source)
-    if doc is None:
-        return None
+    return None if doc is None else read_document(book, doc, source.path, source.shown)
+
+
+def read_document(book: Book, doc: Document, path: Path, shown: str) -> ChapterDrafts:
+    """The sections and drafts of one parsed chapter (the site reads the page as MkDocs hands it over)."""
     tokens = doc.tokens
-    chapter = ChapterDrafts(source.path, source.shown, None)
+    chapter = ChapterDrafts(path, shown, None)
     headings = [(i, t) for i, t in enumerate(tokens) if t.type == "heading_open" and t.map and t.level == 0]
     for i, token in headings:
         title = inline_text(tokens, i)
