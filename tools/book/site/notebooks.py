@@ -95,8 +95,8 @@ def run_line(provenance: dict) -> str:
 def stale_line(changed: list[str] | None) -> str:
     if changed is None:
         return "这次运行之后，这个 notebook 的输入已改变（输入哈希不同）：页面上的数字出自改动之前的代码。"
-    shown = "、".join(changed[:4]) + (f" 等 {len(changed)} 个文件" if len(changed) > 4 else "")
-    return html.escape(f"这次运行之后，{shown} 已改变：页面上的数字出自改动之前的代码。")
+    shown = "、".join(changed[:3]) + (f" 等 {len(changed)} 个文件" if len(changed) > 3 else " ")
+    return html.escape(f"这次运行之后，{shown}已改变：页面上的数字出自改动之前的代码。")
 
 
 NO_RUN_LINE = "全尺寸运行的结果尚未存入本书仓库：这里只显示代码与说明，没有运行输出。"

@@ -252,6 +252,14 @@ class BookPlugin(BasePlugin[BookConfig]):
         path = Path(page.file.abs_src_path)
         return self.renderer.page(self.shown_markdown(markdown, path), chapter_number(path))
 
+    def on_page_content(self, html: str, page, config, files):
+        """Notebook pages: the copy button's texts in Chinese, its `Copied!` notice dropped (hidden on the page, it
+        would read in search excerpts)."""
+        if page.file.src_uri.endswith(".ipynb"):
+            html = html.replace('<span class="notice" hidden>Copied!</span>', "")
+            html = html.replace('aria-label="Copy to Clipboard"', 'aria-label="复制代码"')
+        return html
+
     def on_post_page(self, output: str, page, config):
         """Every page: the footer's errata link, relative to the page. Notebook pages: drop the MathJax loader
         mkdocs-jupyter adds from a CDN (the notebooks hold no math, the site must work offline, and MathJax would read
