@@ -1,5 +1,5 @@
-"""The toolchain's layers: base (findings, messages, cache) ← reading ← execution ← checks ← commands, site.
-Nothing imports upward, and commands and the site do not import each other."""
+"""The toolchain's layers: base (findings, messages, cache) ← reading ← execution ← checks ← commands, site, print.
+Nothing imports upward, and commands, the site and print do not import each other."""
 from __future__ import annotations
 
 import ast
@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import ROOT
 
 PACKAGE = ROOT / "tools" / "book"
-RANK = {"base": 0, "reading": 1, "execution": 2, "checks": 3, "commands": 4, "site": 4}
+RANK = {"base": 0, "reading": 1, "execution": 2, "checks": 3, "commands": 4, "site": 4, "print": 4}
 
 
 def layer(module: str) -> str:

@@ -42,8 +42,9 @@ AUTOCORRECT_CONFIG = {
     },
 }
 
-CODES = ("typo-space", "typo-space-extra", "typo-punct", "typo-width", "typo-percent", "typo-term", "typo-other",
-         "typo-ignore-reason")
+CODES = ("typo-space", "typo-space-extra", "typo-punct", "typo-width", "typo-percent", "typo-number", "typo-term",
+         "typo-abbr", "typo-other", "typo-ignore-reason")
+EXACT = ("typo-term", "typo-abbr")  # codes whose issue shows the replaced words themselves, one issue each
 
 LINT_IGNORE = re.compile(r"<!--\s*lint-ignore\b\s*:?(?P<reason>.*?)-->")
 
@@ -77,8 +78,22 @@ class GlossaryError(Exception):
 
 @dataclass(frozen=True)
 class Term:
+    """A term as the book writes it. `pattern` finds it and the variants to be written as `canonical`; `rewrites`
+    are aliases with a replacement of their own (`发射` → `启动` for the term `kernel 启动`). `en` and `abbr` are what
+    appendix A shows beside the term; a term without `en` only fixes a spelling and is not listed there."""
     canonical: str
     pattern: re.Pattern
+    rewrites: tuple[tuple[re.Pattern, str], ...] = ()
+    en: str | None = None
+    abbr: str | None = None
+
+    @property
+    def listed(self) -> bool:
+        return self.en is not None
+
+    def used_in(self, text: str) -> bool:
+        """Whether the text uses the term, in any of its spellings."""
+        return any(p.search(text) for p in [self.pattern, *(p for p, _ in self.rewrites)])
 
 
 @dataclass(frozen=True)
@@ -108,12 +123,10 @@ class Glossary:
         if not isinstance(terms_data, dict):
             raise fail(["terms"], say("glossary:terms"))
         terms = []
-        for canonical, variants in terms_data.items():
-            variants = [] if variants is None else variants
-            if not isinstance(canonical, str) or not canonical.strip() or not isinstance(variants, list) \
-                    or not all(isinstance(v, str) and v.strip() for v in variants):
+        for canonical, entry in terms_data.items():
+            if not isinstance(canonical, str) or not canonical.strip():
                 raise fail(["terms", canonical], say("glossary:term", term=canonical))
-            terms.append(Term(canonical, term_pattern(canonical, variants)))
+            terms.append(parse_term(canonical, entry, lambda problem, *at: fail(["terms", canonical, *at], problem)))
         keep_data = data.get("keep") or []
         if not isinstance(keep_data, list) or not all(isinstance(k, str) for k in keep_data):
             raise fail(["keep"], say("glossary:keep"))
@@ -137,12 +150,50 @@ class Glossary:
         return cls.parse(text, shown)
 
 
+TERM_KEYS = {"en", "abbr", "aliases"}
+
+
+def parse_term(canonical: str, entry, fail) -> Term:
+    """One entry of `terms`: nothing, a list of variants, or a mapping with `en`, `abbr` and `aliases` (a list of
+    variants written as the term, or a mapping of alias to its own replacement)."""
+    def text(value) -> bool:  # a spelling needs a word, not only spaces and hyphens
+        return isinstance(value, str) and bool(value.strip(" \t\n-"))
+
+    if not text(canonical):
+        raise fail(say("glossary:term", term=canonical))
+    if entry is None or isinstance(entry, list):
+        entry = {"aliases": entry or []}
+    if not isinstance(entry, dict) or set(map(str, entry)) - TERM_KEYS:
+        raise fail(say("glossary:term", term=canonical))
+    for key in ("en", "abbr"):
+        if key in entry and not text(entry[key]):
+            raise fail(say("glossary:term-field", term=canonical, key=key), key)
+    aliases = entry.get("aliases") or []
+    if isinstance(aliases, list) and all(map(text, aliases)):
+        variants, rewrites = aliases, {}
+    elif isinstance(aliases, dict) and all(text(k) and text(v) for k, v in aliases.items()):
+        variants, rewrites = [], aliases
+    else:
+        raise fail(say("glossary:term", term=canonical), "aliases")
+    return Term(canonical, term_pattern(canonical, variants),
+                tuple((term_pattern(alias, []), new) for alias, new in rewrites.items()),
+                entry.get("en"), entry.get("abbr"))
+
+
+def spelling(form: str) -> str:
+    """A spelling in any case and with any spacing or hyphen between its words; where it begins or ends with a Latin
+    letter or digit, not inside a longer word or a name (`token` is not found in `tokens`, `kv_cache` or
+    `kv-cache.md`). A Chinese end needs no such guard: Chinese words are not separated by spaces."""
+    words = [re.escape(w) for w in re.split(r"[\s-]+", form.strip()) if w]
+    core = r"[\s-]*".join(words)
+    head = r"(?<![\w./-])" if form.strip()[0].isascii() and form.strip()[0].isalnum() else ""
+    tail = r"(?![\w/-]|\.\w)" if form.strip()[-1].isascii() and form.strip()[-1].isalnum() else ""
+    return head + "(?:" + core + ")" + tail
+
+
 def term_pattern(canonical: str, variants: list[str]) -> re.Pattern:
-    """The term in any case and with any spacing or hyphen between its words, or one of the listed variants; a Latin
-    term is not matched inside a longer word or a name (`token` is not found in `tokens`, `kv_cache` or `kv-cache.md`)."""
-    words = [re.escape(w) for w in re.split(r"[\s-]+", canonical.strip()) if w]
-    forms = [r"[\s-]*".join(words), *(re.escape(v) for v in variants)]
-    return re.compile(r"(?<![\w./-])(?:" + "|".join(forms) + r")(?![\w/-]|\.\w)", re.IGNORECASE)
+    """The term, or one of the listed variants, each in any case and spacing (see `spelling`)."""
+    return re.compile("|".join(spelling(form) for form in [canonical, *variants]), re.IGNORECASE)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -310,12 +361,62 @@ def percent_edits(text: str) -> list[Edit]:
     return [Edit(m.start(), m.end(), "", "typo-percent") for m in PERCENT_SPACE.finditer(text)]
 
 
+# A range of two numbers, as GB/T 15835-2011 (数字用法) and GB/T 15834-2011 (标点) write it: a wavy dash between
+# numbers (`2～3 倍`, `60%～80%`, `$2～$5`: a % or currency sign is not left off the first number), an em dash between
+# years (`2018—2023 年`). Not a range: model names and versions (`Llama-2-7B`, `GPT-4`), dates (`2026-11-27`), code;
+# an em dash between other numbers is left as written (a span of sections, 9.1—9.4).
+NUMBER_RANGE = re.compile(
+    r"(?<![\w.\-/~～—])(?P<cur>[$¥￥€£]?)(?P<a>\d+(?:\.\d+)?)(?P<pa>%?)"
+    r"(?P<dash>\s*[-–~～—]\s*)(?P<cur2>[$¥￥€£]?)(?P<b>\d+(?:\.\d+)?)(?P<pb>%?)"
+    r"(?![\d.]\d|[\-/]\d|[A-Za-z]*\d)(?P<year>\s*年)?")
+YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def number_edits(text: str) -> list[Edit]:
+    edits = []
+    for m in NUMBER_RANGE.finditer(text):
+        years = m["year"] and not m["cur"] and not m["pb"] and YEAR.fullmatch(m["a"]) and YEAR.fullmatch(m["b"])
+        dash = "—" if years else "～"
+        if m["dash"] != dash and (years or "—" not in m["dash"]):  # an em dash between numbers: a span of sections
+            edits.append(Edit(m.start("dash"), m.end("dash"), dash, "typo-number"))
+        if m["pb"] and not m["pa"]:
+            edits.append(Edit(m.end("a"), m.end("a"), "%", "typo-number"))
+        if m["cur"] and not m["cur2"]:
+            edits.append(Edit(m.start("b"), m.start("b"), m["cur"], "typo-number"))
+    return edits
+
+
 def term_edits(text: str, glossary: Glossary) -> list[Edit]:
     edits = []
     for term in glossary.terms:
-        for m in term.pattern.finditer(text):
-            if m[0] != term.canonical:
-                edits.append(Edit(m.start(), m.end(), term.canonical, "typo-term"))
+        for pattern, new in [(term.pattern, term.canonical), *term.rewrites]:
+            for m in pattern.finditer(text):
+                if m[0] != new:
+                    edits.append(Edit(m.start(), m.end(), new, "typo-term"))
+    return edits
+
+
+def abbreviation_edits(text: str, glossary: Glossary, mask: bytearray, starts: list[int], tokens: list) -> list[Edit]:
+    """A term's abbreviation is introduced with the term at its first use in a file (`首 token 延迟（TTFT）`, then
+    `TTFT`): where a file's prose uses the abbreviation first on its own, the term is written before it. Headings may
+    use the abbreviation alone: they are not where a reader is told what it stands for."""
+    headings = {line for token in tokens if token.type == "heading_open" and token.map for line in range(*token.map)}
+    edits = []
+    for term in glossary.terms:
+        if not term.abbr:
+            continue
+        for m in re.finditer(r"(?<![\w-])" + re.escape(term.abbr) + r"(?![\w-])", text, re.ASCII):
+            if not mask[m.start()] or bisect_right(starts, m.start()) - 1 in headings:
+                continue
+            before = text[max(0, m.start() - 4 * len(term.canonical) - 8):m.start()]
+            introduced = re.search(r"(?:" + term.pattern.pattern + r")\s*[（(]\s*$", before, re.IGNORECASE)
+            if not introduced:
+                start = m.start()
+                if CJK.match(term.canonical) and text[start - 2:start - 1] and text[start - 1] == " " \
+                        and unicodedata.east_asian_width(text[start - 2]) in ("W", "F"):
+                    start -= 1  # the space that set the Latin abbreviation off from Chinese goes with it
+                edits.append(Edit(start, m.end(), f"{term.canonical}（{term.abbr}）", "typo-abbr"))
+            break
     return edits
 
 
@@ -360,7 +461,8 @@ def edits(text: str, glossary: Glossary, starts: list[int] | None = None) -> tup
     starts = starts or line_starts(text)
     tokens = markdown().parse(text)
     mask = prose_mask(text, starts, tokens)
-    found = autocorrect_edits(text, starts, tokens) + percent_edits(text) + term_edits(text, glossary)
+    found = autocorrect_edits(text, starts, tokens) + percent_edits(text) + number_edits(text) \
+        + term_edits(text, glossary) + abbreviation_edits(text, glossary, mask, starts, tokens)
     spans = [m.span() for pattern in glossary.keep for m in pattern.finditer(text)]
     ignore, bare = ignored_lines(text, starts, tokens)
     out: list[Edit] = []
@@ -408,7 +510,7 @@ def lint(text: str, glossary: Glossary) -> list[Issue]:
         line = bisect_right(starts, first.start) - 1
         line_start = starts[line]
         line_end = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
-        if first.code == "typo-term":
+        if first.code in EXACT:
             a, b = first.start, first.end
         else:
             a, b = context(text, first, last, line_start, line_end)
@@ -426,7 +528,7 @@ GROUP_GAP = 8  # at most this many letters or digits (no space, no punctuation) 
 def groups(text: str, found: list[Edit]) -> list[list[Edit]]:
     out: list[list[Edit]] = []
     for edit in found:
-        if out and edit.code == out[-1][-1].code != "typo-term":
+        if out and edit.code == out[-1][-1].code and edit.code not in EXACT:
             gap = text[out[-1][-1].end:edit.start]
             if len(gap) <= GROUP_GAP and all(char_class(ch) in ("cjk", "word") for ch in gap):
                 out[-1].append(edit)

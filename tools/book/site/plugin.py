@@ -215,7 +215,16 @@ class BookPlugin(BasePlugin[BookConfig]):
         generated[STYLESHEET] = (Path(__file__).parent / "book.css").read_text(encoding="utf-8")
         for name, content in generated.items():
             files.append(File.generated(config, name, content=content))
+        self.downloads = self.print_outputs()
+        for name, path in self.downloads.items():
+            files.append(File.generated(config, f"downloads/{path.name}", abs_src_path=str(path)))
         return files
+
+    def print_outputs(self) -> dict[str, Path]:
+        """The PDF and EPUB that `make pdf` and `make epub` left in build/ (the draft site offers the draft PDF)."""
+        build = self.repo.root / "build"
+        found = {"PDF": build / ("book-draft.pdf" if self.draft else "book.pdf"), "EPUB": build / "book.epub"}
+        return {label: path for label, path in found.items() if path.is_file()}
 
     def shown_markdown(self, markdown: str, path: Path) -> str:
         """A page's Markdown before its citations are rendered: the release without drafts, author notes and links to
@@ -250,6 +259,9 @@ class BookPlugin(BasePlugin[BookConfig]):
         if page.file.src_uri in GENERATED or page.file.src_uri.endswith(".ipynb"):
             return markdown
         path = Path(page.file.abs_src_path)
+        if page.file.src_uri == "index.md" and self.downloads:
+            links = "、".join(f"[{label} 版](downloads/{path.name})" for label, path in self.downloads.items())
+            markdown = markdown.rstrip("\n") + f"\n\n## 下载\n\n本书的 {links}。\n"
         return self.renderer.page(self.shown_markdown(markdown, path), chapter_number(path))
 
     def on_page_content(self, html: str, page, config, files):
