@@ -52,6 +52,7 @@ def test_references_to_drafts_by_link_and_by_name(book_copy):
     assert len(ch08) == 2 and all(f[2] == "warning" for f in ch08)
     assert any("ch04-kv-cache.md#46-" in f[3] for f in ch08) and any("4.7 节" in f[3] for f in ch08)
     assert any(f[0] == "manuscript/index.md" and "第9章" in f[3] for f in found)  # the home page names chapter 9
+    assert any(f[0] == "manuscript/index.md" and "'claims.md'" in f[3] for f in found)  # the ledger: draft site only
 
 
 def test_make_todo_lists_the_drafts(book_copy):

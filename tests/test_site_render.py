@@ -142,6 +142,23 @@ def test_a_stale_stored_run_is_still_shown_naming_what_changed(tmp_path):
     assert "这次运行之后，requirements.lock 已改变" in texts(shown)
 
 
+def test_the_stored_run_as_make_gpu_keeps_it_reads_its_inputs_from_the_results_file(tmp_path):
+    root, nb = notebook_repo(tmp_path)
+    stored = store_run(root, nb)
+    inputs = keys.notebook_inputs(nb, "full", "cuda", root)
+    run = json.loads(stored.read_text(encoding="utf-8"))
+    run["metadata"]["book"] = {"inputs_key": inputs.key, "results": "ch04-kv-cache.json", "scale": "full",
+                               "device": "cuda", "commit": "abcdef0123456789"}  # what `make gpu` writes
+    stored.write_text(json.dumps(run), encoding="utf-8")
+    results = root / "code/results/ch04-kv-cache.json"
+    data = json.loads(results.read_text(encoding="utf-8"))
+    data["provenance"].update(inputs_key=inputs.key, inputs=inputs.inputs)
+    results.write_text(json.dumps(data), encoding="utf-8")
+    assert "已改变" not in texts(notebooks.prepared(root, nb, draft=False))
+    (root / "requirements.lock").write_text("torch==2.14.0\n", encoding="utf-8")
+    assert "这次运行之后，requirements.lock 已改变" in texts(notebooks.prepared(root, nb, draft=False))
+
+
 def test_without_a_stored_run_the_release_shows_code_and_prose_only(tmp_path):
     root, nb = notebook_repo(tmp_path)
     shown = notebooks.prepared(root, nb, draft=False)

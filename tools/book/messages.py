@@ -282,8 +282,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "draft-section:chapter-gap": {"zh": "草稿第{number}章排在已写完的第{after}章之前：发布版的章号会出现空缺",
                                   "en": "draft chapter {number} comes before the written chapter {after}: the "
                                         "release would have a gap in its chapter numbers"},
-    "ref-draft:link": {"zh": "链接 '{link}' 指向草稿，发布版不包含它（链接显示为普通文字）",
-                       "en": "the link '{link}' leads to a draft, which the release leaves out (it shows as plain text)"},
+    "ref-draft:link": {"zh": "链接 '{link}' 指向草稿或只有草稿版才有的页面，发布版不包含它（链接显示为普通文字）",
+                       "en": "the link '{link}' leads to a draft or a page only the draft site has, which the "
+                             "release leaves out (it shows as plain text)"},
     "ref-draft:prose": {"zh": "正文提到草稿（{name}），发布版不包含它",
                         "en": "the prose names {name}, a draft that the release leaves out"},
     "claims:tally": {"zh": "  数据声明 {total} 个：已注明来源 {cited} 个，注明无需引用（no-cite）{no_cite} 个，"

@@ -12,8 +12,9 @@ The release site (and print) leaves drafts out; the draft builds show them, mark
 
 - `draft-section` (warning; error under STRICT): a promise-only section that is not marked, and a draft section or
   chapter before a written one (the release would have a gap in its numbering);
-- `ref-draft` (warning; error under STRICT): a link to a draft, or prose naming one (`见 4.6 节`, `第9章`), in a
-  written part of the book: the release reader would find nothing there.
+- `ref-draft` (warning; error under STRICT): a link to a draft or to a page only the draft site has (the claims
+  ledger, the TODO page), or prose naming a draft (`见 4.6 节`, `第9章`), in a written part of the book: the release
+  reader would find nothing there.
 """
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ CHAPTER_REF = re.compile(r"第\s*(?P<number>\d+)\s*章")
 SECTION_REF = re.compile(r"(?<![\d.])(?P<first>(?:\d+|[A-Z])\.\d+)(?![\d.])"
                          r"(?:\s*(?:到|至|和|与|、|–|-|~|～)\s*(?P<last>(?:\d+|[A-Z])\.\d+)(?![\d.]))?\s*节")
 AUTHOR_NOTES = ("todo", "draft")
+DRAFT_ONLY_PAGES = ("claims.md", "todo.md")  # generated for the draft site only: the claims ledger, the TODO page
 USEFUL_BLOCKS = ("bullet_list_open", "ordered_list_open", "table_open", "fence", "code_block", "math_block",
                  "math_block_eqno", "admonition_open")
 
@@ -270,7 +272,8 @@ def references(book: Book, source: SourceFile, drafts: Drafts, severity: str) ->
         target = local_target(written)
         anchor = written.split("#", 1)[1] if "#" in written else ""
         path = (source.path.parent / target).resolve() if target else source.path.resolve()
-        if (target or anchor) and drafts.left_out(path, anchor):
+        draft_only = path.parent == book.repo.manuscript.resolve() and path.name in DRAFT_ONLY_PAGES
+        if (target or anchor) and (draft_only or drafts.left_out(path, anchor)):
             found.append(finding(source.shown, line, col, severity, "ref-draft:link", link=written))
     for unit in book.units(source):
         for rx in (CHAPTER_REF, SECTION_REF):

@@ -11,9 +11,10 @@
 Both: line breaks between Chinese characters in Markdown cells are joined (as in chapters); cell tags (nbval's) are
 not shown; long training logs are collapsed into a `<details>` block.
 
-The stored run's metadata says which run it is: `metadata.book.inputs_key` (and `metadata.book.inputs`, a hash per
-input), the values its results file records in `provenance`; `metadata.book.provenance` may repeat the provenance
-(device_name, commit, date, scale), else it is read from the results file.
+The stored run's metadata says which run it is (as `make gpu` writes it): `metadata.book` = {`inputs_key`, `results`,
+`scale`, `device`, `commit`}, the key the results file of the same run records in `provenance.inputs_key`. What the
+page says of the run (device name, date, commit, scale) and the hash of each input (to name what changed since) come
+from that results file's `provenance`; `metadata.book` may carry `inputs`, `date`, `device_name` of its own.
 """
 from __future__ import annotations
 
@@ -63,9 +64,13 @@ def stored_run(repo_root: Path, notebook: Path) -> StoredRun | None:
     except (OSError, ValueError):
         return None
     meta = stored.get("metadata", {}).get("book", {}) if isinstance(stored, dict) else {}
-    provenance = dict(results.get("provenance", {})) if isinstance(results, dict) else {}
-    provenance.update(meta.get("provenance", {}) if isinstance(meta.get("provenance"), dict) else {})
+    meta = meta if isinstance(meta, dict) else {}
+    recorded = results.get("provenance", {}) if isinstance(results, dict) else {}
+    recorded = recorded if isinstance(recorded, dict) else {}
+    provenance = {**recorded, **{k: meta[k] for k in ("scale", "commit", "date", "device_name") if meta.get(k)}}
     recorded_key, recorded_inputs = meta.get("inputs_key"), meta.get("inputs")
+    if not isinstance(recorded_inputs, dict) and recorded.get("inputs_key") == recorded_key:
+        recorded_inputs = recorded.get("inputs")  # the results file of the same run holds its inputs
     changed: list[str] | None = None
     try:
         current = keys.notebook_inputs(notebook, provenance.get("scale") if provenance.get("scale") in keys.SCALES

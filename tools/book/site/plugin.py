@@ -30,6 +30,7 @@ from mkdocs.utils import get_relative_url
 from ..cache import cache_root, write_atomic
 from ..checks import claims as claims_check
 from ..checks import drafts as drafts_check
+from ..checks.drafts import DRAFT_ONLY_PAGES
 from ..checks.links import GENERATED_PAGES, outside_symlinks
 from ..checks import todo as todo_check
 from ..checks.toc import check as check_toc
@@ -46,7 +47,6 @@ from .drafts import marked_drafts, unlinked, without_draft_sections, without_tod
 from .render import Measurement, Renderer, chapter_number
 
 GENERATED = GENERATED_PAGES
-DRAFT_ONLY_PAGES = ("claims.md", "todo.md")
 MATHJAX_SCRIPT = re.compile(r"<!-- Load mathjax -->.*?</script>\s*<!-- End of mathjax configuration -->", re.S)
 STYLESHEET = "assets/book.css"  # mkdocs.yml's extra_css
 ERRATA_HREF = "book-errata-page"  # stands in the footer for the errata page's address relative to each page
