@@ -100,9 +100,9 @@ def claims_ledger(claims: list[Claim], registry: Registry) -> str:
            f"草稿版才有这一页。书中共有 {len(claims)} 处数据声明，每一处都列出它所在的句子、来源与页码，供核对事实之用。", "",
            "| 位置 | 数据 | 来源 | 状态 | 句子 |", "|---|---|---|---|---|"]
     for claim in claims:
-        sources = "；".join(f"[{registry.sources[c['key']].get('short') or c['key']}](references.md#{c['key']})"
-                           + (f"，第 {c['page']} 页" if c["page"] and c["page"] not in ("?", "？") else "")
-                           for c in claim.citations if c["key"] in registry.sources)
+        sources = "；".join(f"[{registry.sources[c.key].get('short') or c.key}](references.md#{c.key})"
+                           + (f"，第 {c.page} 页" if c.page and not c.pending else "")
+                           for c in claim.citations if c.key in registry.sources)
         if claim.status == "no-cite":
             sources = cell(claim.no_cite or "")
         sentence = claim.sentence if len(claim.sentence) <= 80 else claim.sentence[:79] + "…"
