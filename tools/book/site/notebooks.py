@@ -100,7 +100,9 @@ def run_line(provenance: dict) -> str:
 def stale_line(changed: list[str] | None) -> str:
     if changed is None:
         return "这次运行之后，这个 notebook 的输入已改变（输入哈希不同）：页面上的数字出自改动之前的代码。"
-    shown = "、".join(changed[:3]) + (f" 等 {len(changed)} 个文件" if len(changed) > 3 else " ")
+    named = [f"{path.split('#', 1)[1]} 的版本" if "#" in path else path for path in changed]  # requirements.lock#torch
+    shown = "、".join(named[:3]) + (f" 等 {len(named)} 项" if len(named) > 3 else "")
+    shown += " " if shown[-1:].isascii() else ""  # a path, then a space before the Chinese
     return html.escape(f"这次运行之后，{shown}已改变：页面上的数字出自改动之前的代码。")
 
 

@@ -1,8 +1,8 @@
 """A page's Markdown as the site shows it: citations numbered per chapter with the chapter's reference list at its
 end (the form reading/bibliography.py gives, which print uses too), the book's own measurements cited briefly with a
 link to the notebook page, `../code/` links into the site, math as MathML, line breaks between Chinese characters
-joined. Code, fences and HTML blocks are left as written; which lines those are, the book's one Markdown reader
-says; the citations are the reading layer's."""
+joined. What is prose, code, math, a link's target or a citation, the page's prose map says (reading.prose_map):
+code, fences and HTML blocks are left as written."""
 from __future__ import annotations
 
 import html
@@ -12,15 +12,10 @@ from itertools import groupby
 from pathlib import Path
 
 from ..reading.bibliography import ChapterReferences, gbt7714, is_measurement, measurement_note
+from ..reading import prose_map
 from ..reading.citations import Citation, Citations
-from ..reading.markdown import HTML_COMMENT, parse
 from ..reading.sources import Registry
 
-CODE_LINK = re.compile(r"\]\(\.\./code/")
-INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
-INLINE_MATH = re.compile(r"\\\((.+?)\\\)")
-DISPLAY_MATH = re.compile(r"\\\[(.+?)\\\]", re.S)
-VERBATIM = ("fence", "code_block", "html_block", "front_matter")
 # A line break inside a paragraph shows as a space; between two Chinese characters that space is a typo on the page.
 CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 ENDS_CJK = re.compile(f"[{CJK}]$")
@@ -29,6 +24,8 @@ STARTS_CJK = re.compile(f"[ \t]*[{CJK}]")
 FULL_WIDTH_PUNCTUATION = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f"
 ENDS_PUNCTUATION = re.compile(f"[{FULL_WIDTH_PUNCTUATION}]$")
 STARTS_PUNCTUATION = re.compile(f"[ \t]*[{FULL_WIDTH_PUNCTUATION}]")
+INLINE_MATH = re.compile(r"\\\((?P<tex>.+?)\\\)", re.S)
+DISPLAY_MATH = re.compile(r"\s*\\\[(?P<tex>.+?)\\\]\s*", re.S)
 BLOCKS = ("paragraph_open", "tr_open", "heading_open")  # a citation repeated inside one of these is the same passage
 REFERENCES_HEADING = "参考文献"
 
@@ -48,67 +45,64 @@ class Renderer:
         self.measurements = measurements or {}
 
     def page(self, markdown: str, chapter: int | None = None) -> str:
-        """The page; `chapter` is its number (a measurement of this chapter reads `见本章代码示例`)."""
+        """The page; `chapter` is its number (a measurement of this chapter reads `见本章代码示例`). What is prose,
+        code, math, a link's target or a citation, the page's prose map says (reading.prose_map); the page is
+        rewritten at those spans only."""
         self.chapter, self.references, self.shown_measurements = chapter, ChapterReferences(), set()
-        tokens = parse(markdown)
-        verbatim: set[int] = set()
+        pm = prose_map.build(markdown, self.citations)
+        text, doc = pm.text, pm.document
         block_of: dict[int, int] = {}
-        for k, token in enumerate(tokens):
-            if token.type in VERBATIM and token.map:
-                verbatim.update(range(*token.map))
+        for k, token in enumerate(doc.tokens):
             if token.type in BLOCKS and token.map:
                 block_of.update({line: k for line in range(*token.map)})
-        lines = markdown.split("\n")
-        joined = soft_breaks_between_cjk(tokens, lines) | self.breaks_before_citations(tokens, lines)
-        out: list[str] = []
-        for is_verbatim, run in groupby(range(len(lines)), key=verbatim.__contains__):
-            numbers = list(run)
-            if is_verbatim:
-                out += [lines[k] for k in numbers]
+        dropped = bytearray(len(text))  # whitespace that does not show: joined line breaks, space before a citation
+        for k in joined_breaks(pm):
+            newline = doc.line_starts[k + 1] - 1
+            a, b = newline, newline + 1
+            while a > 0 and text[a - 1] in " \t":
+                a -= 1
+            while b < len(text) and text[b] in " \t":
+                b += 1
+            dropped[a:b] = b"\x01" * (b - a)
+        replaced: dict[int, tuple[int, str]] = {}
+        for (start, end), group in groupby(pm.citations, key=lambda c: (c.start, c.end)):
+            line = doc.position(start)[0] - 1
+            written = text[start:end]
+            shown = self.citation(written, list(group), block_of.get(line, -1 - line))
+            if shown == written:
                 continue
-            logical: list[tuple[int, str]] = []
-            for k in numbers:
-                if logical and k - 1 in joined:
-                    logical[-1] = (logical[-1][0], logical[-1][1].rstrip(" \t") + lines[k].lstrip())
-                else:
-                    logical.append((k, lines[k]))
-            text = "\n".join(self.line(line, block_of.get(k, -1 - k)) for k, line in logical)
-            out.append(DISPLAY_MATH.sub(lambda m: math_block(m[1]), text))
-        return "\n".join(out) + self.reference_list()
-
-    def breaks_before_citations(self, tokens, lines: list[str]) -> set[int]:
-        """Line k whose next line (same paragraph) opens with a citation: joined, so that no space shows before it."""
-        joined = set()
-        for token in tokens:
-            if token.type == "paragraph_open" and token.map:
-                start, end = token.map
-                for k in range(start, end - 1):
-                    found = self.citations.find(lines[k + 1].lstrip())
-                    if found and found[0].start == 0:
-                        joined.add(k)
-        return joined
-
-    def line(self, line: str, block: int) -> str:
-        """One line of prose; inline code is left exactly as written."""
-        pieces, at = [], 0
-        for m in INLINE_CODE.finditer(line):
-            pieces += [self.prose(line[at:m.start()], block), m[0]]
-            at = m.end()
-        pieces.append(self.prose(line[at:], block))
-        return "".join(pieces)
-
-    def prose(self, text: str, block: int) -> str:
-        text = CODE_LINK.sub("](code/", text)
+            replaced[start] = (end, shown)
+            a = start
+            while a > 0 and text[a - 1] in " \t":
+                a -= 1
+            if a > 0 and text[a - 1] == "\n" and block_of.get(line - 1) == block_of.get(line, -1) and line:
+                a -= 1  # a citation wrapped onto its own line: no space before it either
+                while a > 0 and text[a - 1] in " \t":
+                    a -= 1
+            dropped[a:start] = b"\x01" * (start - a)
+        for span in pm.spans:
+            piece = text[span.start:span.end]
+            if span.kind == "math":
+                display = DISPLAY_MATH.fullmatch(piece)
+                inline = INLINE_MATH.fullmatch(piece)
+                if display:
+                    replaced[span.start] = (span.end, math_block(display["tex"]) + "\n")
+                elif inline:
+                    replaced[span.start] = (span.end, math_inline(inline["tex"]))
+            elif span.kind == "link" and piece.startswith("](../code/"):
+                replaced[span.start] = (span.end, "](" + piece[len("](../"):])  # the notebooks are pages at code/
         out, at = [], 0
-        for (start, end), group in groupby(self.citations.find(text), key=lambda c: (c.start, c.end)):
-            if start < at:
-                continue
-            shown = self.citation(text[start:end], list(group), block)
-            before = text[at:start]
-            out += [before.rstrip(" \t") if shown != text[start:end] else before, shown]
-            at = end
-        out.append(text[at:])
-        return INLINE_MATH.sub(lambda m: math_inline(m[1]), "".join(out))
+        while at < len(text):
+            if at in replaced:
+                end, shown = replaced[at]
+                out.append(shown)
+                at = end
+            elif dropped[at]:
+                at += 1
+            else:
+                out.append(text[at])
+                at += 1
+        return "".join(out) + self.reference_list()
 
     def citation(self, written: str, cites: list[Citation], block: int) -> str:
         """A citation as the reader sees it: `[3]20` (superscript, to the chapter's list), or for the book's own
@@ -157,29 +151,38 @@ class Renderer:
         return "\n".join(out) + "\n"
 
 
-def soft_breaks_between_cjk(tokens, lines: list[str]) -> set[int]:
-    """The line numbers k whose break to line k + 1 falls between two Chinese characters, or beside full-width
-    punctuation, inside one paragraph (an HTML comment at the end of line k, `<!-- no-cite: … -->`, shows nothing)."""
+def joined_breaks(pm: prose_map.ProseMap) -> set[int]:
+    """The 0-based lines k whose break to line k + 1 falls, inside one paragraph, between two Chinese characters or
+    beside full-width punctuation (a comment at the end of line k shows nothing)."""
+    doc, text = pm.document, pm.text
+    comments = [s for s in pm.spans if s.kind == "comment"]
     joined = set()
-    for token in tokens:
-        if token.type == "paragraph_open" and token.map:
-            start, end = token.map
-            for k in range(start, end - 1):
-                ending = HTML_COMMENT.sub("", lines[k]).rstrip()
-                if (ENDS_CJK.search(ending) and STARTS_CJK.match(lines[k + 1])) or ENDS_PUNCTUATION.search(ending) \
-                        or STARTS_PUNCTUATION.match(lines[k + 1]):
-                    joined.add(k)
+    for token in doc.tokens:
+        if token.type != "paragraph_open" or not token.map:
+            continue
+        start, end = token.map
+        for k in range(start, end - 1):
+            line_start, line_end = doc.line_starts[k], doc.line_starts[k + 1] - 1
+            visible = line_end
+            for c in reversed(comments):
+                if line_start <= c.start < visible and text[c.end:visible].strip() == "":
+                    visible = c.start
+            ending, following = text[line_start:visible].rstrip(), doc.lines[k + 1]
+            if (ENDS_CJK.search(ending) and STARTS_CJK.match(following)) or ENDS_PUNCTUATION.search(ending) \
+                    or STARTS_PUNCTUATION.match(following):
+                joined.add(k)
     return joined
 
 
 def join_cjk_breaks(markdown: str) -> str:
     """The Markdown with its line breaks between two Chinese characters (inside a paragraph) joined."""
+    pm = prose_map.build(markdown)
     lines = markdown.split("\n")
-    joined = soft_breaks_between_cjk(parse(markdown), lines)
+    joined = joined_breaks(pm)
     out: list[str] = []
     for k, line in enumerate(lines):
         if out and k - 1 in joined:
-            out[-1] += line.lstrip()
+            out[-1] = out[-1].rstrip(" \t") + line.lstrip()
         else:
             out.append(line)
     return "\n".join(out)
@@ -192,7 +195,7 @@ def math_inline(tex: str) -> str:
 
 def math_block(tex: str) -> str:
     from latex2mathml.converter import convert
-    return "\n" + convert(tex.strip(), display="block") + "\n"
+    return convert(tex.strip(), display="block")
 
 
 def chapter_number(path: Path | str) -> int | None:
