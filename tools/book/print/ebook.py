@@ -27,6 +27,8 @@ from .markup import CJK_END, CJK_START
 
 STYLE = Path(__file__).parent / "template" / "epub.css"
 COMMENT = re.compile(r"^<!--(.*?)-->$", re.S)
+# An admonition's title is bold (pandoc keeps no class on a paragraph, so the style sheet cannot find it).
+ADMONITION_TITLE = re.compile(r'<p class="admonition-title">(.*?)</p>', re.S)
 
 
 @dataclass
@@ -56,8 +58,9 @@ class HtmlBook:
             body.append(f'<h1 class="unnumbered">{html.escape(part.label)}</h1>')
             for chapter in part.chapters:
                 body.append(self.chapter(chapter))
+        text = ADMONITION_TITLE.sub(r'<p class="admonition-title"><strong>\1</strong></p>', "\n".join(body))
         return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}'
-                f'</title></head><body>\n' + "\n".join(body) + "\n</body></html>\n")
+                f'</title></head><body>\n' + text + "\n</body></html>\n")
 
     def chapter(self, path: Path) -> str:
         cites = ChapterCitations(self.book.registry, self.book.citations, self.draft) if self.book.citations else None
@@ -99,6 +102,7 @@ class HtmlBook:
             token.tag = f"h{min(int(token.tag[1]) + shift, 6)}"
         if token.type == "inline" and token.children:
             children = joined_between_cjk(token.children)
+            self.open_links: list[bool] = []
             token.children = [c for child in children for c in self.inline(child, page, cites)]
         if token.type in ("math_block", "math_block_eqno"):
             return html_token(f'<p><span class="math display">\\[{html.escape(token.content)}\\]</span></p>\n', block=True)
@@ -121,12 +125,12 @@ class HtmlBook:
             return [html_token(f'<span class="math inline">\\({html.escape(child.content)}\\)</span>')]
         if child.type == "html_inline" and COMMENT.match(child.content.strip()):
             return []
-        if child.type == "link_open":
-            href = child.attrGet("href") or ""
-            if not href.startswith(("http://", "https://")):
-                return [html_token('<span class="xref">')]
+        if child.type == "link_open":  # a link between the book's pages prints as its text
+            internal = not (child.attrGet("href") or "").startswith(("http://", "https://"))
+            self.open_links.append(internal)
+            return [html_token('<span class="xref">')] if internal else [child]
         if child.type == "link_close":
-            return [child]
+            return [html_token("</span>")] if self.open_links and self.open_links.pop() else [child]
         if child.type == "image":
             target = (page.parent / (child.attrGet("src") or "")).resolve()
             if target.is_file():
