@@ -327,3 +327,15 @@ def test_markup_survives_typst_and_math_is_typeset(tmp_path):
     assert not warnings
     assert squash("符号 #a *b* _c_ $5 @d = -e + /f [g] ~h 'i' \"j\" k.l: m // n") in text and "-->" in text
     assert "∑" in text and "公式" in text
+
+
+def test_a_citation_wrapped_over_two_lines_prints_as_one_mark(book_copy):
+    """Citations come from the prose map with their source spans, whatever line break falls inside them."""
+    from book.print.build import prepare
+    edit(book_copy / "manuscript" / "appendix-c-case-studies.md", "[@ark-big-ideas-2026, p. 6]",
+         "[@ark-big-ideas-2026,\np. 6]")
+    main, _, _ = prepare(Repo(book_copy), draft=False)
+    typst_source = main.read_text(encoding="utf-8")
+    appendix = typst_source[typst_source.index("appendix-c-case-studies.md"):]
+    assert "\\@ark" not in appendix and "p\\. 6" not in appendix
+    assert '#cite-mark("[1]6")' in appendix
