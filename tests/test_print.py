@@ -287,3 +287,55 @@ def test_site_offers_the_pdf_and_epub_when_built(book_copy, tmp_path):
     home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert 'href="downloads/book.pdf"' in home and 'href="downloads/book.epub"' in home
     assert (tmp_path / "site" / "downloads" / "book.pdf").read_bytes() == b"%PDF-1.7 stand-in"
+
+
+CLOSING = set("，。、；：？！）》」』】〕”’")
+OPENING = set("（《「『【〔“‘")
+
+
+def test_no_line_starts_with_closing_or_ends_with_opening_punctuation(printed):
+    """W3C clreq's line-breaking rule, read from the text layer of every page of the draft (all of the prose)."""
+    bad = []
+    for k, text in enumerate(printed["draft_proof"].texts):
+        for line in text.replace("\r", "").split("\n"):
+            line = line.strip()
+            if line and (line[0] in CLOSING or line[-1] in OPENING):
+                bad.append((k + 1, line))
+    assert not bad, bad[:10]
+
+
+def test_markup_survives_typst_and_math_is_typeset(tmp_path):
+    """Characters Typst reads as syntax come out as written; LaTeX math becomes Typst math (through pandoc)."""
+    needs_fonts()
+    import typst
+    from book.print import proof
+    from book.print.build import DEFAULT_TEMPLATE
+    from book.print.markup import Writer
+    from book.print.math import MathConverter
+    from book.reading.markdown import parse
+    source = ("# 标题\n\n符号 #a \\*b\\* \\_c\\_ $5 @d = -e + /f [g] ~h 'i' \"j\" k.l: m // n `code --> x`\n\n"
+              "公式 \\(x^2 + \\frac{a}{b}\\) 与\n\n\\[\\sum_{i=1}^{n} i\\]\n")
+    writer = Writer("manuscript/t.md", math=MathConverter(Repo(tmp_path)).convert)
+    body = writer.blocks(parse(source))
+    assert "$x^2 + a / b$" in body and "$ sum_(i = 1)^n i $" in body
+    shutil.copyfile(DEFAULT_TEMPLATE, tmp_path / "template.typ")
+    (tmp_path / "main.typ").write_text('#import "template.typ": *\n#show: book.with(title: "t")\n' + body,
+                                       encoding="utf-8")
+    _, warnings = typst.compile_with_warnings(str(tmp_path / "main.typ"), output=str(tmp_path / "o.pdf"),
+                                              root=str(tmp_path))
+    text = squash("".join(proof.read(tmp_path / "o.pdf").texts))
+    assert not warnings
+    assert squash("符号 #a *b* _c_ $5 @d = -e + /f [g] ~h 'i' \"j\" k.l: m // n") in text and "-->" in text
+    assert "∑" in text and "公式" in text
+
+
+def test_a_citation_wrapped_over_two_lines_prints_as_one_mark(book_copy):
+    """Citations come from the prose map with their source spans, whatever line break falls inside them."""
+    from book.print.build import prepare
+    edit(book_copy / "manuscript" / "appendix-c-case-studies.md", "[@ark-big-ideas-2026, p. 6]",
+         "[@ark-big-ideas-2026,\np. 6]")
+    main, _, _ = prepare(Repo(book_copy), draft=False)
+    typst_source = main.read_text(encoding="utf-8")
+    appendix = typst_source[typst_source.index("appendix-c-case-studies.md"):]
+    assert "\\@ark" not in appendix and "p\\. 6" not in appendix
+    assert '#cite-mark("[1]6")' in appendix

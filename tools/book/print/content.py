@@ -46,3 +46,28 @@ def shown_outputs(book: Book, notebook: Path, cells: list[notebooks.Cell], draft
     if draft:
         return [c.outputs for c in cells if c.kind == "code"], None
     return None, None
+
+
+def with_citation_places(book: Book, path: Path) -> tuple[str, list[list]]:
+    """The file's text with each citation (as the prose map reads it, across line breaks) replaced by its place,
+    `\\ue000k\\ue001`, and the citations of each place; the line breaks a citation held follow its place, so every
+    line keeps its number."""
+    source = book.file(path)
+    if source.text is None:
+        return "", []
+    text = source.text
+    prose = book.prose_map(source)
+    if prose is None or not prose.citations:
+        return text, []
+    groups: dict[tuple[int, int], list] = {}
+    for citation in prose.citations:
+        groups.setdefault((citation.start, citation.end), []).append(citation)
+    out, at, places = [], 0, []
+    for (start, end), group in sorted(groups.items()):
+        if start < at:
+            continue
+        out += [text[at:start], f"\ue000{len(places)}\ue001", "\n" * text.count("\n", start, end)]
+        places.append(group)
+        at = end
+    out.append(text[at:])
+    return "".join(out), places

@@ -22,11 +22,13 @@ from ..reading.book import Book
 from ..reading.markdown import markdown, parse
 from ..reading.repo import Repo
 from . import content, notebooks
-from .citing import ChapterCitations
+from .citing import PLACE, ChapterCitations, Mark
 from .markup import CJK_END, CJK_START
 
 STYLE = Path(__file__).parent / "template" / "epub.css"
 COMMENT = re.compile(r"^<!--(.*?)-->$", re.S)
+# An admonition's title is bold (pandoc keeps no class on a paragraph, so the style sheet cannot find it).
+ADMONITION_TITLE = re.compile(r'<p class="admonition-title">(.*?)</p>', re.S)
 
 
 @dataclass
@@ -51,27 +53,28 @@ class HtmlBook:
         home = self.book.repo.manuscript / "index.md"
         if home.is_file():
             body.append('<h1 class="unnumbered">前言</h1>')
-            body.append(self.file(home, None, skip_title=True, shift=1))
+            body.append(self.file(home, ChapterCitations(self.book.registry), skip_title=True, shift=1))
         for part in content.parts(self.book):
             body.append(f'<h1 class="unnumbered">{html.escape(part.label)}</h1>')
             for chapter in part.chapters:
                 body.append(self.chapter(chapter))
+        text = ADMONITION_TITLE.sub(r'<p class="admonition-title"><strong>\1</strong></p>', "\n".join(body))
         return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}'
-                f'</title></head><body>\n' + "\n".join(body) + "\n</body></html>\n")
+                f'</title></head><body>\n' + text + "\n</body></html>\n")
 
     def chapter(self, path: Path) -> str:
-        cites = ChapterCitations(self.book.registry, self.book.citations, self.draft) if self.book.citations else None
+        cites = ChapterCitations(self.book.registry)
         pieces = [self.file(path, cites, shift=1)]
         for notebook in content.chapter_notebooks(self.book, path):
             pieces.append(self.notebook(notebook))
-        if cites is not None and cites.numbers:
+        if cites.numbers:
             items = "".join(f"<li>{html.escape(e)}</li>" for e in cites.reference_list())
             pieces.append(f'<h3 class="unnumbered">参考文献</h3>\n<ol class="references">{items}</ol>')
         return "\n".join(pieces)
 
     def file(self, path: Path, cites: ChapterCitations | None, skip_title: bool = False, shift: int = 0) -> str:
-        source = self.book.file(path)
-        tokens = list(self.book.document(source).tokens) if source.text is not None else []
+        text, self.places = content.with_citation_places(self.book, path)
+        tokens = parse(text)
         if skip_title and tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
             tokens = tokens[3:]
         return self.render(tokens, path, cites, shift)
@@ -99,6 +102,7 @@ class HtmlBook:
             token.tag = f"h{min(int(token.tag[1]) + shift, 6)}"
         if token.type == "inline" and token.children:
             children = joined_between_cjk(token.children)
+            self.open_links: list[bool] = []
             token.children = [c for child in children for c in self.inline(child, page, cites)]
         if token.type in ("math_block", "math_block_eqno"):
             return html_token(f'<p><span class="math display">\\[{html.escape(token.content)}\\]</span></p>\n', block=True)
@@ -107,26 +111,25 @@ class HtmlBook:
         return token
 
     def inline(self, child: Token, page: Path, cites: ChapterCitations | None) -> list[Token]:
-        if child.type == "text" and cites is not None:
+        if child.type == "text" and "\ue000" in child.content:
             out, at = [], 0
-            for start, end, mark in cites.marks(child.content):
-                if start < at:
-                    continue
-                out.append(text_token(child.content[at:start].rstrip(" ")))
-                out.append(html_token(html_mark(mark)))
-                at = end
+            for m in PLACE.finditer(child.content):
+                out.append(text_token(child.content[at:m.start()]))
+                if cites is not None:
+                    out.append(html_token(html_mark(cites.mark(self.places[int(m[1])]), self.draft)))
+                at = m.end()
             out.append(text_token(child.content[at:]))
             return out
         if child.type == "math_inline":
             return [html_token(f'<span class="math inline">\\({html.escape(child.content)}\\)</span>')]
         if child.type == "html_inline" and COMMENT.match(child.content.strip()):
             return []
-        if child.type == "link_open":
-            href = child.attrGet("href") or ""
-            if not href.startswith(("http://", "https://")):
-                return [html_token('<span class="xref">')]
+        if child.type == "link_open":  # a link between the book's pages prints as its text
+            internal = not (child.attrGet("href") or "").startswith(("http://", "https://"))
+            self.open_links.append(internal)
+            return [html_token('<span class="xref">')] if internal else [child]
         if child.type == "link_close":
-            return [child]
+            return [html_token("</span>")] if self.open_links and self.open_links.pop() else [child]
         if child.type == "image":
             target = (page.parent / (child.attrGet("src") or "")).resolve()
             if target.is_file():
@@ -170,16 +173,11 @@ def joined_between_cjk(children: list[Token]) -> list[Token]:
     return out
 
 
-def html_mark(mark: str) -> str:
-    """A citation mark as Typst markup → the same in HTML (`#cite-mark("1, 2")` → a superscript [1, 2])."""
-    out = []
-    for m in re.finditer(r'#cite-mark\("([^"]*)"\)|#own-measurement\(\)|#pending-page\(\)', mark):
-        if m[1] is not None:
-            out.append(f'<sup class="citation">[{html.escape(m[1])}]</sup>')
-        elif "own" in m[0]:
-            out.append('<span class="citation">（实测，见本章代码示例）</span>')
-        else:
-            out.append('<span class="pending">页码待补</span>')
+def html_mark(mark: Mark, draft: bool) -> str:
+    out = [f'<sup class="citation">{html.escape(mark.superscript)}</sup>'] if mark.numbered else []
+    out += [f'<span class="citation">（{html.escape(note)}）</span>' for note in mark.measurements]
+    if mark.pending and draft:
+        out.append('<span class="pending">页码待补</span>')
     return "".join(out)
 
 

@@ -15,7 +15,7 @@ from markdown_it.token import Token
 # Characters Typst markup would read as syntax; a backslash makes each literal.
 SPECIAL = re.compile(r"([\\#*_`$<>@=\-+/\[\]~'\".:])")
 CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
-CJK_END = re.compile(f"[{CJK}]$")
+CJK_END = re.compile(f"[{CJK}\ue001]$")  # \ue001 closes a citation's place (see citing.py)
 CJK_START = re.compile(f"^[{CJK}]")
 COMMENT = re.compile(r"^<!--(.*?)-->$", re.S)
 

@@ -66,10 +66,15 @@ def output_text(output: dict) -> str | None:
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
+# What a notebook's own title repeats of the heading the book gives it (代码示例：…).
+TITLE_PREFIX = re.compile(r"^(?:第\s*\S+?\s*章\s*)?(?:代码示例\s*[：:]\s*)?")
+
+
 def title_of(cells: list[Cell], fallback: str) -> str:
+    """The notebook's first `#` heading without a leading `第N章 代码示例：` (the book's heading says it)."""
     for cell in cells:
         if cell.kind == "markdown":
             m = re.search(r"^#\s+(.+)$", cell.source, re.M)
             if m:
-                return m[1].strip()
+                return TITLE_PREFIX.sub("", m[1].strip()) or fallback
     return fallback

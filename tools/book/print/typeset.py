@@ -16,7 +16,7 @@ from markdown_it.token import Token
 from ..reading.book import Book
 from ..reading.markdown import parse
 from . import content, notebooks
-from .citing import ChapterCitations
+from .citing import PLACE, ChapterCitations
 from ..reading.print_config import PrintConfig
 from .markup import Hooks, Writer, escape, raw_expr, string
 from .math import MathConverter
@@ -53,7 +53,9 @@ class Typesetter:
         ]
         home = self.book.repo.manuscript / "index.md"
         if home.is_file():
-            out += ["#chapter-start()", "#heading(level: 1)[前言]", self.file(home, skip_title=True), "#end-chapter()"]
+            cites = ChapterCitations(self.book.registry)
+            out += ["#chapter-start()", "#heading(level: 1)[前言]", self.file(home, skip_title=True, cites=cites),
+                    self.references(cites), "#end-chapter()"]
         out += ["#pagebreak(to: \"odd\")", "]", "#main-matter()"]
         for part in content.parts(self.book):
             out.append(f"#part({string(part.label)})")
@@ -61,46 +63,51 @@ class Typesetter:
         return Typeset("\n".join(out) + "\n", self.media, self.inputs)
 
     def chapter(self, path: Path) -> str:
-        cites = ChapterCitations(self.book.registry, self.book.citations, self.draft) if self.book.citations else None
+        cites = ChapterCitations(self.book.registry)
         pieces = ["#chapter-start()", self.file(path, cites=cites)]
         for notebook in content.chapter_notebooks(self.book, path):
             pieces.append(self.notebook(notebook))
-        if cites is not None and cites.numbers:
-            entries = ", ".join(f"[{escape(e)}]" for e in cites.reference_list())
-            pieces.append(f"#references({entries})")
-        pieces.append("#end-chapter()")
+        pieces += [self.references(cites), "#end-chapter()"]
         return "\n".join(pieces)
 
-    def writer(self, path: Path, cites: ChapterCitations | None, shift: int = 0) -> Writer:
-        shown = self.book.shown(path)
-        return Writer(shown, Hooks(text=lambda t: self.text(t, cites), comment=self.comment,
-                                   image=lambda src, alt: self.image(path, src, alt), link=link),
-                      heading_shift=shift, skip=self.left_out, math=self.math.convert)
+    def references(self, cites: ChapterCitations) -> str:
+        entries = ", ".join(f"[{escape(e)}]" for e in cites.reference_list())
+        return f"#references({entries})" if entries else ""
 
     def file(self, path: Path, skip_title: bool = False, cites: ChapterCitations | None = None) -> str:
         self.inputs.append(path)
-        source = self.book.file(path)
-        tokens = self.book.document(source).tokens if source.text is not None else []
+        text, places = content.with_citation_places(self.book, path)
+        tokens = [t for t in parse(text) if t.type != "front_matter"]
         if skip_title and tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
             tokens = tokens[3:]
-        tokens = [t for t in tokens if t.type != "front_matter"]
-        return self.writer(path, cites).blocks(tokens)
+        shown = self.book.shown(path)
+        hooks = Hooks(text=lambda t: self.text(t, places, cites), comment=self.comment,
+                      image=lambda src, alt: self.image(path, src, alt), link=link)
+        return Writer(shown, hooks, skip=self.left_out, math=self.math.convert).blocks(tokens)
 
     def left_out(self, token: Token) -> bool:
         return content.left_out(token, self.draft)
 
-    def text(self, text: str, cites: ChapterCitations | None) -> str:
-        if cites is None or ("@" not in text and "（" not in text and "(" not in text):
+    def text(self, text: str, places: list[list], cites: ChapterCitations | None) -> str:
+        """Prose, each citation's place replaced by its mark (numbered in reading order)."""
+        if "\ue000" not in text:
             return escape(text)
         out, at = [], 0
-        for start, end, mark in cites.marks(text):
-            if start < at:
-                continue
-            before = text[at:start].rstrip(" ")
-            out += [escape(before), mark]
-            at = end
+        for m in PLACE.finditer(text):
+            out += [escape(text[at:m.start()]), self.mark(places[int(m[1])], cites)]
+            at = m.end()
         out.append(escape(text[at:]))
         return "".join(out)
+
+    def mark(self, group: list, cites: ChapterCitations | None) -> str:
+        if cites is None:
+            return ""
+        mark = cites.mark(group)
+        pieces = [f"#cite-mark({string(mark.superscript)})"] if mark.numbered else []
+        pieces += [f"#own-measurement({string(note)})" for note in mark.measurements]
+        if mark.pending and self.draft:
+            pieces.append("#pending-page()")
+        return "".join(pieces)
 
     def comment(self, body: str) -> str:
         m = TODO_DATA.match(body)
