@@ -248,7 +248,7 @@ def title(name: str) -> str:
 
 
 COMMAND = {"toc": "book toc", "claims": "book claims", "verify": "book sources verify", "lint": "book lint",
-           "notebooks": "book notebooks", "results": "book notebooks", "print": "book print", "site": "book site"}
+           "notebooks": "book notebooks", "print": "book print", "site": "book site"}
 
 
 class Text:
