@@ -237,6 +237,13 @@ def epubcheck(path: Path) -> tuple[list[str], int]:
     return lines, len(errors)
 
 
+def svg_as_pdf(svg: Path) -> bytes:
+    """An SVG figure as a PDF of its own size (Typst draws it), for a publisher whose tools want PDF."""
+    import typst
+    page = f'#set page(width: auto, height: auto, margin: 0pt)\n#image("{svg.name}")\n'
+    return typst.compile(page.encode("utf-8"), root=str(svg.parent), format="pdf")
+
+
 def build_docx(repo: Repo) -> Written:
     """The manuscript for the editor's tracked changes (draft content: an editor sees the TODO state too), and the
     figures as separate files in build/figures/."""
@@ -249,6 +256,8 @@ def build_docx(repo: Repo) -> Written:
     figures.mkdir(parents=True, exist_ok=True)
     for name, path in writer.images.items():
         shutil.copyfile(path, figures / name)
+        if path.suffix == ".svg":
+            write_atomic(figures / f"{path.stem}.pdf", svg_as_pdf(figures / name))
     title = str(book.toc.front_matter.get("title") or "")
     with tempfile.TemporaryDirectory(dir=target.parent) as work:
         work_path = Path(work)

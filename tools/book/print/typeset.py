@@ -115,14 +115,14 @@ class Typesetter:
             return f"#todo-mark({string(m['text'].strip() or '来源待查')})"
         return ""
 
-    def image(self, page: Path, src: str, alt: str) -> str:
+    def image(self, page: Path, src: str, alt: str) -> str | None:
         target = (page.parent / src).resolve()
         if not target.is_file():
-            return escape(alt)
+            return None
         self.inputs.append(target)
         name = hashlib.sha256(target.read_bytes()).hexdigest()[:16] + target.suffix
         self.media[name] = target.read_bytes()
-        return f'#image("media/{name}", alt: {string(alt)}, width: 100%)'
+        return f'image("/build/print/media/{name}", alt: {string(alt)}, width: 100%)'
 
     def notebook(self, path: Path) -> str:
         self.inputs.append(path)
@@ -171,7 +171,7 @@ class Typesetter:
                 raw = payload.encode() if suffix == ".svg" else base64.b64decode(payload)
                 name = hashlib.sha256(raw).hexdigest()[:16] + suffix
                 self.media[name] = raw
-                return f'#image("media/{name}", width: 100%)'
+                return f'#image("/build/print/media/{name}", width: 100%)'
         return ""
 
 
