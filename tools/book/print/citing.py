@@ -38,7 +38,7 @@ class ChapterCitations:
     numbers: dict[str, int] = field(default_factory=dict)
     pages: dict[str, list[str]] = field(default_factory=dict)
 
-    def mark(self, group: list[Citation]) -> Mark:
+    def mark(self, group: list[Citation], paragraph: int) -> Mark:
         """One citation (its sources share a span), numbered in reading order: call in the order of the text."""
         mark = Mark()
         for c in group:

@@ -46,6 +46,7 @@ class HtmlBook:
         self.book, self.draft = book, draft
         self.md = markdown()
         self.images: dict[str, Path] = {}   # the name an image has in the output → its file
+        self.paragraph = 0                  # the 0-based first line of the block being written
 
     def document(self) -> str:
         title = str(self.book.toc.front_matter.get("title") or "")
@@ -84,6 +85,8 @@ class HtmlBook:
         for i, token in enumerate(tokens):
             if i <= skip_until or token.type == "front_matter":
                 continue
+            if token.map and token.type != "inline":
+                self.paragraph = token.map[0]
             if content.left_out(token, self.draft):
                 depth, k = 0, i
                 for k in range(i, len(tokens)):
@@ -116,7 +119,7 @@ class HtmlBook:
             for m in PLACE.finditer(child.content):
                 out.append(text_token(child.content[at:m.start()]))
                 if cites is not None:
-                    out.append(html_token(html_mark(cites.mark(self.places[int(m[1])]), self.draft)))
+                    out.append(html_token(html_mark(cites.mark(self.places[int(m[1])], self.paragraph), self.draft)))
                 at = m.end()
             out.append(text_token(child.content[at:]))
             return out

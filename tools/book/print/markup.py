@@ -41,7 +41,7 @@ def string(text: str) -> str:
 class Hooks:
     """What the caller decides: how a text run is written (citations), what a comment shows (draft marks), where a
     link goes, how an image is placed."""
-    text: Callable[[str], str] = escape
+    text: Callable[[str, int], str] = lambda text, block: escape(text)  # a text run, and its block's first line
     comment: Callable[[str], str] = lambda body: ""
     image: Callable[[str, str], str | None] = lambda src, alt: None  # a Typst expression, None: no such file
     link: Callable[[str, str], str] = lambda href, inner: inner
@@ -56,6 +56,8 @@ class Writer:
     skip: Callable[[Token], bool] = lambda token: False   # a block left out (draft sections, todo boxes)
     math: Callable[[str, bool], str] = lambda tex, display: escape(tex)
 
+    block_line: int = 0                 # the 0-based first line of the block being written
+
     def marker(self, line0: int) -> str:
         return f'#metadata("{self.path}:{line0 + 1}")<src>'
 
@@ -68,6 +70,8 @@ class Writer:
             if self.skip(token):
                 i = end + 1
                 continue
+            if token.map:
+                self.block_line = token.map[0]
             out.append(self.block(tokens, i, end))
             i = end + 1
         return "\n".join(piece for piece in out if piece)
@@ -177,7 +181,7 @@ class Writer:
             if k in written:
                 continue
             if kind == "text":
-                out.append(self.hooks.text(child.content))
+                out.append(self.hooks.text(child.content, self.block_line))
             elif kind == "softbreak":
                 before = children[k - 1].content if k else ""
                 after = children[k + 1].content if k + 1 < len(children) else ""

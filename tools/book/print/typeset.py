@@ -81,28 +81,28 @@ class Typesetter:
         if skip_title and tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
             tokens = tokens[3:]
         shown = self.book.shown(path)
-        hooks = Hooks(text=lambda t: self.text(t, places, cites), comment=self.comment,
+        hooks = Hooks(text=lambda t, block: self.text(t, block, places, cites), comment=self.comment,
                       image=lambda src, alt: self.image(path, src, alt), link=link)
         return Writer(shown, hooks, skip=self.left_out, math=self.math.convert).blocks(tokens)
 
     def left_out(self, token: Token) -> bool:
         return content.left_out(token, self.draft)
 
-    def text(self, text: str, places: list[list], cites: ChapterCitations | None) -> str:
+    def text(self, text: str, block: int, places: list[list], cites: ChapterCitations | None) -> str:
         """Prose, each citation's place replaced by its mark (numbered in reading order)."""
         if "\ue000" not in text:
             return escape(text)
         out, at = [], 0
         for m in PLACE.finditer(text):
-            out += [escape(text[at:m.start()]), self.mark(places[int(m[1])], cites)]
+            out += [escape(text[at:m.start()]), self.mark(places[int(m[1])], block, cites)]
             at = m.end()
         out.append(escape(text[at:]))
         return "".join(out)
 
-    def mark(self, group: list, cites: ChapterCitations | None) -> str:
+    def mark(self, group: list, block: int, cites: ChapterCitations | None) -> str:
         if cites is None:
             return ""
-        mark = cites.mark(group)
+        mark = cites.mark(group, block)
         pieces = [f"#cite-mark({string(mark.superscript)})"] if mark.numbered else []
         pieces += [f"#own-measurement({string(note)})" for note in mark.measurements]
         if mark.pending and self.draft:
