@@ -44,6 +44,7 @@ class HtmlBook:
 
     def __init__(self, book: Book, draft: bool = False):
         self.book, self.draft = book, draft
+        self.contents = content.Contents(book, draft)
         self.md = markdown()
         self.images: dict[str, Path] = {}   # the name an image has in the output → its file
         self.paragraph = 0                  # the 0-based first line of the block being written
@@ -54,8 +55,8 @@ class HtmlBook:
         home = self.book.repo.manuscript / "index.md"
         if home.is_file():
             body.append('<h1 class="unnumbered">前言</h1>')
-            body.append(self.file(home, ChapterCitations(self.book.registry), skip_title=True, shift=1))
-        for part in content.parts(self.book):
+            body.append(self.file(home, ChapterCitations(self.book.registry, self.book.root), skip_title=True, shift=1))
+        for part in self.contents.parts():
             body.append(f'<h1 class="unnumbered">{html.escape(part.label)}</h1>')
             for chapter in part.chapters:
                 body.append(self.chapter(chapter))
@@ -64,7 +65,7 @@ class HtmlBook:
                 f'</title></head><body>\n' + text + "\n</body></html>\n")
 
     def chapter(self, path: Path) -> str:
-        cites = ChapterCitations(self.book.registry)
+        cites = ChapterCitations(self.book.registry, self.book.root, self.contents.chapter_number(path))
         pieces = [self.file(path, cites, shift=1)]
         for notebook in content.chapter_notebooks(self.book, path):
             pieces.append(self.notebook(notebook))
@@ -81,13 +82,13 @@ class HtmlBook:
         return self.render(tokens, path, cites, shift)
 
     def render(self, tokens: list[Token], page: Path, cites: ChapterCitations | None, shift: int) -> str:
-        kept, skip_until = [], -1
+        kept, skip_until, left_out = [], -1, self.contents.skip(page)
         for i, token in enumerate(tokens):
             if i <= skip_until or token.type == "front_matter":
                 continue
             if token.map and token.type != "inline":
                 self.paragraph = token.map[0]
-            if content.left_out(token, self.draft):
+            if left_out(token):
                 depth, k = 0, i
                 for k in range(i, len(tokens)):
                     depth += tokens[k].nesting
@@ -184,12 +185,12 @@ def html_mark(mark: Mark, draft: bool) -> str:
     return "".join(out)
 
 
-def html_token(content: str, block: bool = False) -> Token:
-    return Token("html_block" if block else "html_inline", "", 0, content=content)
+def html_token(markup: str, block: bool = False) -> Token:
+    return Token("html_block" if block else "html_inline", "", 0, content=markup)
 
 
-def text_token(content: str) -> Token:
-    return Token("text", "", 0, content=content)
+def text_token(text: str) -> Token:
+    return Token("text", "", 0, content=text)
 
 
 def pandoc(source: str, to: str, output: Path, extra: list[str], cwd: Path) -> None:

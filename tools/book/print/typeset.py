@@ -11,8 +11,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markdown_it.token import Token
-
 from ..reading.book import Book
 from ..reading.markdown import parse
 from . import content, notebooks
@@ -35,6 +33,7 @@ class Typeset:
 class Typesetter:
     def __init__(self, book: Book, config: PrintConfig, draft: bool):
         self.book, self.config, self.draft = book, config, draft
+        self.contents = content.Contents(book, draft)
         self.math = MathConverter(book.repo)
         self.media: dict[str, bytes] = {}
         self.inputs: list[Path] = []
@@ -53,17 +52,17 @@ class Typesetter:
         ]
         home = self.book.repo.manuscript / "index.md"
         if home.is_file():
-            cites = ChapterCitations(self.book.registry)
+            cites = ChapterCitations(self.book.registry, self.book.root)
             out += ["#chapter-start()", "#heading(level: 1)[前言]", self.file(home, skip_title=True, cites=cites),
                     self.references(cites), "#end-chapter()"]
         out += ["#pagebreak(to: \"odd\")", "]", "#main-matter()"]
-        for part in content.parts(self.book):
+        for part in self.contents.parts():
             out.append(f"#part({string(part.label)})")
             out += [self.chapter(chapter) for chapter in part.chapters]
         return Typeset("\n".join(out) + "\n", self.media, self.inputs)
 
     def chapter(self, path: Path) -> str:
-        cites = ChapterCitations(self.book.registry)
+        cites = ChapterCitations(self.book.registry, self.book.root, self.contents.chapter_number(path))
         pieces = ["#chapter-start()", self.file(path, cites=cites)]
         for notebook in content.chapter_notebooks(self.book, path):
             pieces.append(self.notebook(notebook))
@@ -83,10 +82,7 @@ class Typesetter:
         shown = self.book.shown(path)
         hooks = Hooks(text=lambda t, block: self.text(t, block, places, cites), comment=self.comment,
                       image=lambda src, alt: self.image(path, src, alt), link=link)
-        return Writer(shown, hooks, skip=self.left_out, math=self.math.convert).blocks(tokens)
-
-    def left_out(self, token: Token) -> bool:
-        return content.left_out(token, self.draft)
+        return Writer(shown, hooks, skip=self.contents.skip(path), math=self.math.convert).blocks(tokens)
 
     def text(self, text: str, block: int, places: list[list], cites: ChapterCitations | None) -> str:
         """Prose, each citation's place replaced by its mark (numbered in reading order)."""
