@@ -46,6 +46,7 @@ class Hooks:
     image: Callable[[str, str], str | None] = lambda src, alt: None  # a Typst expression, None: no such file
     link: Callable[[str, str], str] = lambda href, inner: inner
     label: Callable[[str], str | None] = lambda name: None   # 图 4-1, 表 2-1, 4.3 节 for a label; None: unknown
+    heading_note: Callable[[int], str] = lambda line: ""      # what follows a heading (the draft's marks)
 
 
 @dataclass
@@ -84,7 +85,8 @@ class Writer:
             level = int(token.tag[1]) + self.heading_shift
             number = SECTION_NUMBER.match(tokens[i + 1].content) if not self.heading_shift else None
             target = f" <sec:{number['chapter'] or number['appendix'] or number['section']}>" if number else ""
-            return f"{mark}#heading(level: {min(level, 6)})[{self.inline(tokens[i + 1])}]{target}"
+            note = self.hooks.heading_note(token.map[0]) if token.map else ""
+            return f"{mark}#heading(level: {min(level, 6)})[{self.inline(tokens[i + 1])}{note}]{target}"
         if kind == "paragraph_open":
             return mark + (self.figure(tokens[i + 1]) or self.table_caption(tokens[i + 1])
                            or self.inline(tokens[i + 1])) + "\n"
