@@ -104,7 +104,7 @@ def test_notebook_page_shows_its_outputs(tab, server):
 def test_citation_link_lands_on_the_source_entry(tab, server):
     tab.goto(f"{server}/ch01-cost-revolution/", wait_until="networkidle")
     link = tab.locator("a.citation", has_text="第 6 页").first
-    assert "$2-5" in tab.locator("article table").first.inner_text()  # currency shown as text
+    assert "$2～$5" in tab.locator("article table").first.inner_text()  # currency shown as text
     link.click()
     tab.wait_for_load_state("networkidle")
     assert tab.url.endswith("/references/#ark-big-ideas-2026")
