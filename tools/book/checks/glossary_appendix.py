@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from ..findings import ERROR, Finding
 from ..messages import finding
 from ..reading.book import Book
-from ..reading.markdown import markdown
 from ..reading.toc import Chapter
 from . import typography
 
@@ -31,11 +30,12 @@ class Entry:
     chapter: Chapter | None   # where the book first uses it; None if it never does
 
 
-def prose_of(text: str) -> str:
-    """The text with everything that is not prose (code, comments, link targets, citations…) blanked out."""
-    starts = typography.line_starts(text)
-    mask = typography.prose_mask(text, starts, markdown().parse(text))
-    return "".join(ch if keep else (ch if ch == "\n" else " ") for ch, keep in zip(text, mask))
+def prose_of(book: Book, source) -> str:
+    """The file's text with everything that is not prose (code, comments, link targets, citations…) blanked out, as
+    the reading layer's prose map says (the mask the typography check keeps its changes to)."""
+    prose = book.prose_map(source) if book.citations is not None else typography.read(source.text)
+    mask = prose.mask()
+    return "".join(ch if keep else (ch if ch == "\n" else " ") for ch, keep in zip(source.text, mask))
 
 
 def appendix_chapter(book: Book) -> Chapter | None:
@@ -57,7 +57,7 @@ def entries(book: Book, glossary: typography.Glossary) -> list[Entry]:
         source = book.file(chapter.path, "typo-read")
         if source.text is None:
             continue
-        prose = prose_of(source.text)
+        prose = prose_of(book, source)
         used = [t for t in pending if t.used_in(prose)]
         found += [Entry(t, chapter) for t in used]
         pending = [t for t in pending if t not in used]

@@ -5,8 +5,8 @@ The conventions of Chinese technical publishing: a space between Chinese and Lat
 space between a number and `%`, and every glossary term written one way (`KV Cache`, not `kv cache`).
 
 autocorrect reads the whole file with its own Markdown grammar and proposes changes; this module keeps the ones that
-fall in prose as the book's Markdown parser reads it. Code, math, link targets, citations, front matter, HTML and
-comments are never touched. Two rules autocorrect does not have live here: the `%` rule and the glossary.
+fall in prose as the reading layer maps it (reading.prose_map: code, math, link targets, citations, front matter, HTML
+and comments are not prose, and `lint-ignore` is one of its directives): none of those is ever touched. Two rules autocorrect does not have live here: the `%` rule and the glossary.
 
 A change is an `Edit` (offsets into the text, the replacement, a code); `lint` turns edits into located issues,
 `fix` applies them. A line that carries `<!-- lint-ignore: 理由 -->` is left as written.
@@ -26,7 +26,9 @@ import autocorrect_py
 
 from ..findings import ERROR, WARNING, Finding, strict
 from ..messages import finding, say
-from ..reading.markdown import markdown
+from ..reading import prose_map
+from ..reading.citations import Citations
+from ..reading.sources import Registry
 from ..reading.textio import YamlProblem, node_line, read_yaml
 
 GLOSSARY_FILE = "manuscript/glossary.yaml"
@@ -45,24 +47,6 @@ AUTOCORRECT_CONFIG = {
 CODES = ("typo-space", "typo-space-extra", "typo-punct", "typo-width", "typo-percent", "typo-number", "typo-term",
          "typo-abbr", "typo-other", "typo-ignore-reason")
 EXACT = ("typo-term", "typo-abbr")  # codes whose issue shows the replaced words themselves, one issue each
-
-LINT_IGNORE = re.compile(r"<!--\s*lint-ignore\b\s*:?(?P<reason>.*?)-->")
-
-# What stays as written inside a stretch of prose: the inline constructs that are not prose.
-PROTECTED = re.compile(
-    r"(?P<tick>`+)[\s\S]*?(?<!`)(?P=tick)(?!`)"       # inline code, any number of backticks
-    r"|<!--[\s\S]*?-->"                                # HTML comments (no-cite, lint-ignore, notes)
-    r"|\\\([\s\S]*?\\\)|\\\[[\s\S]*?\\\]|\$\$[\s\S]*?\$\$"  # math: \( … \), \[ … \], $$ … $$
-    r"|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>"          # autolinks <https://…>
-    r"|</?[A-Za-z][^<>]*>"                             # inline HTML tags (the text between them is prose)
-    r"|\]\((?:[^()\s]|\((?:[^()\s])*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"  # link targets ](…)
-    r"|\]\[[^\]]*\]"                                   # reference links ][ref]
-    r"|\[@[^\]]*\]"                                    # citations [@key, p. 20]
-    r"|[（(][^（）()\n]*第\s*\S+?\s*页[）)]"              # free-form citations （来源：ARK报告第6页）
-    r"|\[\^[^\]]*\]"                                   # footnote references
-    r"|\b(?:https?|ftp)://[^\s<>()（）\]]+"              # bare URLs
-    r"|\{[#.:][^{}\n]*\}"                              # attribute lists {#anchor}
-)
 
 HALF_TO_FULL = {",": "，", ".": "。", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）",
                 "[": "【", "]": "】", '"': "”", "'": "’"}
@@ -207,47 +191,6 @@ def line_starts(text: str) -> list[int]:
         starts.append(at + 1)
         at = text.find("\n", at + 1)
     return starts
-
-
-def prose_mask(text: str, starts: list[int], tokens: list) -> bytearray:
-    """1 for each character of the text that is prose, 0 elsewhere.
-
-    Prose is what the Markdown parser hands to its inline step (paragraphs, headings, list items, table cells,
-    admonition bodies), less the inline constructs that are not prose (code, math, HTML, link targets, citations,
-    URLs). Fenced and indented code, display math, HTML blocks, front matter, reference definitions and the marker
-    lines of admonitions (`!!! note "标题"`) have no prose and stay 0."""
-    mask = bytearray(len(text))
-    regions = []
-    for i, token in enumerate(tokens):
-        if token.type == "inline" and token.map and not (i and tokens[i - 1].type == "admonition_title_open"):
-            first, last = token.map
-            a = starts[first]
-            b = starts[last] if last < len(starts) else len(text)
-            regions.append((a, b))
-    for a, b in merge(regions):
-        mask[a:b] = b"\x01" * (b - a)
-        for m in PROTECTED.finditer(text, a, b):
-            mask[m.start():m.end()] = bytes(m.end() - m.start())
-    return mask
-
-
-def merge(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[list[int]] = []
-    for a, b in sorted(regions):
-        if out and a < out[-1][1]:
-            out[-1][1] = max(out[-1][1], b)
-        else:
-            out.append([a, b])
-    return [(a, b) for a, b in out]
-
-
-def code_lines(tokens: list) -> set[int]:
-    """0-based lines inside fenced or indented code: a lint-ignore written there is code, not a directive."""
-    lines: set[int] = set()
-    for token in tokens:
-        if token.type in ("fence", "code_block") and token.map:
-            lines.update(range(*token.map))
-    return lines
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -439,32 +382,30 @@ def kept(edit: Edit, spans: list[tuple[int, int]]) -> bool:
     return False
 
 
-def ignored_lines(text: str, starts: list[int], tokens: list) -> tuple[set[int], list[int]]:
-    """0-based lines that carry a lint-ignore comment, and the offsets of those that give no reason."""
-    lines, bare = set(), []
-    if "lint-ignore" not in text:
-        return lines, bare
-    code = code_lines(tokens)
-    for m in LINT_IGNORE.finditer(text):
-        line = bisect_right(starts, m.start()) - 1
-        if line in code:
-            continue
-        lines.add(line)
-        if not m["reason"].strip():
-            bare.append(m.start())
-    return lines, bare
+def ignored_lines(prose: prose_map.ProseMap) -> tuple[set[int], list[int]]:
+    """0-based lines that carry a lint-ignore directive, and the offsets of those that give no reason."""
+    found = prose.directives_of("lint-ignore")
+    return {d.line - 1 for d in found}, [d.start for d in found if not d.note]
 
 
-def edits(text: str, glossary: Glossary, starts: list[int] | None = None) -> tuple[list[Edit], list[int]]:
+def read(text: str, citations: Citations | None = None) -> prose_map.ProseMap:
+    """The text's prose map. Without the book's citation reader (a registry that cannot be read), citations are
+    read against an empty registry: every canonical `[@…]` and every `（来源：…第N页）` is still a citation."""
+    return prose_map.build(text, citations or Citations(Registry()))
+
+
+def edits(text: str, glossary: Glossary, starts: list[int] | None = None,
+          prose: prose_map.ProseMap | None = None) -> tuple[list[Edit], list[int]]:
     """The changes the book's typography asks of the text (sorted, not overlapping), and the offsets of lint-ignore
-    comments without a reason."""
+    comments without a reason. `prose`: the text's prose map, when the Book already holds it."""
     starts = starts or line_starts(text)
-    tokens = markdown().parse(text)
-    mask = prose_mask(text, starts, tokens)
+    prose = prose or read(text)
+    tokens = prose.document.tokens
+    mask = prose.mask()
     found = autocorrect_edits(text, starts, tokens) + percent_edits(text) + number_edits(text) \
         + term_edits(text, glossary) + abbreviation_edits(text, glossary, mask, starts, tokens)
     spans = [m.span() for pattern in glossary.keep for m in pattern.finditer(text)]
-    ignore, bare = ignored_lines(text, starts, tokens)
+    ignore, bare = ignored_lines(prose)
     out: list[Edit] = []
     last_end = -1
     for edit in sorted(found):
@@ -499,11 +440,11 @@ def char_class(ch: str) -> str:
 REACH = {"cjk": 4, "word": 16, "mark": 1, "space": 0}
 
 
-def lint(text: str, glossary: Glossary) -> list[Issue]:
+def lint(text: str, glossary: Glossary, prose: prose_map.ProseMap | None = None) -> list[Issue]:
     """The text's typography issues in order. Changes of one kind close together on a line (`Toast的100倍ROI` needs
-    four spaces) are one issue, located at the first of them."""
+    four spaces) are one issue, located at the first of them. `prose`: the text's prose map, if already made."""
     starts = line_starts(text)
-    found, bare = edits(text, glossary, starts)
+    found, bare = edits(text, glossary, starts, prose)
     issues: list[Issue] = []
     for group in groups(text, found):
         first, last = group[0], group[-1]
@@ -563,12 +504,12 @@ def apply(text: str, found: list[Edit]) -> str:
     return "".join(out)
 
 
-def fix(text: str, glossary: Glossary, passes: int = 3) -> tuple[str, int]:
+def fix(text: str, glossary: Glossary, passes: int = 3, citations: Citations | None = None) -> tuple[str, int]:
     """The text with every change made, and how many issues that settled (as `lint` counts them). A change can reveal another (full-width letters
     made half-width then need a space), so it runs until nothing changes, at most `passes` times."""
     total = 0
     for _ in range(passes):
-        found, _bare = edits(text, glossary)
+        found, _bare = edits(text, glossary, prose=read(text, citations))
         if not found:
             break
         total += len(groups(text, found))

@@ -41,7 +41,8 @@ def check(book: Book) -> list[Finding]:
         if source.text is None:
             findings.append(source.problem)
             continue
-        findings += typography.findings(source.shown, typography.lint(source.text, terms), terms)
+        prose = book.prose_map(source) if book.citations is not None else None
+        findings += typography.findings(source.shown, typography.lint(source.text, terms, prose), terms)
     if not book.paths:  # the generated appendix A depends on the whole book
         findings += glossary_appendix.findings(book, terms)
     return findings
@@ -55,7 +56,7 @@ def fix(book: Book, write: bool) -> tuple[list[tuple[str, int]], list[str]]:
         source = book.file(path, "typo-read")
         if source.text is None:
             continue  # reported by the lint that follows
-        fixed, count = typography.fix(source.text, terms)
+        fixed, count = typography.fix(source.text, terms, citations=book.citations)
         if not count:
             continue
         changed.append((source.shown, count))
