@@ -229,14 +229,25 @@ def test_epub_passes_epubcheck_and_reads_as_the_book(tmp_path):
 
 
 def test_manuscript_docx_and_separate_figures(tmp_path):
+    """The editor's .docx holds the chapters; each figure also comes as its own file, SVG and PDF."""
     needs_fonts()
+    from book.print import proof
     from book.print.ebook import build_docx
     root = copy_book(tmp_path / "book")
+    (root / "manuscript" / "figures").mkdir(exist_ok=True)
+    (root / "manuscript" / "figures" / "probe.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100pt" height="50pt"><rect width="100" height="50" '
+        'fill="#888"/></svg>', encoding="utf-8")
+    chapter = root / "manuscript" / "ch03-environment.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n![一个灰色矩形](figures/probe.svg)\n", encoding="utf-8")
     written = build_docx(Repo(root))
     with zipfile.ZipFile(written.path) as docx:
         document = docx.read("word/document.xml").decode()
-    assert "KV Cache" in document and CHINESE.search(document)
-    assert (root / "build" / "figures").is_dir()
+        media = [n for n in docx.namelist() if n.startswith("word/media/")]
+    assert "KV Cache" in document and CHINESE.search(document) and media
+    figures = root / "build" / "figures"
+    assert (figures / "probe.svg").read_bytes() == (root / "manuscript" / "figures" / "probe.svg").read_bytes()
+    assert len(proof.read(figures / "probe.pdf").texts) == 1
 
 
 def test_print_overflow_is_located_at_the_code_line(book_copy):
