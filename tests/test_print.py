@@ -350,3 +350,26 @@ def test_a_citation_wrapped_over_two_lines_prints_as_one_mark(book_copy):
     appendix = typst_source[typst_source.index("appendix-c-case-studies.md"):]
     assert "\\@ark" not in appendix and "p\\. 6" not in appendix
     assert '#cite-mark("[1]6")' in appendix
+
+
+def test_release_prints_the_stored_full_size_run_and_the_draft_the_ci_outputs(book_copy):
+    """As on the site: the release prints the outputs of the run `make gpu` kept (code/results/<stem>.ipynb) under
+    a line naming device, commit and date, and a line naming the inputs changed since; never the ci outputs."""
+    from book.print.build import prepare
+    notebook = book_copy / "code" / "ch04-kv-cache" / "kv_cache.ipynb"
+    stored = json.loads(notebook.read_text(encoding="utf-8"))
+    ci_output = next(o for c in stored["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
+                     if o.get("output_type") == "stream")
+    ci_text = "".join(ci_output["text"]).strip().split("\n")[0]
+    for cell in stored["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["FULL-SIZE PROBE 4096\n"]}]
+    results = json.loads((book_copy / "code" / "results" / "ch04-kv-cache.json").read_text(encoding="utf-8"))
+    stored["metadata"]["book"] = {"inputs_key": results["provenance"]["inputs_key"], "scale": "full"}
+    (book_copy / "code" / "results" / "ch04-kv-cache.ipynb").write_text(json.dumps(stored), encoding="utf-8")
+    release = prepare(Repo(book_copy), draft=False)[0].read_text(encoding="utf-8")
+    draft = prepare(Repo(book_copy), draft=True)[0].read_text(encoding="utf-8")
+    assert "FULL-SIZE PROBE 4096" in release and "NVIDIA H100 80GB HBM3，代码提交 6181c40" in release
+    assert "已改变" in release  # the notebook's inputs changed since that run (requirements.lock at least)
+    assert "FULL-SIZE PROBE" not in draft and "小规模运行" in draft
+    assert ci_text not in release.replace("\\n", "\n")

@@ -50,16 +50,23 @@ def chapter_notebooks(book: Book, chapter: Path) -> list[Path]:
     return sorted((book.repo.code / chapter.stem).glob("*.ipynb"))
 
 
-def shown_outputs(book: Book, notebook: Path, cells: list[notebooks.Cell], draft: bool
-                  ) -> tuple[list[list[dict]] | None, Path | None]:
-    """The outputs printed under each code cell, and the stored run they come from: the full-size run when there is
-    one; otherwise the ci-scale outputs in the draft, and none in the release."""
-    stored = notebooks.stored_run(book.root, notebook)
-    if stored is not None:
-        return [c.outputs for c in notebooks.read(stored) if c.kind == "code"], stored
+@dataclass
+class Outputs:
+    """What a notebook prints under its code cells: each cell's outputs (None: code only), the lines that say where
+    they come from, and the stored run's file (None: none is printed)."""
+    cells: list[list[dict]] | None
+    lines: list[str]
+    stored: Path | None = None
+
+
+def shown_outputs(book: Book, notebook: Path, cells: list[notebooks.Cell], draft: bool) -> Outputs:
     if draft:
-        return [c.outputs for c in cells if c.kind == "code"], None
-    return None, None
+        return Outputs([c.outputs for c in cells if c.kind == "code"], [notebooks.CI_LINE])
+    run = notebooks.stored_run(book.root, notebook)
+    if run is None:
+        return Outputs(None, [notebooks.NO_RUN_LINE])
+    lines = [run.run_line()] + ([run.stale_line()] if run.stale_line() else [])
+    return Outputs([c.outputs for c in run.cells if c.kind == "code"], lines, run.path)
 
 
 def with_citation_places(book: Book, path: Path) -> tuple[str, list[list]]:

@@ -144,10 +144,12 @@ class HtmlBook:
 
     def notebook(self, path: Path) -> str:
         cells = notebooks.read(path)
-        outputs, _ = content.shown_outputs(self.book, path, cells, self.draft)
+        shown = content.shown_outputs(self.book, path, cells, self.draft)
+        outputs = shown.cells
         title = notebooks.title_of(cells, path.stem)
         parts = [f'<h3 class="unnumbered">代码示例：{html.escape(title)}</h3>',
                  f'<p class="notebook-file">配套 notebook：<code>{html.escape(path.name)}</code></p>']
+        parts += [f'<p class="run-note">{html.escape(line)}</p>' for line in shown.lines]
         code_index, seen_title = -1, False
         for cell in cells:
             if cell.kind == "markdown":

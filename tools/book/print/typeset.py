@@ -124,14 +124,13 @@ class Typesetter:
         self.inputs.append(path)
         shown = self.book.shown(path)
         cells = notebooks.read(path)
-        shown_outputs, stored = content.shown_outputs(self.book, path, cells, self.draft)
-        if stored is not None:
-            self.inputs.append(stored)
+        shown_outputs = content.shown_outputs(self.book, path, cells, self.draft)
+        if shown_outputs.stored is not None:
+            self.inputs.append(shown_outputs.stored)
         title = notebooks.title_of(cells, path.stem)
         out = [f'#metadata("{shown}:1")<src>',
                f"#notebook-heading({string(path.name)}, [{escape(title)}])"]
-        if stored is None:
-            out.append(f"#notebook-note({string('release' if not self.draft else 'ci')})")
+        out += [f"#notebook-note({string(line)})" for line in shown_outputs.lines]
         writer = Writer(shown, Hooks(comment=self.comment), heading_shift=2, math=self.math.convert)
         code_index = -1
         seen_title = False
@@ -151,8 +150,8 @@ class Typesetter:
             if "hide-input" not in cell.tags and cell.source.strip():
                 out.append(f'#metadata("{shown}:{cell.line}")<src>')
                 out.append(f"#notebook-code({raw_expr(cell.source, 'python')})")
-            if shown_outputs is not None and code_index < len(shown_outputs):
-                out += [self.output(o) for o in shown_outputs[code_index]]
+            if shown_outputs.cells is not None and code_index < len(shown_outputs.cells):
+                out += [self.output(o) for o in shown_outputs.cells[code_index]]
         return "\n".join(piece for piece in out if piece)
 
     def output(self, output: dict) -> str:
