@@ -18,7 +18,7 @@ def test_table_never_breaks_a_location(columns):
     assert shown == {f"{i['path']}:{i['line']}:{i['col']}" for i in items}
 
 
-KIND_NAMES = {"checklist": "待办清单", "pending-citation": "待补页码", "todo-note": "TODO(data)"}
+KIND_NAMES = {"checklist": "待办清单", "pending-citation": "待补页码", "todo-note": "TODO(data)", "draft": "草稿"}
 
 
 def test_csv_has_one_row_per_item_for_excel():

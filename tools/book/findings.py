@@ -18,6 +18,10 @@ class Finding:
     severity: str
     code: str
     message: str
+    # The catalogue's message id and its parameters, where the message came from the catalogue (messages.finding):
+    # a finding stored by `book check` is shown again in the language of the run that replays it.
+    message_id: str = field(default="", compare=False, repr=False)
+    params: dict = field(default_factory=dict, compare=False, repr=False)
     # What the library underneath said (PyYAML, jsonschema, the JSON decoder), in its own words: shown under -v only.
     detail: str = field(default="", compare=False)
 
@@ -27,6 +31,11 @@ class Finding:
             from .messages import say  # the catalogue imports this module
             text += say("detail", text=self.detail)
         return text
+
+    def shown(self) -> dict:
+        """The finding as JSON reports list it."""
+        return {"path": self.path, "line": self.line, "col": self.col, "severity": self.severity, "code": self.code,
+                "message": self.message}
 
 
 class ToolError(Exception):

@@ -15,6 +15,10 @@ from ..findings import ToolError
 from ..messages import argparse_text, lang, say, unknown_lang
 
 
+# `book check`'s steps in order (their names for --skip), as commands/check.py runs them.
+CHECK_STEPS = ["toc", "claims", "verify", "lint", "todo", "notebooks", "results", "print", "site"]
+
+
 class Parser(argparse.ArgumentParser):
     """Bad usage is a "cannot run" error like the others (exit 2), in the author's language."""
 
@@ -34,9 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help=say("help:verbose"))
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name, help_id, paths=False, formats=("text", "json"), parent=sub):
+    def command(name, help_id, paths=False, formats=("text", "json"), parent=sub, verbose_id="help:verbose"):
         p = parent.add_parser(name, help=say(help_id), description=say(help_id))
-        p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=say("help:verbose"))
+        p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=say(verbose_id))
         if paths:
             p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
         if formats:
@@ -63,8 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     verify = command("verify", "help:verify", paths=True, parent=actions)
     verify.add_argument("--fill", action="store_true", help=say("help:verify-fill"))
     verify.add_argument("--dry-run", action="store_true", help=say("help:verify-dry-run"))
-    check = command("check", "help:check", formats=())
-    check.add_argument("--skip", action="append", choices=["toc", "claims", "verify", "lint", "todo", "notebooks", "site"])
+    check = command("check", "help:check", verbose_id="help:check-verbose")
+    check.add_argument("--skip", action="append", choices=CHECK_STEPS)
     check.add_argument("--no-cache", action="store_true", help=say("help:check-no-cache"))
     check.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help=say("help:check-jobs"))
     return parser
