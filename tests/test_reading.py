@@ -85,7 +85,7 @@ def test_one_citation_grammar_for_checker_and_site(mini):
     text = "单次咨询成本 $0.20（来源：ARK报告第六页），又见 [@ark, p. 20; @ark, p. ?]。"
     cites = book.citations.find(text)
     assert [(c.key, c.page, c.problem) for c in cites] == [("ark", "6", None), ("ark", "20", None), ("ark", "?", None)]
-    html = Renderer(book.registry, book.citations, draft=False).prose(text)
+    html = Renderer(book.registry, book.citations, draft=False).page(text)
     assert "第 6 页" in html and "第 20 页" in html and "六" not in html and "[@" not in html
 
 

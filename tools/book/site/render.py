@@ -7,14 +7,10 @@ import re
 from itertools import groupby
 
 from ..reading.citations import Citation, Citations
-from ..reading.markdown import parse
+from ..reading import prose_map
 from ..reading.sources import Registry
 
-CODE_LINK = re.compile(r"\]\(\.\./code/")
-INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
-INLINE_MATH = re.compile(r"\\\((.+?)\\\)")
-DISPLAY_MATH = re.compile(r"\\\[(.+?)\\\]", re.S)
-VERBATIM = ("fence", "code_block", "html_block", "front_matter")
+CODE_LINK = "](../code/"
 # A line break inside a paragraph shows as a space; between two Chinese characters that space is a typo on the page.
 CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 ENDS_CJK = re.compile(f"[{CJK}]$")
@@ -26,48 +22,32 @@ class Renderer:
         self.registry, self.citations, self.draft = registry, citations, draft
 
     def page(self, markdown: str) -> str:
-        tokens = parse(markdown)
-        verbatim: set[int] = set()
-        for token in tokens:
-            if token.type in VERBATIM and token.map:
-                verbatim.update(range(*token.map))
-        lines = markdown.split("\n")
-        joined = soft_breaks_between_cjk(tokens, lines)
-        out: list[str] = []
-        for is_verbatim, run in groupby(range(len(lines)), key=verbatim.__contains__):
-            numbers = list(run)
-            if is_verbatim:
-                out += [lines[k] for k in numbers]
-                continue
-            logical: list[str] = []
-            for k in numbers:
-                if logical and k - 1 in joined:
-                    logical[-1] += lines[k].lstrip()
-                else:
-                    logical.append(lines[k])
-            text = "\n".join(self.line(line) for line in logical)
-            out.append(DISPLAY_MATH.sub(lambda m: math_block(m[1]), text))
-        return "\n".join(out)
-
-    def line(self, line: str) -> str:
-        """One line of prose; inline code is left exactly as written."""
-        pieces, at = [], 0
-        for m in INLINE_CODE.finditer(line):
-            pieces += [self.prose(line[at:m.start()]), m[0]]
-            at = m.end()
-        pieces.append(self.prose(line[at:]))
-        return "".join(pieces)
-
-    def prose(self, text: str) -> str:
-        text = CODE_LINK.sub("](code/", text)
+        """The page's Markdown with its prose rendered: each change is made at a span the prose map gives (a
+        citation, wrapped over lines or not; a link's target; math), so code, HTML and front matter stay as written."""
+        prose = prose_map.build(markdown, self.citations)
+        edits: list[tuple[int, int, str]] = []
+        for (start, end), group in groupby(prose.citations, key=lambda c: (c.start, c.end)):
+            edits.append((start, end, self.citation(markdown[start:end], list(group))))
+        for span in prose.spans:
+            written = markdown[span.start:span.end]
+            if span.kind == "link" and written.startswith(CODE_LINK):
+                edits.append((span.start, span.start + len(CODE_LINK), "](code/"))
+            elif span.kind == "math":
+                edits.append((span.start, span.end, math(written)))
+        taken = sorted(edits)
+        for k in soft_breaks_between_cjk(prose.document.tokens, prose.document.lines):
+            newline = prose.line_starts[k + 1] - 1
+            after = prose.line_starts[k + 1] + len(prose.document.lines[k + 1]) - len(prose.document.lines[k + 1].lstrip(" \t"))
+            if not any(a < after and newline < b for a, b, _ in taken):
+                edits.append((newline, after, ""))
         out, at = [], 0
-        for (start, end), group in groupby(self.citations.find(text), key=lambda c: (c.start, c.end)):
+        for start, end, new in sorted(edits):
             if start < at:
-                continue
-            out += [text[at:start], self.citation(text[start:end], list(group))]
+                continue  # inside a change already made
+            out += [markdown[at:start], new]
             at = end
-        out.append(text[at:])
-        return INLINE_MATH.sub(lambda m: math_inline(m[1]), "".join(out))
+        out.append(markdown[at:])
+        return "".join(out)
 
     def citation(self, written: str, cites: list[Citation]) -> str:
         links = [self.link(c.key, c.page) for c in cites if not c.problem]
@@ -100,11 +80,14 @@ def soft_breaks_between_cjk(tokens, lines: list[str]) -> set[int]:
     return joined
 
 
-def math_inline(tex: str) -> str:
+def math(written: str) -> str:
+    """MathML for `\\( … \\)` inline, or a display block `\\[ … \\]` (its lines around it kept)."""
     from latex2mathml.converter import convert
-    return convert(tex.strip())
-
-
-def math_block(tex: str) -> str:
-    from latex2mathml.converter import convert
-    return "\n" + convert(tex.strip(), display="block") + "\n"
+    body = written.strip()
+    if body.startswith("\\(") and body.endswith("\\)"):
+        return convert(body[2:-2].strip())
+    if body.startswith("\\[") and body.endswith("\\]"):
+        lead = written[:len(written) - len(written.lstrip())]
+        trail = written[len(written.rstrip()):]
+        return lead + "\n" + convert(body[2:-2].strip(), display="block") + "\n" + trail
+    return written
