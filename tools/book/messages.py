@@ -270,6 +270,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     "todo-kind:checklist": {"zh": "待办清单", "en": "checklist"},
     "todo-kind:pending-citation": {"zh": "待补页码", "en": "pending page"},
     "todo-kind:todo-note": {"zh": "TODO(data)", "en": "TODO(data)"},
+    "todo-kind:draft": {"zh": "草稿", "en": "draft"},
+    "todo:draft-section": {"zh": "{number} 节是草稿，发布版不显示", "en": "section {number} is a draft: the release leaves it out"},
+    "todo:draft-chapter": {"zh": "{name}是草稿，发布版不显示", "en": "{name} is a draft: the release leaves it out"},
+    # Drafts: what the release leaves out.
+    "draft-section:promise": {"zh": "{number} 节只有一段不超过 {limit} 字的预告，没有列表、表格、图、代码或实测：写完它，"
+                                    "或在这一节里加上 `!!! draft` 标为草稿（发布版不显示草稿）",
+                              "en": "section {number} holds only a promise (one paragraph of at most {limit} Chinese "
+                                    "characters, no list, table, figure, code or measurement): write it, or mark it "
+                                    "with `!!! draft` (the release leaves drafts out)"},
+    "draft-section:gap": {"zh": "草稿 {number} 节排在已写完的 {after} 节之前：发布版的编号会出现空缺，写完它或把它移到本章末尾",
+                          "en": "draft section {number} comes before the written section {after}: the release would "
+                                "have a gap in its numbering; finish it or move it to the end of the chapter"},
+    "draft-section:chapter-gap": {"zh": "草稿第{number}章排在已写完的第{after}章之前：发布版的章号会出现空缺",
+                                  "en": "draft chapter {number} comes before the written chapter {after}: the "
+                                        "release would have a gap in its chapter numbers"},
+    "ref-draft:link": {"zh": "链接 '{link}' 指向草稿或只有草稿版才有的页面，发布版不包含它（链接显示为普通文字）",
+                       "en": "the link '{link}' leads to a draft or a page only the draft site has, which the "
+                             "release leaves out (it shows as plain text)"},
+    "ref-draft:prose": {"zh": "正文提到草稿（{name}），发布版不包含它",
+                        "en": "the prose names {name}, a draft that the release leaves out"},
     "claims:tally": {"zh": "  数据声明 {total} 个：已注明来源 {cited} 个，注明无需引用（no-cite）{no_cite} 个，"
                            "待补页码 {pending} 处（涉及 {waiting} 个数据），来源待查（TODO(data)）{todo} 个",
                      "en": "  {total} data claim(s): {cited} cited, {no_cite} opted out (no-cite), "

@@ -97,8 +97,9 @@ def run(args, book: Book) -> int:
             print("\n".join([say("todo:toc-errors"), *(f.render() for f in broken), ""]))
         table(items)
         status = report(broken + problems, "text", "book todo") if problems or broken else 0
-    if strict() and items:
+    open_data = [it for it in items if it.kind != "draft"]  # a draft at a chapter's end may stay in a release
+    if strict() and open_data:
         if args.format == "text":
-            print(say("todo:strict", count=len(items)))
+            print(say("todo:strict", count=len(open_data)))
         return 1
     return status

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..reading.citations import Citation
 from ..reading.sources import Registry
@@ -35,10 +36,12 @@ def own_measurement(key: str) -> bool:
 @dataclass
 class ChapterCitations:
     registry: Registry
+    root: Path
+    chapter: int | None = None    # its number, for a measurement of this chapter (见本章代码示例)
     numbers: dict[str, int] = field(default_factory=dict)
     pages: dict[str, list[str]] = field(default_factory=dict)
 
-    def mark(self, group: list[Citation]) -> Mark:
+    def mark(self, group: list[Citation], paragraph: int) -> Mark:
         """One citation (its sources share a span), numbered in reading order: call in the order of the text."""
         mark = Mark()
         for c in group:
