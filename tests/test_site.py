@@ -118,6 +118,7 @@ def test_release_pages_hold_no_todo_state_and_say_their_edition(release_site):
         assert re.search(r"本版构建于 \d{4}-\d{2}-\d{2}", html), html_file
         assert re.search(r'<a href="(?:[./]*errata/|\./)">勘误</a>', html), html_file
         assert "Made with" not in html  # no generator footer
+    assert "Copied!" not in (release_site / "search/search_index.json").read_text(encoding="utf-8")  # Chinese UI only
 
 
 def test_drafts_are_left_out_of_the_release_and_boxed_in_the_draft(release_site, draft_site):

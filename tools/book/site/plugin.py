@@ -49,7 +49,8 @@ from .render import Measurement, Renderer, chapter_number
 GENERATED = GENERATED_PAGES
 MATHJAX_SCRIPT = re.compile(r"<!-- Load mathjax -->.*?</script>\s*<!-- End of mathjax configuration -->", re.S)
 STYLESHEET = "assets/book.css"  # mkdocs.yml's extra_css
-ERRATA_HREF = "book-errata-page"  # stands in the footer for the errata page's address relative to each page
+ERRATA_HREF = "book-errata-page"
+COPIED_NOTICE = re.compile(r'<span class="notice" hidden(?:="")?>Copied!</span>')  # mkdocs-jupyter's copy button  # stands in the footer for the errata page's address relative to each page
 
 
 class Flag(c.BaseConfigOption[bool]):
@@ -268,7 +269,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         """Notebook pages: the copy button's texts in Chinese, its `Copied!` notice dropped (hidden on the page, it
         would read in search excerpts)."""
         if page.file.src_uri.endswith(".ipynb"):
-            html = html.replace('<span class="notice" hidden>Copied!</span>', "")
+            html = COPIED_NOTICE.sub("", html)
             html = html.replace('aria-label="Copy to Clipboard"', 'aria-label="复制代码"')
         return html
 
