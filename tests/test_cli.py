@@ -112,3 +112,27 @@ def test_check_json_replays_in_the_current_language(book_copy, tmp_path):
     assert pending and all(f["message"].startswith("page of ") for f in pending), pending[0]
     assert [(f["path"], f["line"], f["code"]) for f in again["findings"]] == \
         [(f["path"], f["line"], f["code"]) for f in doc["findings"]]
+
+
+def test_the_site_step_builds_again_only_when_a_page_changes_shape(book_copy, tmp_path, monkeypatch):
+    """A prose edit leaves the strict build's verdict as it was (the site step is answered from its cache); an
+    edited link, heading, formula or code block, or a section turned draft, builds again."""
+    from book.commands import check
+    from book.reading.book import Book
+    from book.reading.repo import Repo
+    monkeypatch.setenv("BOOK_CACHE_DIR", str(tmp_path / "cache"))
+    chapter = book_copy / "manuscript" / "ch03-environment.md"
+    original = chapter.read_text(encoding="utf-8")
+
+    def key(text: str) -> str:
+        chapter.write_text(text, encoding="utf-8")
+        book = Book(Repo(book_copy))
+        return check.step_key(book, "site", check.StepCache(book_copy))
+
+    base = key(original)
+    assert key(original + "\n新增的一段话，说明环境为什么重要。\n") == base
+    assert key(original.replace("。", "，而且。", 1)) == base
+    for edited in (original + "\n见[第4章](ch04-kv-cache.md#no-such-anchor)。\n", original + "\n## 3.9 新的一节\n\n正文。\n",
+                   original + "\n公式 \\(a^2\\) 如此。\n", original + "\n```python\nx = 1\n```\n",
+                   original + "\n<div>HTML</div>\n"):
+        assert key(edited) != base, edited[-40:]

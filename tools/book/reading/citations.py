@@ -40,6 +40,19 @@ def free_form_citation(aliases: list[str]) -> re.Pattern:
         rf"\s*(?:[，,]?\s*{FREE_FORM_PAGE})?\s*[）)]")
 
 
+FREE_FORM_PENDING = re.compile(rf"(第\s*)[?？](\s*页)")
+
+
+def filled(citation: str, key: str, page: str) -> str | None:
+    """The citation with this source's pending page replaced, or None when it has no pending page of this source."""
+    canonical = re.compile(rf"((?:\[|;)\s*@{re.escape(key)}\s*,\s*(?:pp?\.|pages?|页)\s*)[?？]")
+    new, count = canonical.subn(lambda m: m[1] + page, citation, count=1)
+    if count:
+        return new
+    new, count = FREE_FORM_PENDING.subn(lambda m: m[1] + page + m[2], citation, count=1)
+    return new if count and not citation.lstrip().startswith("[") else None
+
+
 def page_of(text: str | None) -> str | None:
     """A page as written (`20`, `六`, `?`, `3-5`) as the book reads it: Arabic digits, or `?` while pending."""
     if text is None or text in PENDING_PAGE:
