@@ -391,6 +391,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                               "en": "shared models not prebuilt ({detail}); each notebook trains its own"},
     "progress:seconds": {"zh": "{seconds} 秒", "en": "{seconds} s"},
     "progress:why": {"zh": "（{why}）", "en": " ({why})"},
+    "progress:separator": {"zh": "；", "en": "; "},
     "progress:timed-out": {"zh": "超时", "en": "timed out"},
     "progress:live": {"zh": "运行中：{items}", "en": "running: {items}"},
     "why:forced": {"zh": "--force", "en": "forced"},
