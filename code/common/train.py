@@ -39,7 +39,7 @@ def batches(data: torch.Tensor, batch_size: int, seq_len: int, generator: torch.
 
 
 def train(config: ModelConfig, text: str, steps: int, device: torch.device, batch_size: int = 32,
-          seq_len: int = 128, lr: float = 3e-3, seed: int = 0, log=print) -> tuple[Transformer, dict]:
+          seq_len: int = 128, lr: float = 3e-3, seed: int = 0, log=None) -> tuple[Transformer, dict]:
     torch.manual_seed(seed)
     model = Transformer(config).to(device)
     data = ByteTokenizer().encode(text)
@@ -88,7 +88,7 @@ def _atomic_save(write, path: Path) -> None:
 
 
 def trained_model(config: ModelConfig, device: torch.device, steps: int, corpus_bytes: int | None = None,
-                  log=print, **options) -> Transformer:
+                  log=None, **options) -> Transformer:
     """The model trained on the pinned corpus (its first `corpus_bytes`, or all of it), from the disk cache when
     this exact run was done before. Its training report is `model.training_report`."""
     text, _ = split(corpus(corpus_bytes))
@@ -103,8 +103,7 @@ def trained_model(config: ModelConfig, device: torch.device, steps: int, corpus_
             model.training_report = report
             return model.to(device).eval()
         except Exception as error:  # noqa: BLE001 - any unreadable entry is rebuilt
-            if log:
-                log(f"cached model {path} is unreadable ({type(error).__name__}: {str(error)[:120]}); training it again")
+            (log or print)(f"cached model {path} is unreadable ({type(error).__name__}: {str(error)[:120]}); training it again")
     model, report = train(config, text, steps, device, log=log, **options)
     folder.mkdir(parents=True, exist_ok=True)
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
