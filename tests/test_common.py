@@ -176,6 +176,25 @@ def test_the_clock_skips_idle_time_instead_of_sleeping():
         r.arrival = 100.0 + r.rid
     run_continuous(Engine(m, slots=3, max_len=40), late)
     assert all(r.ttft >= 0 and r.times[0] >= 100.0 for r in late)
+    assert all(a.times[0] <= b.times[0] for a, b in zip(late, late[1:]))
+
+
+def test_a_cost_clock_charges_each_step_and_prefill_its_fixed_cost():
+    from common.batching import CostClock
+    m = model()
+    requests = requests_for_batching(3)
+    run_static(Engine(m, slots=3, max_len=40), requests,
+               clock=CostClock(step_s=1.0, prefill_s=0.5, prefill_token_s=0.25))
+    prefills = [0.5 + 0.25 * len(r.prompt) for r in requests]
+    assert [r.times[0] for r in requests] == pytest.approx([sum(prefills[:i + 1]) for i in range(3)])
+    assert all(g == pytest.approx(1.0) for r in requests for g in r.gaps[1:])
+
+
+def test_a_forward_pass_costs_the_decode_steps_of_its_positions():
+    from common.model import decode_flops, forward_flops
+    config = ModelConfig(dim=64, n_layer=2, n_head=4, n_kv_head=2)
+    assert forward_flops(config, 10) == sum(decode_flops(config, i) for i in range(1, 11))
+    assert forward_flops(config, 400) / forward_flops(config, 100) > 4  # attention: n²
 
 
 def test_poisson_trace_is_deterministic_and_has_its_rate():

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import torch
 
 from .decode import Decoder
-from .measure import synchronize
+from .measure import synchronize, timed
 from .model import Transformer
 
 
@@ -97,6 +97,33 @@ class Clock:
 
     def wait_until(self, t: float) -> None:
         self.skipped += max(0.0, t - self())
+
+    def account(self, steps: int = 0, prefill_tokens: int = 0) -> None:
+        """Work just done: the wall clock has counted it already."""
+
+
+class CostClock(Clock):
+    """A clock that charges each decode step and each prefill call a
+    fixed cost (measured once) instead of reading the wall clock: on a
+    CPU shared with other work, a run gives the same times every time."""
+
+    def __init__(self, step_s: float, prefill_s: float,
+                 prefill_token_s: float = 0.0):
+        self.step_s, self.prefill_s = step_s, prefill_s
+        self.prefill_token_s = prefill_token_s
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+    def wait_until(self, t: float) -> None:
+        self.t = max(self.t, t)
+
+    def account(self, steps: int = 0, prefill_tokens: int = 0) -> None:
+        self.t += steps * self.step_s
+        if prefill_tokens:
+            per_token = self.prefill_token_s
+            self.t += self.prefill_s + prefill_tokens * per_token
 
 
 def poisson_trace(n: int, rate: float, data: torch.Tensor, seed: int,
@@ -218,6 +245,7 @@ class Engine:
             torch.tensor(tokens, device=self.device)[:, None],
             torch.tensor(positions, device=self.device)[:, None],
             self.max_len)[:, -1].tolist()
+        clock.account(steps=1)
         now = clock()
         for slot, r in live.items():
             r.output.append(out[slot])
@@ -232,7 +260,7 @@ class Engine:
         dummy = Request(-1, torch.zeros(4, dtype=torch.long), 2)
         for _ in range(3):
             dummy.output = [self.prefill(dummy, 0)]
-            self.step({0: dummy}, RunStats(), lambda: 0.0)
+            self.step({0: dummy}, RunStats(), Clock())
         synchronize(self.device)
 
     def admit(self, request: Request, slot: int, stats: RunStats) -> int:
@@ -250,6 +278,7 @@ class Engine:
         end = len(request.prompt) if chunk is None else min(
             len(request.prompt), done + chunk)
         token = self.prefill(request, slot, done, end)
+        clock.account(prefill_tokens=end - done)
         stats.prefills += 1
         stats.largest_prefill = max(stats.largest_prefill, end - done)
         if done < request.prefix_len <= end:
@@ -261,11 +290,32 @@ class Engine:
         return end
 
 
-def run_static(engine: Engine, requests: list[Request]) -> RunStats:
+def unit_costs(engine: Engine, data: torch.Tensor,
+               lengths=(16, 128)) -> tuple[float, float, float]:
+    """Measured seconds of one decode step over all slots, and of one
+    prefill as a fixed part plus a part per prompt token (the line through
+    two prompt lengths): the charges of a CostClock."""
+    device = engine.device
+    tokens = torch.zeros(engine.slots, 1, dtype=torch.long, device=device)
+    positions = torch.full((engine.slots, 1), engine.max_len // 2,
+                           device=device)
+    step_s = timed(lambda: engine.decoder(tokens, positions,
+                                          engine.max_len), device,
+                   warmup=3)[0]
+    short, long = (timed(lambda: engine.prefill(
+        Request(-1, data[:n], 1), 0), device, warmup=2)[0]
+        for n in lengths)
+    per_token = max(0.0, (long - short) / (lengths[1] - lengths[0]))
+    return step_s, max(0.0, short - per_token * lengths[0]), per_token
+
+
+def run_static(engine: Engine, requests: list[Request],
+               clock: Clock | None = None) -> RunStats:
     """Whenever all slots are free: take the requests that have arrived
     (up to one per slot), or wait for the next one, and run that batch
-    until its longest request is done."""
-    stats, clock = RunStats(), Clock()
+    until its longest request is done. `clock`: a fresh one per run
+    (default: the wall clock)."""
+    stats, clock = RunStats(), clock or Clock()
     queue = sorted(requests, key=lambda r: r.arrival)
     first = 0
     while first < len(queue):
@@ -286,13 +336,14 @@ def run_static(engine: Engine, requests: list[Request]) -> RunStats:
 
 
 def run_continuous(engine: Engine, requests: list[Request],
-                   chunk: int | None = None) -> RunStats:
+                   chunk: int | None = None,
+                   clock: Clock | None = None) -> RunStats:
     """Every iteration: admit the requests that have arrived into free
     slots, then one decode step for all live slots. Without `chunk` a new
     request's whole prompt is prefilled when it is admitted, and everyone
     decoding waits for it; with `chunk`, each iteration prefills at most
     `chunk` prompt tokens (chunked prefill) before its decode step."""
-    stats, clock = RunStats(), Clock()
+    stats, clock = RunStats(), clock or Clock()
     waiting = sorted(requests, key=lambda r: r.arrival)
     live: dict[int, Request] = {}
     filling: dict[int, tuple[Request, int]] = {}  # slot -> (request, done)
