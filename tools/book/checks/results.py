@@ -24,9 +24,11 @@ from pathlib import Path
 from ..execution import keys
 from ..findings import ERROR, WARNING, Finding, rel
 from ..reading.book import Book
+from ..reading.numerals import first_quantity
 from ..reading.repo import Repo
-from ..reading.schemas import errors
-from ..messages import finding
+from ..messages import detailed, finding
+from ..reading.schemas import describe, errors
+from ..reading.textio import FileProblem, explain_json, read_text
 from .claims import find_claims
 
 RESULTS_KEY = re.compile(r"^results-(?P<chapter>ch\d{2})(?:-[\w-]*)?$")
@@ -38,20 +40,22 @@ class ResultsFile:
     shown: str
     text: str
     data: dict | None
+    problem: Finding | None = None  # why it could not be read (not UTF-8, unreadable)
 
 
 def results_files(repo: Repo) -> list[ResultsFile]:
     out = []
     for path in sorted((repo.code / "results").glob("*.json")):
+        shown = rel(path, repo.root)
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            text = ""
+            text, problem = read_text(path, shown, "results-schema"), None
+        except FileProblem as exc:
+            text, problem = "", exc.finding
         try:
             data = json.loads(text)
         except ValueError:
             data = None
-        out.append(ResultsFile(path, rel(path, repo.root), text, data if isinstance(data, dict) else None))
+        out.append(ResultsFile(path, shown, text, data if isinstance(data, dict) else None, problem))
     return out
 
 
@@ -63,18 +67,23 @@ def line_of(text: str, needle: str) -> int:
 def schema_findings(repo: Repo, files: list[ResultsFile]) -> list[Finding]:
     found = []
     for f in files:
+        if f.problem is not None:
+            found.append(f.problem)
+            continue
         if f.data is None:
             try:
                 json.loads(f.text)
                 found.append(finding(f.shown, 1, 1, ERROR, "results-schema:not-object"))
             except json.JSONDecodeError as exc:
-                found.append(finding(f.shown, exc.lineno, exc.colno, ERROR, "results-schema:json", problem=exc.msg))
+                line, col, problem = explain_json(exc)
+                found.append(detailed(finding(f.shown, line, col, ERROR, "results-schema:json", problem=problem),
+                                      exc.msg))
             continue
         for e in errors(repo.schemas / "results.schema.json", f.data):
             where = "/".join(map(str, e.absolute_path))
             line = line_of(f.text, f'"{e.absolute_path[-1]}"') if e.absolute_path else 1
-            found.append(finding(f.shown, line, 1, ERROR, "results-schema:schema",
-                                 problem=f"{where}: {e.message}" if where else e.message))
+            found.append(detailed(finding(f.shown, line, 1, ERROR, "results-schema:schema", problem=describe(e)),
+                                  e.message))
     return found
 
 
@@ -132,26 +141,14 @@ def stale_findings(repo: Repo, files: list[ResultsFile], strict: bool) -> list[F
 
 # ---------------------------------------------------------------------------------------------------- results-mismatch
 
-NUMBER = re.compile(r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
-MAGNITUDE = {"万": 1e4, "亿": 1e8, "k": 1e3, "K": 1e3, "千": 1e3, "M": 1e6, "百万": 1e6}
-
-
 def printed_value(figure: str) -> tuple[float, float, bool, float] | None:
-    """(number, half a unit of its last printed digit, is a percentage, magnitude) of a figure as printed."""
-    m = NUMBER.search(figure)
-    if not m:
+    """(number, half a unit of its last printed digit, is a percentage, magnitude) of a figure as printed, read by
+    the book's one number reader: `1.4 万亿` is 1.4 of 1e12, `三百万` 3,000,000, `９９％` 99 percent."""
+    read = first_quantity(figure)
+    if read is None:
         return None
-    text = m["num"].replace(",", "")
-    value = float(text)
-    if "." in text:
-        half = 0.5 * 10 ** -len(text.split(".")[1])
-    else:
-        trailing = len(text) - len(text.rstrip("0")) if value else 0    # 2,700 may be rounded to hundreds
-        half = 0.5 * 10 ** trailing
-    rest = figure[m.end():].lstrip()
-    magnitude = next((f for s, f in sorted(MAGNITUDE.items(), key=lambda kv: -len(kv[0])) if rest.startswith(s)), 1.0)
-    percent = "%" in figure or "％" in figure or "百分" in figure
-    return value, half, percent, magnitude
+    q = read[1]
+    return float(q.value * q.factor), float(q.half * q.factor), q.percent, float(q.magnitude or 1)
 
 
 UNITS = {  # unit as printed -> (quantity, factor to the base unit)
@@ -190,8 +187,8 @@ def candidates(figure: str, value: float, unit: str) -> list[float]:
     out = [value / magnitude]
     if percent:
         out.append(value * 100 / magnitude)
-    m = NUMBER.search(figure)
-    theirs, ours = unit_of(figure[m.end():]), unit_of(unit)
+    text, q = first_quantity(figure)
+    theirs, ours = unit_of(text[q.end:]), unit_of(unit)
     if theirs and ours and theirs[0] == ours[0]:
         out.append(value * ours[1] / theirs[1])
     return out
