@@ -7,7 +7,7 @@ READY  := $(STAMP)
 BOOK   := $(VENV)/bin/book
 PYTEST := $(VENV)/bin/python -m pytest
 
-.PHONY: check site serve todo lint verify hooks test gpu bench bench-check lock browser clean clean-cache
+.PHONY: check site serve todo lint verify figures hooks test gpu bench bench-check lock browser clean clean-cache
 
 # A failed step ends with a one-line verdict: what failed, and whether it found problems (exit status 1) or could not
 # run (any other). GNU make then adds its own `make: *** [target] Error N` line and exits 2 for any failed step.
@@ -33,6 +33,10 @@ todo: $(READY)
 # Typography of the prose; `make lint FIX=1` writes the corrections, `make lint DIFF=1` only shows them.
 lint: $(READY)
 	$(call step,$(BOOK) lint $(if $(FIX),--fix) $(if $(DIFF),--fix --diff))
+
+# Redraws the figures (manuscript/figures/) whose inputs changed: results file, plotting code, font, matplotlib. CPU, seconds.
+figures: $(READY)
+	$(call step,$(BOOK) figures)
 
 # pre-commit checks what each `git commit` commits (book toc, book claims, book lint).
 hooks: $(READY)

@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..cache import cache_dir, read_json, write_json
-from ..checks import claims, draft_notes, toc, todo, verify
+from ..checks import claims, draft_notes, figures, toc, todo, verify
 from ..execution.keys import file_sha256
 from ..findings import strict
 from ..messages import say
@@ -75,6 +75,10 @@ def step_todo(book: Book, args) -> int:
     return 0
 
 
+def step_figures(book: Book, args) -> int:
+    return report(figures.check(book), "text", "book figures")
+
+
 def step_notebooks(book: Book, args) -> int:
     args.paths, args.scale, args.update_outputs, args.passthrough = [], None, False, []
     args.jobs, args.force, args.format = getattr(args, "jobs", None), False, "text"
@@ -124,13 +128,19 @@ def site_inputs(root: Path) -> list[Path]:
     return prose_inputs(root) + files_under(root, "code") + files_under(root, "mkdocs.yml")
 
 
+def figure_inputs(root: Path) -> list[Path]:
+    """What the figures step reads: the prose (the figures under manuscript/figures/ included), the results they are
+    drawn from and the plotting code (with its font)."""
+    return prose_inputs(root) + files_under(root, "code/results") + files_under(root, "code/plots")
+
+
 # The verify step is not here: the source documents it reads lie outside the repository.
 STEP_INPUTS = {"toc": prose_inputs, "claims": prose_inputs, "lint": prose_inputs, "todo": prose_inputs,
-               "site": site_inputs}
+               "figures": figure_inputs, "site": site_inputs}
 STEP_SETTINGS = {"toc": ("BOOK_LANG",), "claims": ("STRICT", "BOOK_LANG"), "lint": ("STRICT", "BOOK_LANG"),
-                 "todo": ("STRICT", "BOOK_LANG"),
+                 "todo": ("STRICT", "BOOK_LANG"), "figures": ("BOOK_LANG",),
                  "site": ("BOOK_LANG",)}
-CACHE_FAILURES = {"toc", "claims", "lint", "todo"}   # deterministic verdicts; a failed site build runs again
+CACHE_FAILURES = {"toc", "claims", "lint", "todo", "figures"}   # deterministic verdicts; a failed site build runs again
 
 
 def step_key(root: Path, name: str) -> str:
@@ -208,7 +218,7 @@ def run_step(name: str, step, book: Book, args, cache: StepCache | None) -> tupl
 
 
 STEPS = [("toc", step_toc), ("claims", step_claims), ("verify", step_verify), ("lint", step_lint), ("todo", step_todo),
-         ("notebooks", step_notebooks), ("site", step_site)]
+         ("figures", step_figures), ("notebooks", step_notebooks), ("site", step_site)]
 
 
 def run(args, book: Book) -> int:

@@ -64,9 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--fill", action="store_true",
                         help="待补页码（p. ?）的数字只出现在一页时，把该页码写入书稿（原子写入，并列出改动）")
     verify.add_argument("--dry-run", action="store_true", help="与 --fill 同用：只打印差异，不写文件")
-    check = command("check", "合并前的全部检查：目录、数据声明、来源核对（本机有来源文档时）、中文排版、待办汇总、notebook、"
+    figures = command("figures", "重绘输入（结果文件、绘图代码、字体、matplotlib 版本）已改变的图（manuscript/figures/）")
+    figures.add_argument("names", nargs="*", metavar="NAME", help="只重绘这些图（例如 ch04-step）")
+    figures.add_argument("--force", action="store_true", help="全部重绘，不论输入是否改变")
+    check = command("check", "合并前的全部检查：目录、数据声明、来源核对（本机有来源文档时）、中文排版、待办汇总、图表与交叉引用、notebook、"
                              "严格构建网站", formats=())
-    check.add_argument("--skip", action="append", choices=["toc", "claims", "verify", "lint", "todo", "notebooks", "site"])
+    check.add_argument("--skip", action="append", choices=["toc", "claims", "verify", "lint", "todo", "figures", "notebooks",
+                                                           "site"])
     check.add_argument("--no-cache", action="store_true",
                        help="每一步都重新运行（默认：输入未变的步骤直接给出上次的结果）")
     check.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="同时运行的 notebook 数（默认每核一个）")
