@@ -13,6 +13,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
+from markdown.extensions.toc import slugify as toc_slugify
 from mkdocs.structure.files import File
 
 from ..cache import cache_root
@@ -27,6 +28,7 @@ from ..reading.repo import find_repo
 from ..reading.toc import Toc
 from . import pages
 from .drafts import without_todo_admonitions
+from .labels import numbered
 from .render import Renderer
 
 GENERATED = GENERATED_PAGES
@@ -71,9 +73,10 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.claims = claims_check.check(book, strict=False).claims
         self.registry = book.registry
         self.renderer = Renderer(book.registry, book.citations, self.draft)
+        self.labels = book.labels  # figures and tables numbered from the whole book: the same in draft and release
         self.todo = todo_check.collect(book)[0] if self.draft else []
         self.notebooks = self.repo.notebooks()
-        docs = Path(config.docs_dir).resolve()
+        docs = self.docs = Path(config.docs_dir).resolve()
         config.nav = self.navigation(book.toc, docs)
         # The pages the site publishes: the home page and the chapters the TOC links; a draft the TOC does not list
         # stays unpublished, as `book toc`'s toc-unlisted warning says.
@@ -133,7 +136,9 @@ class BookPlugin(BasePlugin[BookConfig]):
     def on_page_markdown(self, markdown: str, page, config, files):
         if page.file.src_uri in GENERATED or page.file.src_uri.endswith(".ipynb"):
             return markdown
-        return self.renderer.page(markdown if self.draft else without_todo_admonitions(markdown))
+        markdown = markdown if self.draft else without_todo_admonitions(markdown)
+        slugify = (config["mdx_configs"].get("toc") or {}).get("slugify", toc_slugify)
+        return self.renderer.page(numbered(markdown, page.file.src_uri, self.labels, self.docs, slugify))
 
     def on_post_page(self, output: str, page, config):
         """Notebook pages: drop the MathJax loader mkdocs-jupyter adds from a CDN. The notebooks hold no math, the
