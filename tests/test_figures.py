@@ -30,8 +30,7 @@ def line_of(path: Path, needle: str) -> int:
 
 @pytest.fixture
 def book(book_copy: Path) -> Path:
-    """A copy of the book with what figures need besides the prose: the plotting code, its font and the pins."""
-    shutil.copytree(ROOT / "code/plots", book_copy / "code/plots", ignore=shutil.ignore_patterns("__pycache__"))
+    """A copy of the book (the plotting code and its font included) with the pins, whose matplotlib is an input."""
     shutil.copy2(ROOT / "requirements.lock", book_copy / "requirements.lock")
     return book_copy
 
