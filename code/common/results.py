@@ -87,11 +87,13 @@ def write_json_atomic(path: Path, doc) -> None:
         raise
 
 
-def record(chapter: str, notebook: str, device: torch.device, metrics: dict[str, dict], config: dict | None = None) -> Path:
-    """Write {chapter}.json: metrics as {name: {"value", "unit", "description"[, "runs"]}}; returns the path."""
+def record(chapter: str, notebook: str, device: torch.device, metrics: dict[str, dict],
+           config: dict | None = None, stem: str | None = None) -> Path:
+    """Write {stem}.json (by default {chapter}.json; a chapter's second notebook names its own stem, such as
+    "ch02-attention-kernels"): metrics as {name: {"value", "unit", "description"[, "runs"]}}; returns the path."""
     doc = {"chapter": chapter, "notebook": notebook, "provenance": provenance(device),
            "config": config or {}, "metrics": metrics}
-    path = results_dir() / f"{chapter}.json"
+    path = results_dir() / f"{stem or chapter}.json"
     write_json_atomic(path, doc)
     return path
 

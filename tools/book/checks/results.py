@@ -9,6 +9,9 @@ them, and against the prose that prints them.
   results carried a key is stale too.
 - `results-mismatch` (error): a figure in the prose whose citation is a results file (`[@results-ch05]`) must equal
   one of that file's metric values, rounded as the prose prints it.
+
+A chapter's notebook records code/results/<chapter folder>.json; a chapter with a second notebook gives it a stem of
+its own (`record(..., stem="ch02-attention-kernels")`), registered under a key of its own (`results-ch02-attention`).
 """
 from __future__ import annotations
 
@@ -213,20 +216,26 @@ def closest(figure: str, values: list[tuple[str, float, str]]) -> tuple[str, flo
     return (best[1], best[2]) if best else None
 
 
-def results_source(repo: Repo, key: str, registry, by_chapter: dict[str, ResultsFile]) -> ResultsFile | None:
-    """The results file a citation key names: `results-ch05` (or a registered source whose file lies in
-    code/results/)."""
+def results_source(key: str, registry, files: list[ResultsFile]) -> ResultsFile | None:
+    """The results file a citation key names: the file a registered source's path points at in code/results/; else,
+    by name, `results-ch05` for the chapter's own file (stem = the chapter's folder, `ch05-batching.json`) and
+    `results-ch02-attention-kernels` for the file of that stem (a second notebook of chapter 2)."""
     source = registry.sources.get(key) if registry is not None else None
     if isinstance(source, dict):
         for field in ("file", "path"):
             target = source.get(field)
             if isinstance(target, str) and "code/results/" in target:
                 name = Path(target).name
-                for f in by_chapter.values():
-                    if f.path.name == name:
-                        return f
+                return next((f for f in files if f.path.name == name), None)
     m = RESULTS_KEY.match(key or "")
-    return by_chapter.get(m["chapter"]) if m else None
+    if not m:
+        return None
+    stem = key.removeprefix("results-")
+    named = next((f for f in files if f.path.stem == stem), None)
+    if named is not None or stem != m["chapter"]:
+        return named
+    return next((f for f in files if f.path.stem == f.data.get("chapter")
+                 and chapter_short(f.path.stem) == stem), None)
 
 
 def mismatch_findings(book: Book, files: list[ResultsFile]) -> list[Finding]:
@@ -235,7 +244,7 @@ def mismatch_findings(book: Book, files: list[ResultsFile]) -> list[Finding]:
     citations = book.citations
     if citations is None:
         return []
-    by_chapter = {chapter_short(f.path.stem): f for f in files if f.data is not None}
+    readable = [f for f in files if f.data is not None]
     registry = book.registry
     found = []
     for source in book.files:
@@ -250,7 +259,7 @@ def mismatch_findings(book: Book, files: list[ResultsFile]) -> list[Finding]:
             for start, end, _kind in find_claims(unit.text, [(c.start, c.end) for c in cites]):
                 after = [c for c in cites if c.start >= end]
                 cite = after[0] if after else cites[-1]
-                target = results_source(book.repo, cite.key, registry, by_chapter)
+                target = results_source(cite.key, registry, readable)
                 if target is None:
                     continue
                 figure = unit.text[start:end].strip()
