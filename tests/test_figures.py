@@ -161,6 +161,13 @@ def test_a_declared_figure_not_drawn_and_an_svg_drawn_by_hand(book):
     assert any(r[0] == "manuscript/ch06-quantization.md" and r[3] == "stale-figure" for r in found) and len(found) == 2
 
 
+def test_a_figure_no_code_draws_any_more(book):
+    shutil.copy2(book / "manuscript/figures/ch08-cost.svg", book / "manuscript/figures/ch08-old.svg")
+    found = check(book)
+    assert rows(found) == [("manuscript/figures/ch08-old.svg", 1, 1, "stale-figure", "error")]
+    assert "code/plots" in found[0].message
+
+
 def test_deleted_figures_are_redrawn_byte_for_byte(book):
     for svg in (book / "manuscript/figures").glob("*.svg"):
         svg.unlink()

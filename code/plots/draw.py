@@ -17,7 +17,7 @@ from pathlib import Path
 import matplotlib
 
 from . import Figure, shared_modules
-from .style import FONT, rc
+from .style import FONT, SMALLEST_PT, rc
 
 KEY_FORMAT = "book-figure/1"
 CHAPTER = re.compile(r"^ch(?P<number>\d{2})")
@@ -107,7 +107,16 @@ def render(figure: Figure, root: Path) -> bytes:
         out = io.BytesIO()
         fig.savefig(out, format="svg", metadata={"Date": None, "Description": json.dumps(key, sort_keys=True)})
         missing_glyphs(fig)  # after drawing: tick labels get their text then
+        too_small(fig)
     return out.getvalue()
+
+
+def too_small(fig) -> None:
+    """No text prints below 7 pt at the print width (the figure is drawn at that width)."""
+    small = sorted({(t.get_fontsize(), t.get_text()) for t in fig.findobj(matplotlib.text.Text)
+                    if t.get_text().strip() and t.get_visible() and t.get_fontsize() < SMALLEST_PT})
+    if small:
+        raise FigureProblem(f"text below {SMALLEST_PT} pt: {small[:3]}")
 
 
 def missing_glyphs(fig) -> None:

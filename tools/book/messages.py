@@ -172,6 +172,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                              "en": "{inputs} changed since {figure} was drawn: run `make figures` to redraw it"},
     "stale-figure:no-key": {"zh": "{figure} 没有记录绘制它的输入（不是由 make figures 画的）：运行 `make figures` 重绘",
                             "en": "{figure} records no inputs (not drawn by make figures): run `make figures`"},
+    "stale-figure:orphan": {"zh": "{plots} 中没有代码画 {figure}：删除它，或在绘图代码里声明它（@figure）",
+                            "en": "no code in {plots} draws {figure}: delete it, or declare it in the plotting code (@figure)"},
     "stale-figure:missing": {"zh": "绘图代码定义了 {figure}，但还没有画出来：运行 `make figures`",
                              "en": "the plotting code defines {figure} but it is not drawn: run `make figures`"},
     "results-schema:not-object": {"zh": "不是 JSON 对象", "en": "not a JSON object"},

@@ -11,7 +11,7 @@ they cite, and figures against the inputs they were drawn from. It never draws: 
   a percentage against a ratio, a unit in the column header).
 - `stale-figure` (error): an SVG under manuscript/figures/ whose recorded inputs (code/plots/draw.py writes them
   into it: its results files, its plotting code, the font, the matplotlib version) are not the repository's now;
-  or a figure the plotting code declares that is not drawn. `make figures` redraws them on a CPU in seconds.
+  a figure the plotting code declares that is not drawn, or one it no longer declares. `make figures` redraws them on a CPU in seconds.
 """
 from __future__ import annotations
 
@@ -92,15 +92,13 @@ def table_findings(book: Book, labels: Labels) -> list[Finding]:
     if citations is None:
         return []
     files = [f for f in results_check.results_files(book.repo) if f.data is not None]
-    by_chapter = {results_check.chapter_short(f.path.stem): f for f in files}
     found = []
     for label in labels.labels.values():
         d = label.definition
         if d.kind != "table" or d.table is None:
             continue
         cited = [c for c in citations.find(d.caption) if c.key]
-        target = next((t for c in cited if (t := results_check.results_source(book.repo, c.key, book.registry,
-                                                                               by_chapter)) is not None), None)
+        target = next((t for c in cited if (t := results_check.results_source(c.key, book.registry, files))), None)
         if target is None:
             continue
         source = book.file(label.path)
@@ -240,18 +238,21 @@ def stale_findings(book: Book, labels: Labels) -> list[Finding]:
     where = shown_at(book, labels)
     found = []
     svgs = figure_files(root)
+    declared = declared_figures(root)
     for svg in svgs:
         shown = rel(svg, root)
         path, line, col = where.get(svg.resolve(), (shown, 1, 1))
         changes = changed_inputs(root, recorded_key(svg))
-        if changes is None:
+        if svg.stem not in declared:
+            found.append(finding(path, line, col, ERROR, "stale-figure:orphan", figure=shown, plots=PLOTS_DIR))
+        elif changes is None:
             found.append(finding(path, line, col, ERROR, "stale-figure:no-key", figure=shown))
         elif changes:
             listed = changes[:4] + ([f"+{len(changes) - 4}"] if len(changes) > 4 else [])
             found.append(finding(path, line, col, ERROR, "stale-figure:changed", figure=shown,
                                  inputs=", ".join(listed)))
     drawn = {svg.stem for svg in svgs}
-    for name, (path, line, col) in declared_figures(root).items():
+    for name, (path, line, col) in declared.items():
         if name not in drawn:
             found.append(finding(path, line, col, ERROR, "stale-figure:missing", figure=f"{FIGURES_DIR}/{name}.svg"))
     return found
