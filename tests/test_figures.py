@@ -214,6 +214,8 @@ def test_release_and_draft_sites_show_the_same_numbers_with_working_links(releas
         assert '<figure id="fig:ch02-roofline">' in html and "<figcaption>图 2-1　" in html
         assert '<a href="#tbl:ch02-batch">表 2-1</a>' in html and 'id="tbl:ch02-batch"' in html
         assert (site / "figures/ch02-roofline.svg").read_bytes() == (ROOT / "manuscript/figures/ch02-roofline.svg").read_bytes()
+        ch05 = (site / "ch05-batching/index.html").read_text(encoding="utf-8")
+        assert '<a href="../ch02-gpu-hardware/#fig:ch02-roofline">图 2-1</a>' in ch05   # another chapter's figure
         ch07 = (site / "ch07-speculative-decoding/index.html").read_text(encoding="utf-8")
         anchor = re.search(r'<a href="#([^"]+)">7\.5 节</a>', ch07)
         assert anchor and f'id="{anchor[1]}"' in ch07

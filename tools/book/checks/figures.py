@@ -31,7 +31,7 @@ from . import results as results_check
 
 FIGURES_DIR = "manuscript/figures"
 PLOTS_DIR = "code/plots"
-KEY_FORMAT = "book-figure/1"
+KEY_FORMAT = "book-figure/1"   # the format of the key code/plots/draw.py writes (it does not import the toolchain)
 DESCRIPTION = re.compile(r"<dc:description>(?P<key>.*?)</dc:description>", re.S)
 MATPLOTLIB_PIN = re.compile(r"^matplotlib==(?P<version>\S+)\s*$", re.M)
 HEADER_UNIT = re.compile(r"[（(](?P<unit>[^（）()]+)[）)]\s*$")

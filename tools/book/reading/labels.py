@@ -23,7 +23,6 @@ from markdown_it.token import Token
 from .prose import Document
 
 LABEL_NAME = r"[A-Za-z0-9][\w.\-]*"
-DEFINITION = re.compile(rf"\{{#(?P<name>(?:fig|tbl):{LABEL_NAME})\}}")
 FIGURE_TAIL = re.compile(rf"^\s*\{{#(?P<name>fig:{LABEL_NAME})\}}\s*$")
 TABLE_CAPTION = re.compile(rf"^:\s+(?P<caption>.*?)\s*\{{#(?P<name>tbl:{LABEL_NAME})\}}\s*$", re.S)
 REFERENCE = re.compile(rf"^#(?P<name>(?:fig|tbl):{LABEL_NAME}|sec:[0-9A-Z]+(?:\.\d+)*)$")
@@ -78,7 +77,7 @@ def scan(doc: Document) -> FileLabels:
         if token.type != "inline" or token.map is None or not token.children:
             continue
         cursor = doc.line_starts[token.map[0]]
-        paragraph = i and tokens[i - 1].type == "paragraph_open"
+        paragraph = i > 0 and tokens[i - 1].type == "paragraph_open"
         children = token.children
         for k, child in enumerate(children):
             if child.type == "image":
