@@ -21,7 +21,7 @@ from ..reading.labels import Labels
 
 
 # Drawn at the print width (140 mm); on screen as wide as the text column allows, up to about that width doubled.
-IMAGE_STYLE = "width: 100%; max-width: 46rem"
+IMAGE_STYLE = "width: 46rem; max-width: 100%"
 
 
 def numbered(markdown: str, page: str, labels: Labels, docs: Path, slugify: Callable[[str, str], str] | None) -> str:
