@@ -185,7 +185,7 @@ def test_book_check_reports_a_stale_figure_and_never_draws(book):
     results.write_text(results.read_text(encoding="utf-8").replace('"value": 2.5', '"value": 3.0', 1), encoding="utf-8")
     svg = book / "manuscript/figures/ch08-cost.svg"
     before = svg.read_bytes()
-    skipped = [a for step in ("toc", "claims", "verify", "lint", "todo", "notebooks", "site") for a in ("--skip", step)]
+    skipped = [a for step in ("toc", "claims", "verify", "lint", "todo", "notebooks", "print", "site") for a in ("--skip", step)]
     run = run_book("check", *skipped, cwd=book)
     assert run.code == 1 and len(run.lines("stale-figure")) == 1
     assert run.lines("stale-figure")[0].startswith("manuscript/ch08-production.md:")

@@ -108,6 +108,15 @@ def test_a_figure_is_held_to_the_citation_that_follows_it(book):
     assert mismatches(book, text) == []
 
 
+def test_figures_with_chinese_magnitudes_are_read_by_the_one_number_reader(book):
+    """`1.4 万亿` is 1.4e12 (not 14,000) and `三百万` 3,000,000 (not nothing), as source verification reads them."""
+    record(book, "ch05-batching", "continuous_batching.ipynb",
+           {"tokens_served": (1.4e12, "tokens"), "requests": (3.0e6, "requests")})
+    assert mismatches(book, "全年共生成 1.4 万亿个 token，处理三百万次请求 [@results-ch05]。") == []
+    found = mismatches(book, "全年共生成 2.1 万亿个 token，处理五百万次请求 [@results-ch05]。")
+    assert len(found) == 2, found
+
+
 def test_a_chapter_with_two_notebooks_keeps_two_results_files_apart(book):
     """results-ch05 names the chapter's own file; a second notebook's file has its stem and its own key, by name or
     through the registry, and each figure is held to the file its citation names."""

@@ -24,6 +24,7 @@ from pathlib import Path
 from ..execution import keys
 from ..findings import ERROR, WARNING, Finding, rel
 from ..reading.book import Book
+from ..reading.numerals import first_quantity
 from ..reading.repo import Repo
 from ..reading.schemas import errors
 from ..messages import finding
@@ -132,26 +133,14 @@ def stale_findings(repo: Repo, files: list[ResultsFile], strict: bool) -> list[F
 
 # ---------------------------------------------------------------------------------------------------- results-mismatch
 
-NUMBER = re.compile(r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
-MAGNITUDE = {"万": 1e4, "亿": 1e8, "k": 1e3, "K": 1e3, "千": 1e3, "M": 1e6, "百万": 1e6}
-
-
 def printed_value(figure: str) -> tuple[float, float, bool, float] | None:
-    """(number, half a unit of its last printed digit, is a percentage, magnitude) of a figure as printed."""
-    m = NUMBER.search(figure)
-    if not m:
+    """(number, half a unit of its last printed digit, is a percentage, magnitude) of a figure as printed, read by
+    the book's one number reader: `1.4 万亿` is 1.4 of 1e12, `三百万` 3,000,000, `９９％` 99 percent."""
+    read = first_quantity(figure)
+    if read is None:
         return None
-    text = m["num"].replace(",", "")
-    value = float(text)
-    if "." in text:
-        half = 0.5 * 10 ** -len(text.split(".")[1])
-    else:
-        trailing = len(text) - len(text.rstrip("0")) if value else 0    # 2,700 may be rounded to hundreds
-        half = 0.5 * 10 ** trailing
-    rest = figure[m.end():].lstrip()
-    magnitude = next((f for s, f in sorted(MAGNITUDE.items(), key=lambda kv: -len(kv[0])) if rest.startswith(s)), 1.0)
-    percent = "%" in figure or "％" in figure or "百分" in figure
-    return value, half, percent, magnitude
+    q = read[1]
+    return float(q.value * q.factor), float(q.half * q.factor), q.percent, float(q.magnitude or 1)
 
 
 UNITS = {  # unit as printed -> (quantity, factor to the base unit)
@@ -190,8 +179,8 @@ def candidates(figure: str, value: float, unit: str) -> list[float]:
     out = [value / magnitude]
     if percent:
         out.append(value * 100 / magnitude)
-    m = NUMBER.search(figure)
-    theirs, ours = unit_of(figure[m.end():]), unit_of(unit)
+    text, q = first_quantity(figure)
+    theirs, ours = unit_of(text[q.end:]), unit_of(unit)
     if theirs and ours and theirs[0] == ours[0]:
         out.append(value * ours[1] / theirs[1])
     return out

@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..cache import cache_dir, read_json, write_json
-from ..checks import claims, draft_notes, figures, toc, todo, verify
+from ..checks import claims, draft_notes, figures, print_layout, toc, todo, verify
 from ..execution.keys import file_sha256
 from ..findings import strict
 from ..messages import say
@@ -79,6 +79,11 @@ def step_figures(book: Book, args) -> int:
     return report(figures.check(book), "text", "book figures")
 
 
+def step_print(book: Book, args) -> int:
+    """What would not fit the printed page (code lines wider than the text block); no typesetting."""
+    return report(print_layout.check(book, strict()), "text", "book print")
+
+
 def step_notebooks(book: Book, args) -> int:
     args.paths, args.scale, args.update_outputs, args.passthrough = [], None, False, []
     args.jobs, args.force, args.format = getattr(args, "jobs", None), False, "text"
@@ -122,6 +127,11 @@ def prose_inputs(root: Path) -> list[Path]:
     return files_under(root, "manuscript") + files_under(root, "toc") + files_under(root, "schemas")
 
 
+def print_inputs(root: Path) -> list[Path]:
+    """What the print step reads: the prose, the notebooks, and print.yaml's code_columns."""
+    return prose_inputs(root) + files_under(root, "code", (".ipynb",)) + files_under(root, "print.yaml")
+
+
 def site_inputs(root: Path) -> list[Path]:
     """What the strict site build reads: the prose, the notebooks and the rest of code/ it may show or link to,
     mkdocs.yml (the theme and its plugins are pinned in requirements.lock)."""
@@ -136,11 +146,11 @@ def figure_inputs(root: Path) -> list[Path]:
 
 # The verify step is not here: the source documents it reads lie outside the repository.
 STEP_INPUTS = {"toc": prose_inputs, "claims": prose_inputs, "lint": prose_inputs, "todo": prose_inputs,
-               "figures": figure_inputs, "site": site_inputs}
+               "figures": figure_inputs, "print": print_inputs, "site": site_inputs}
 STEP_SETTINGS = {"toc": ("BOOK_LANG",), "claims": ("STRICT", "BOOK_LANG"), "lint": ("STRICT", "BOOK_LANG"),
-                 "todo": ("STRICT", "BOOK_LANG"), "figures": ("BOOK_LANG",),
+                 "todo": ("STRICT", "BOOK_LANG"), "figures": ("BOOK_LANG",), "print": ("STRICT", "BOOK_LANG"),
                  "site": ("BOOK_LANG",)}
-CACHE_FAILURES = {"toc", "claims", "lint", "todo", "figures"}   # deterministic verdicts; a failed site build runs again
+CACHE_FAILURES = {"toc", "claims", "lint", "todo", "figures", "print"}   # deterministic verdicts; a failed site build runs again
 
 
 def step_key(root: Path, name: str) -> str:
@@ -218,7 +228,7 @@ def run_step(name: str, step, book: Book, args, cache: StepCache | None) -> tupl
 
 
 STEPS = [("toc", step_toc), ("claims", step_claims), ("verify", step_verify), ("lint", step_lint), ("todo", step_todo),
-         ("figures", step_figures), ("notebooks", step_notebooks), ("site", step_site)]
+         ("figures", step_figures), ("notebooks", step_notebooks), ("print", step_print), ("site", step_site)]
 
 
 def run(args, book: Book) -> int:

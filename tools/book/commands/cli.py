@@ -68,9 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     figures.add_argument("names", nargs="*", metavar="NAME", help="只重绘这些图（例如 ch04-step）")
     figures.add_argument("--force", action="store_true", help="全部重绘，不论输入是否改变")
     check = command("check", "合并前的全部检查：目录、数据声明、来源核对（本机有来源文档时）、中文排版、待办汇总、图表与交叉引用、notebook、"
-                             "严格构建网站", formats=())
+                             "印刷版版面、严格构建网站", formats=())
     check.add_argument("--skip", action="append", choices=["toc", "claims", "verify", "lint", "todo", "figures", "notebooks",
-                                                           "site"])
+                                                           "print", "site"])
     check.add_argument("--no-cache", action="store_true",
                        help="每一步都重新运行（默认：输入未变的步骤直接给出上次的结果）")
     check.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="同时运行的 notebook 数（默认每核一个）")
