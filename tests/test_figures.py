@@ -118,6 +118,14 @@ def test_a_table_is_checked_with_the_rounding_it_prints(book):
     assert check(book) == []
 
 
+def test_a_table_caption_citation_covers_its_rows(book):
+    from book.checks import claims
+    assert [f for f in claims.check(Book(Repo(book)), strict=False).findings if f.code == "uncited-claim"] == []
+    edit(book / CH02, "资源利用率 [@results-ch02] {#tbl:ch02-batch}", "资源利用率 {#tbl:ch02-batch}")
+    uncited = [f for f in claims.check(Book(Repo(book)), strict=False).findings if f.code == "uncited-claim"]
+    assert len(uncited) == 40 and {f.path for f in uncited} == {CH02}    # ten rows of four measured columns
+
+
 # ---------------------------------------------------------------------------------------------------- stale figures
 
 def test_one_results_value_changed_makes_exactly_its_figures_stale_and_make_figures_clears_it(book):
