@@ -115,7 +115,7 @@ class Typesetter:
         self.inputs.append(target)
         name = hashlib.sha256(target.read_bytes()).hexdigest()[:16] + target.suffix
         self.media[name] = target.read_bytes()
-        return f'#image("media/{name}", alt: {string(alt)}, width: 100%)'
+        return f'#image("../media/{name}", alt: {string(alt)}, width: 100%)'  # media/ beside release/ and draft/
 
     def notebook(self, path: Path) -> str:
         self.inputs.append(path)
@@ -164,7 +164,7 @@ class Typesetter:
                 raw = payload.encode() if suffix == ".svg" else base64.b64decode(payload)
                 name = hashlib.sha256(raw).hexdigest()[:16] + suffix
                 self.media[name] = raw
-                return f'#image("media/{name}", width: 100%)'
+                return f'#image("../media/{name}", width: 100%)'
         return ""
 
 
