@@ -233,14 +233,25 @@ def test_epub_passes_epubcheck_and_reads_as_the_book(tmp_path):
 
 
 def test_manuscript_docx_and_separate_figures(tmp_path):
+    """The editor's .docx holds the chapters; each figure also comes as its own file, SVG and PDF."""
     needs_fonts()
+    from book.print import proof
     from book.print.ebook import build_docx
     root = copy_book(tmp_path / "book")
+    (root / "manuscript" / "figures").mkdir(exist_ok=True)
+    (root / "manuscript" / "figures" / "probe.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100pt" height="50pt"><rect width="100" height="50" '
+        'fill="#888"/></svg>', encoding="utf-8")
+    chapter = root / "manuscript" / "ch03-environment.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n![一个灰色矩形](figures/probe.svg)\n", encoding="utf-8")
     written = build_docx(Repo(root))
     with zipfile.ZipFile(written.path) as docx:
         document = docx.read("word/document.xml").decode()
-    assert "KV Cache" in document and CHINESE.search(document)
-    assert (root / "build" / "figures").is_dir()
+        media = [n for n in docx.namelist() if n.startswith("word/media/")]
+    assert "KV Cache" in document and CHINESE.search(document) and media
+    figures = root / "build" / "figures"
+    assert (figures / "probe.svg").read_bytes() == (root / "manuscript" / "figures" / "probe.svg").read_bytes()
+    assert len(proof.read(figures / "probe.pdf").texts) == 1
 
 
 def test_print_overflow_is_located_at_the_code_line(book_copy):
@@ -291,3 +302,78 @@ def test_site_offers_the_pdf_and_epub_when_built(book_copy, tmp_path):
     home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert 'href="downloads/book.pdf"' in home and 'href="downloads/book.epub"' in home
     assert (tmp_path / "site" / "downloads" / "book.pdf").read_bytes() == b"%PDF-1.7 stand-in"
+
+
+CLOSING = set("，。、；：？！）》」』】〕”’")
+OPENING = set("（《「『【〔“‘")
+
+
+def test_no_line_starts_with_closing_or_ends_with_opening_punctuation(printed):
+    """W3C clreq's line-breaking rule, read from the text layer of every page of the draft (all of the prose)."""
+    bad = []
+    for k, text in enumerate(printed["draft_proof"].texts):
+        for line in text.replace("\r", "").split("\n"):
+            line = line.strip()
+            if line and (line[0] in CLOSING or line[-1] in OPENING):
+                bad.append((k + 1, line))
+    assert not bad, bad[:10]
+
+
+def test_markup_survives_typst_and_math_is_typeset(tmp_path):
+    """Characters Typst reads as syntax come out as written; LaTeX math becomes Typst math (through pandoc)."""
+    needs_fonts()
+    import typst
+    from book.print import proof
+    from book.print.build import DEFAULT_TEMPLATE
+    from book.print.markup import Writer
+    from book.print.math import MathConverter
+    from book.reading.markdown import parse
+    source = ("# 标题\n\n符号 #a \\*b\\* \\_c\\_ $5 @d = -e + /f [g] ~h 'i' \"j\" k.l: m // n `code --> x`\n\n"
+              "公式 \\(x^2 + \\frac{a}{b}\\) 与\n\n\\[\\sum_{i=1}^{n} i\\]\n")
+    writer = Writer("manuscript/t.md", math=MathConverter(Repo(tmp_path)).convert)
+    body = writer.blocks(parse(source))
+    assert "$x^2 + a / b$" in body and "$ sum_(i = 1)^n i $" in body
+    shutil.copyfile(DEFAULT_TEMPLATE, tmp_path / "template.typ")
+    (tmp_path / "main.typ").write_text('#import "template.typ": *\n#show: book.with(title: "t")\n' + body,
+                                       encoding="utf-8")
+    _, warnings = typst.compile_with_warnings(str(tmp_path / "main.typ"), output=str(tmp_path / "o.pdf"),
+                                              root=str(tmp_path))
+    text = squash("".join(proof.read(tmp_path / "o.pdf").texts))
+    assert not warnings
+    assert squash("符号 #a *b* _c_ $5 @d = -e + /f [g] ~h 'i' \"j\" k.l: m // n") in text and "-->" in text
+    assert "∑" in text and "公式" in text
+
+
+def test_a_citation_wrapped_over_two_lines_prints_as_one_mark(book_copy):
+    """Citations come from the prose map with their source spans, whatever line break falls inside them."""
+    from book.print.build import prepare
+    edit(book_copy / "manuscript" / "appendix-c-case-studies.md", "[@ark-big-ideas-2026, p. 6]",
+         "[@ark-big-ideas-2026,\np. 6]")
+    main, _, _ = prepare(Repo(book_copy), draft=False)
+    typst_source = main.read_text(encoding="utf-8")
+    appendix = typst_source[typst_source.index("appendix-c-case-studies.md"):]
+    assert "\\@ark" not in appendix and "p\\. 6" not in appendix
+    assert '#cite-mark("[1]6")' in appendix
+
+
+def test_release_prints_the_stored_full_size_run_and_the_draft_the_ci_outputs(book_copy):
+    """As on the site: the release prints the outputs of the run `make gpu` kept (code/results/<stem>.ipynb) under
+    a line naming device, commit and date, and a line naming the inputs changed since; never the ci outputs."""
+    from book.print.build import prepare
+    notebook = book_copy / "code" / "ch04-kv-cache" / "kv_cache.ipynb"
+    stored = json.loads(notebook.read_text(encoding="utf-8"))
+    ci_output = next(o for c in stored["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
+                     if o.get("output_type") == "stream")
+    ci_text = "".join(ci_output["text"]).strip().split("\n")[0]
+    for cell in stored["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["FULL-SIZE PROBE 4096\n"]}]
+    results = json.loads((book_copy / "code" / "results" / "ch04-kv-cache.json").read_text(encoding="utf-8"))
+    stored["metadata"]["book"] = {"inputs_key": results["provenance"]["inputs_key"], "scale": "full"}
+    (book_copy / "code" / "results" / "ch04-kv-cache.ipynb").write_text(json.dumps(stored), encoding="utf-8")
+    release = prepare(Repo(book_copy), draft=False)[0].read_text(encoding="utf-8")
+    draft = prepare(Repo(book_copy), draft=True)[0].read_text(encoding="utf-8")
+    assert "FULL-SIZE PROBE 4096" in release and "NVIDIA H100 80GB HBM3，代码提交 6181c40" in release
+    assert "已改变" in release  # the notebook's inputs changed since that run (requirements.lock at least)
+    assert "FULL-SIZE PROBE" not in draft and "小规模运行" in draft
+    assert ci_text not in release.replace("\\n", "\n")

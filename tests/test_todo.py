@@ -8,7 +8,7 @@ def test_open_items_per_chapter():
     run = run_book("todo", "--format", "json")
     assert run.code == 0
     items = run.json()["items"]
-    assert items and all(i["text"] and i["line"] >= 1 and i["kind"] in ("checklist", "pending-citation", "todo-note")
+    assert items and all(i["text"] and i["line"] >= 1 and i["kind"] in ("checklist", "pending-citation", "todo-note", "draft")
                          for i in items)
     groups = [i["group"] for i in items]
     assert groups == sorted(groups, key=groups.index)  # grouped: each chapter's items together, in book order

@@ -235,6 +235,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{total} citation(s): {verified} verified, {mismatch} page mismatch, {not_found} not found, "
               "{pending} pending, {no_text} without text, {by_hand} checked by hand, {bad_page} bad page, "
               "{unreadable} unreadable document, {no_document} without a local document"},
+    "sources-verify:no-documents-line": {"zh": "book sources verify：{reason}", "en": "book sources verify: {reason}"},
     "sources-verify:no-documents": {"zh": "本机没有来源文档（sources/<key>.pdf 或登记表中的 file:），跳过核对",
                                     "en": "no source documents here (sources/<key>.pdf or a registry file:): "
                                           "verification skipped"},
@@ -289,12 +290,34 @@ MESSAGES: dict[str, dict[str, str]] = {
     "todo:column-text": {"zh": "内容", "en": "item"},
     "todo:counts": {"zh": "未完成的数据项 {total} 个：{kinds}", "en": "{total} open data item(s): {kinds}"},
     "todo:separator": {"zh": "，", "en": ", "},
+    "todo:kinds": {"zh": "待办清单 {checklist}，待补页码 {pending}，TODO(data) {notes}",
+                   "en": "checklist {checklist}, pending page {pending}, TODO(data) {notes}"},
     "todo:strict": {"zh": "book todo：STRICT=1 时未完成的数据项（{count} 个）算作错误",
                     "en": "book todo: STRICT=1 and {count} open data item(s)"},
     "todo:check-line": {"zh": "{counts}（make todo 列出全部）", "en": "{counts} (make todo lists them)"},
     "todo-kind:checklist": {"zh": "待办清单", "en": "checklist"},
     "todo-kind:pending-citation": {"zh": "待补页码", "en": "pending page"},
     "todo-kind:todo-note": {"zh": "TODO(data)", "en": "TODO(data)"},
+    "todo-kind:draft": {"zh": "草稿", "en": "draft"},
+    "todo:draft-section": {"zh": "{number} 节是草稿，发布版不显示", "en": "section {number} is a draft: the release leaves it out"},
+    "todo:draft-chapter": {"zh": "{name}是草稿，发布版不显示", "en": "{name} is a draft: the release leaves it out"},
+    # Drafts: what the release leaves out.
+    "draft-section:promise": {"zh": "{number} 节只有一段不超过 {limit} 字的预告，没有列表、表格、图、代码或实测：写完它，"
+                                    "或在这一节里加上 `!!! draft` 标为草稿（发布版不显示草稿）",
+                              "en": "section {number} holds only a promise (one paragraph of at most {limit} Chinese "
+                                    "characters, no list, table, figure, code or measurement): write it, or mark it "
+                                    "with `!!! draft` (the release leaves drafts out)"},
+    "draft-section:gap": {"zh": "草稿 {number} 节排在已写完的 {after} 节之前：发布版的编号会出现空缺，写完它或把它移到本章末尾",
+                          "en": "draft section {number} comes before the written section {after}: the release would "
+                                "have a gap in its numbering; finish it or move it to the end of the chapter"},
+    "draft-section:chapter-gap": {"zh": "草稿第{number}章排在已写完的第{after}章之前：发布版的章号会出现空缺",
+                                  "en": "draft chapter {number} comes before the written chapter {after}: the "
+                                        "release would have a gap in its chapter numbers"},
+    "ref-draft:link": {"zh": "链接 '{link}' 指向草稿或只有草稿版才有的页面，发布版不包含它（链接显示为普通文字）",
+                       "en": "the link '{link}' leads to a draft or a page only the draft site has, which the "
+                             "release leaves out (it shows as plain text)"},
+    "ref-draft:prose": {"zh": "正文提到草稿（{name}），发布版不包含它",
+                        "en": "the prose names {name}, a draft that the release leaves out"},
     "claims:tally": {"zh": "  数据声明 {total} 个：已注明来源 {cited} 个，注明无需引用（no-cite）{no_cite} 个，"
                            "待补页码 {pending} 处（涉及 {waiting} 个数据），来源待查（TODO(data)）{todo} 个",
                      "en": "  {total} data claim(s): {cited} cited, {no_cite} opted out (no-cite), "
@@ -310,7 +333,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "check:step-lint": {"zh": "中文排版（lint）", "en": "lint"},
     "check:step-todo": {"zh": "待办汇总（todo）", "en": "todo"},
     "check:step-print": {"zh": "印刷版版面（print）", "en": "print"},
-    "check:step-notebooks": {"zh": "notebook 运行与结果（notebooks）", "en": "notebooks"},
+    "check:step-notebooks": {"zh": "notebook 运行（notebooks）", "en": "notebooks"},
     "check:step-site": {"zh": "严格构建网站（site）", "en": "site"},
     "check:step-figures": {"zh": "图表与交叉引用（figures）", "en": "figures"},
     "figures:drawn": {"zh": "重绘 {path}（{why}）", "en": "redrew {path} ({why})"},
@@ -326,6 +349,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "check:passed": {"zh": "book check：全部检查通过", "en": "book check: all checks passed"},
     "check:failed": {"zh": "book check：未通过 — {steps}", "en": "book check: failed — {steps}"},
     "check:list-separator": {"zh": "、", "en": ", "},
+    "check:step-results": {"zh": "实测结果（results）", "en": "results"},
+    "check:warnings": {"zh": "warning {code}：{count} 条警告（-v 逐条列出）",
+                       "en": "warning {code}: {count} warning(s) (-v lists each)"},
+    "check:warnings:pending-citation": {"zh": "warning {code}：{count} 处待补页码（make todo 列出全部）",
+                                        "en": "warning {code}: {count} pending page(s) (make todo lists them)"},
+    "check:warnings:stale-result": {"zh": "warning {code}：{count} 个结果文件需要在 GPU 上重新测量（-v 逐条列出）",
+                                    "en": "warning {code}: {count} results file(s) to measure again on a GPU (-v lists each)"},
+    "check:errors-again": {"zh": "book check：{count} 个错误：", "en": "book check: {count} error(s):"},
+    "check:errors-more": {"zh": "……另有 {count} 个错误，见上方", "en": "… and {count} more error(s), see above"},
     # The tool could not run (exit status 2).
     "cli:error": {"zh": "book：无法运行：{problem}", "en": "book: error: {problem}"},
     "cli:usage": {"zh": "{prog}：{message}", "en": "{prog}: {message}"},
@@ -488,9 +520,69 @@ def lang() -> str:
     return "en" if os.environ.get("BOOK_LANG", "").lower().startswith("en") else "zh"
 
 
-def say(message_id: str, **params) -> str:
+class Said(str):
+    """A message as said in the reader's language, which remembers what it said (its id and parameters), so that a
+    stored message can be said again in another language (`data`, `from_data`)."""
+    __slots__ = ("message_id", "params")
+
+    def __new__(cls, text: str, message_id: str, params: dict):
+        said = super().__new__(cls, text)
+        said.message_id, said.params = message_id, params
+        return said
+
+    def __reduce__(self):  # copied and pickled whole (dataclasses.asdict deep-copies its fields)
+        return Said, (str(self), self.message_id, self.params)
+
+
+def say(message_id: str, **params) -> Said:
     """The message in the reader's language, its parameters filled in."""
-    return MESSAGES[message_id][lang()].format(**params)
+    return Said(MESSAGES[message_id][lang()].format(**params), message_id, params)
+
+
+def data(value):
+    """A message or a parameter as JSON data: a Said becomes {"say": id, "params": …}, nested messages too."""
+    if isinstance(value, Said):
+        return {"say": value.message_id, "params": {k: data(v) for k, v in value.params.items()}}
+    if isinstance(value, (int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def from_data(value):
+    """The inverse of `data`, said in the current language; a message the catalogue no longer has stays None."""
+    if isinstance(value, dict):
+        if value.get("say") not in MESSAGES or not isinstance(value.get("params"), dict):
+            return None
+        params = {k: from_data(v) for k, v in value["params"].items()}
+        try:
+            return say(value["say"], **params)
+        except (KeyError, IndexError, ValueError):
+            return None
+    return value
+
+
+def said_finding(path: str, line: int, col: int, severity: str, code: str, message: str) -> Finding:
+    """A finding whose message was said already (a Said remembers its id and parameters; plain text does not)."""
+    if isinstance(message, Said):
+        return Finding(path, line, col, severity, code, message, message.message_id, message.params)
+    return Finding(path, line, col, severity, code, message)
+
+
+def finding_data(f: Finding) -> dict:
+    """A finding as JSON data that can be said again in another language."""
+    doc = f.shown()
+    if f.message_id:
+        doc["say"] = data(Said(f.message, f.message_id, f.params))
+    return doc
+
+
+def finding_from(doc: dict) -> Finding:
+    """A finding from `finding_data`, its message in the current language where the catalogue still has it."""
+    message = from_data(doc["say"]) if isinstance(doc.get("say"), dict) else None
+    if message is None:
+        return Finding(doc["path"], doc["line"], doc["col"], doc["severity"], doc["code"], doc["message"])
+    return Finding(doc["path"], doc["line"], doc["col"], doc["severity"], doc["code"], message, message.message_id,
+                   message.params)
 
 
 def code_of(message_id: str) -> str:
@@ -500,4 +592,4 @@ def code_of(message_id: str) -> str:
 def finding(path: str, line: int, col: int, severity: str, message_id: str, code: str | None = None, /,
             **params) -> Finding:
     """A finding whose message comes from the catalogue; its code is the id's own unless given (file problems)."""
-    return Finding(path, line, col, severity, code or code_of(message_id), say(message_id, **params))
+    return Finding(path, line, col, severity, code or code_of(message_id), say(message_id, **params), message_id, params)

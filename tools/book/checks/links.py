@@ -21,8 +21,9 @@ EXTERNAL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")  # http:, mailto:, da
 LINK_ATTRIBUTES = frozenset({"src", "href", "srcset", "poster", "data"})
 # Where the site's sources live: a symbolic link in these folders must stay inside the repository.
 LINKED_FOLDERS = ("manuscript", "toc", "code")
-# Pages the site generates at the manuscript's top (the references, the claims ledger, the draft's TODO page).
-GENERATED_PAGES = {"references.md": "参考来源", "claims.md": "数据声明", "todo.md": "待办数据项"}
+# Pages the site generates at the manuscript's top (the references, the claims ledger and the TODO page of the
+# draft site, the errata page).
+GENERATED_PAGES = {"references.md": "参考来源", "claims.md": "数据声明", "todo.md": "待办数据项", "errata.md": "勘误"}
 
 
 def local_target(link: str) -> str | None:

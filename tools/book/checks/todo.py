@@ -18,7 +18,7 @@ class Item:
     path: str
     line: int
     col: int
-    kind: str  # checklist, pending-citation, todo-note
+    kind: str  # checklist, pending-citation, todo-note, draft
     text: str
     candidates: list[str] = field(default_factory=list)  # a pending citation: the pages its figures are on
 
@@ -83,9 +83,26 @@ def collect(book: Book) -> tuple[list[Item], list[Finding]]:
             continue
         items += items_of(book, source, group_of(source.shown))
     add_candidates(book, items)
+    items += draft_items(book, groups)
     order = {label: k for k, label in enumerate([HOME_GROUP, *groups.values(), TOC_GROUP, OTHER_GROUP])}
     items.sort(key=lambda it: (order.get(it.group, len(order)), it.path, it.line, it.col))
     return items, problems
+
+
+def draft_items(book: Book, groups: dict[str, str]) -> list[Item]:
+    """The draft chapters and sections, which the release leaves out."""
+    from . import drafts
+    found = []
+    for chapter in drafts.read(book).by_path.values():
+        group = groups.get(chapter.shown, OTHER_GROUP)
+        if chapter.draft:
+            name = group.split()[0] if group != OTHER_GROUP else chapter.shown
+            found.append(Item(group, chapter.shown, chapter.marker_line or 1, 1, "draft",
+                              say("todo:draft-chapter", name=name)))
+            continue
+        found += [Item(group, chapter.shown, s.line, 1, "draft", say("todo:draft-section", number=s.number))
+                  for s in chapter.draft_sections()]
+    return found
 
 
 def add_candidates(book: Book, items: list[Item]) -> None:
@@ -107,7 +124,7 @@ def shown_text(it: Item) -> str:
     return it.text + (say("sources-verify:candidates", pages=", ".join(it.candidates)) if it.candidates else "")
 
 
-KIND_LABEL = {kind: f"todo-kind:{kind}" for kind in ("checklist", "pending-citation", "todo-note")}  # message ids
+KIND_LABEL = {kind: f"todo-kind:{kind}" for kind in ("checklist", "pending-citation", "todo-note", "draft")}  # message ids
 
 
 def markdown_report(items: list[Item]) -> str:

@@ -33,7 +33,7 @@ from typing import Callable, Iterable
 
 from ..cache import read_json, write_atomic, write_json
 from ..findings import ERROR, WARNING, Finding
-from ..messages import MESSAGES, say
+from ..messages import MESSAGES, said_finding, say
 from ..reading import documents
 from ..reading.documents import Document, DocumentProblem, DocumentRef
 from ..reading.citations import Citation
@@ -241,7 +241,7 @@ class Verifier:
 
     def document_finding(self, ref: DocumentRef, reason: str) -> None:
         line = self.where([ref.key, "file"] if ref.declared else [ref.key])
-        self.outcome.findings.append(Finding(
+        self.outcome.findings.append(said_finding(
             self.registry_path, line, 1, ERROR, DOCUMENT_CODE,
             say("source-document", source=ref.key, path=shown_path(ref.path, self.root), reason=reason)))
 
@@ -279,7 +279,7 @@ class Verifier:
             self.finding(record, WARNING, "pending-citation", message)
 
     def finding(self, record: ClaimRecord, severity: str, code: str, message: str) -> None:
-        self.outcome.findings.append(Finding(record.file, record.line, record.col, severity, code, message))
+        self.outcome.findings.append(said_finding(record.file, record.line, record.col, severity, code, message))
 
     def judge(self, record: ClaimRecord) -> Verdict:
         if record.by_hand is not None:

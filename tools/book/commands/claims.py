@@ -1,7 +1,7 @@
 """`book claims [PATH...]`: every data claim needs a citation with a page; `--format json` adds the ledger (`claims`)."""
 from __future__ import annotations
 
-from ..checks import claims, draft_notes, print_layout
+from ..checks import claims, draft_notes, drafts, print_layout
 from ..findings import strict
 from ..messages import say
 from ..reading.book import Book
@@ -11,7 +11,7 @@ from .report import report
 def run(args, book: Book) -> int:
     wants_ledger = args.format == "json"
     result = claims.check(book, strict(), ledger=wants_ledger)
-    findings = result.findings + draft_notes.check(book, strict())
+    findings = result.findings + draft_notes.check(book, strict()) + drafts.check(book, strict())
     return report(findings, args.format, "book claims", {"claims": ledger(book, result)} if wants_ledger else None)
 
 

@@ -14,6 +14,10 @@ from ..findings import ToolError
 from ..messages import argparse_text, say
 
 
+# `book check`'s steps in order (their names for --skip), as commands/check.py runs them.
+CHECK_STEPS = ["toc", "claims", "verify", "lint", "todo", "notebooks", "results", "figures", "print", "site"]
+
+
 class Parser(argparse.ArgumentParser):
     """Bad usage is a "cannot run" error like the others (exit 2), in the author's language."""
 
@@ -67,10 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     figures = command("figures", "重绘输入（结果文件、绘图代码、字体、matplotlib 版本）已改变的图（manuscript/figures/）")
     figures.add_argument("names", nargs="*", metavar="NAME", help="只重绘这些图（例如 ch04-step）")
     figures.add_argument("--force", action="store_true", help="全部重绘，不论输入是否改变")
-    check = command("check", "合并前的全部检查：目录、数据声明、来源核对（本机有来源文档时）、中文排版、待办汇总、图表与交叉引用、notebook、"
-                             "印刷版版面、严格构建网站", formats=())
-    check.add_argument("--skip", action="append", choices=["toc", "claims", "verify", "lint", "todo", "figures", "notebooks",
-                                                           "print", "site"])
+    check = command("check", "合并前的全部检查：目录、数据声明、来源核对（本机有来源文档时）、中文排版、待办汇总、notebook、"
+                             "实测结果、图表与交叉引用、印刷版版面、严格构建网站")
+    check.add_argument("--skip", action="append", choices=CHECK_STEPS)
+    check.add_argument("-v", "--verbose", action="store_true", help="逐条列出每个警告（默认按代码汇总）")
     check.add_argument("--no-cache", action="store_true",
                        help="每一步都重新运行（默认：输入未变的步骤直接给出上次的结果）")
     check.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="同时运行的 notebook 数（默认每核一个）")

@@ -1,16 +1,32 @@
-"""Citations as the printed book shows them: numbered per chapter in order of first citation (顺序编码制), and the
-chapter's reference list in GB/T 7714-2015 form with the pages cited. The book's own measurements cite briefly
-(实测) and are not numbered. The same grammar reads them as the claims check (reading.citations)."""
+"""Citations as the printed book shows them: numbered per chapter in order of first citation (顺序编码制), the page
+cited after the number as GB/T 7714-2015 writes it (`[3]20`), and the chapter's reference list with the pages cited.
+The book's own measurements cite briefly (实测) and are not numbered. Citations come from the prose map (reading/),
+with their spans in the source, so a citation wrapped over two lines is read whole."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from ..reading.citations import Citations
+from ..reading.citations import Citation
 from ..reading.sources import Registry
 
 CONFERENCE = re.compile(r"\b(?:SOSP|OSDI|ICML|NeurIPS|ICLR|MLSys|EMNLP|ACL|NAACL|ISCA|ASPLOS|SC|EuroSys|ATC|"
                         r"NSDI|CVPR|AAAI|KDD|SIGCOMM|FAST|MICRO|HPCA|COLM)\b")
+# A citation's place in the text handed to the Markdown reader: private-use characters around its index.
+PLACE = re.compile("[ \t]*\ue000(\\d+)\ue001")
+
+
+@dataclass
+class Mark:
+    """What one citation prints: numbered sources with the page cited, the book's own measurements, a pending page."""
+    numbered: list[tuple[int, str | None]] = field(default_factory=list)
+    measurements: list[str] = field(default_factory=list)
+    pending: bool = False
+
+    @property
+    def superscript(self) -> str:
+        return "".join(f"[{n}]{page or ''}" for n, page in self.numbered)
 
 
 def own_measurement(key: str) -> bool:
@@ -20,43 +36,28 @@ def own_measurement(key: str) -> bool:
 @dataclass
 class ChapterCitations:
     registry: Registry
-    citations: Citations
-    draft: bool
+    root: Path
+    chapter: int | None = None    # its number, for a measurement of this chapter (见本章代码示例)
     numbers: dict[str, int] = field(default_factory=dict)
     pages: dict[str, list[str]] = field(default_factory=dict)
 
-    def marks(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, Typst markup) of each citation in the text, numbered in order of first citation."""
-        out = []
-        found = self.citations.find(text)
-        spans: dict[tuple[int, int], list] = {}
-        for c in found:
-            spans.setdefault((c.start, c.end), []).append(c)
-        for (start, end), group in spans.items():
-            numbers, own, pending = [], False, False
-            for c in group:
-                if c.problem or c.key is None:
-                    continue
-                if own_measurement(c.key):
-                    own = True
-                    continue
-                number = self.numbers.setdefault(c.key, len(self.numbers) + 1)
-                numbers.append(number)
-                pages = self.pages.setdefault(c.key, [])
-                if c.page == "?":
-                    pending = True
-                elif c.page and c.page not in pages:
-                    pages.append(c.page)
-            pieces = []
-            if numbers:
-                pieces.append(f'#cite-mark("{", ".join(str(n) for n in sorted(set(numbers)))}")')
-            if own:
-                pieces.append("#own-measurement()")
-            if pending and self.draft:
-                pieces.append("#pending-page()")
-            if pieces:
-                out.append((start, end, "".join(pieces)))
-        return out
+    def mark(self, group: list[Citation], paragraph: int) -> Mark:
+        """One citation (its sources share a span), numbered in reading order: call in the order of the text."""
+        mark = Mark()
+        for c in group:
+            if c.problem or c.key is None:
+                continue
+            if own_measurement(c.key):
+                mark.measurements.append("实测，见本章代码示例")
+                continue
+            number = self.numbers.setdefault(c.key, len(self.numbers) + 1)
+            pages = self.pages.setdefault(c.key, [])
+            if c.page == "?":
+                mark.pending = True
+            elif c.page and c.page not in pages:
+                pages.append(c.page)
+            mark.numbered.append((number, None if c.page == "?" else c.page))
+        return mark
 
     def reference_list(self) -> list[str]:
         """The chapter's entries, as plain text, in citation order."""

@@ -22,11 +22,13 @@ from ..reading.book import Book
 from ..reading.markdown import markdown, parse
 from ..reading.repo import Repo
 from . import content, notebooks
-from .citing import ChapterCitations
+from .citing import PLACE, ChapterCitations, Mark
 from .markup import CJK_END, CJK_START
 
 STYLE = Path(__file__).parent / "template" / "epub.css"
 COMMENT = re.compile(r"^<!--(.*?)-->$", re.S)
+# An admonition's title is bold (pandoc keeps no class on a paragraph, so the style sheet cannot find it).
+ADMONITION_TITLE = re.compile(r'<p class="admonition-title">(.*?)</p>', re.S)
 
 
 @dataclass
@@ -42,8 +44,10 @@ class HtmlBook:
 
     def __init__(self, book: Book, draft: bool = False):
         self.book, self.draft = book, draft
+        self.contents = content.Contents(book, draft)
         self.md = markdown()
         self.images: dict[str, Path] = {}   # the name an image has in the output → its file
+        self.paragraph = 0                  # the 0-based first line of the block being written
 
     def document(self) -> str:
         title = str(self.book.toc.front_matter.get("title") or "")
@@ -51,37 +55,40 @@ class HtmlBook:
         home = self.book.repo.manuscript / "index.md"
         if home.is_file():
             body.append('<h1 class="unnumbered">前言</h1>')
-            body.append(self.file(home, None, skip_title=True, shift=1))
-        for part in content.parts(self.book):
+            body.append(self.file(home, ChapterCitations(self.book.registry, self.book.root), skip_title=True, shift=1))
+        for part in self.contents.parts():
             body.append(f'<h1 class="unnumbered">{html.escape(part.label)}</h1>')
             for chapter in part.chapters:
                 body.append(self.chapter(chapter))
+        text = ADMONITION_TITLE.sub(r'<p class="admonition-title"><strong>\1</strong></p>', "\n".join(body))
         return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}'
-                f'</title></head><body>\n' + "\n".join(body) + "\n</body></html>\n")
+                f'</title></head><body>\n' + text + "\n</body></html>\n")
 
     def chapter(self, path: Path) -> str:
-        cites = ChapterCitations(self.book.registry, self.book.citations, self.draft) if self.book.citations else None
+        cites = ChapterCitations(self.book.registry, self.book.root, self.contents.chapter_number(path))
         pieces = [self.file(path, cites, shift=1)]
         for notebook in content.chapter_notebooks(self.book, path):
             pieces.append(self.notebook(notebook))
-        if cites is not None and cites.numbers:
+        if cites.numbers:
             items = "".join(f"<li>{html.escape(e)}</li>" for e in cites.reference_list())
             pieces.append(f'<h3 class="unnumbered">参考文献</h3>\n<ol class="references">{items}</ol>')
         return "\n".join(pieces)
 
     def file(self, path: Path, cites: ChapterCitations | None, skip_title: bool = False, shift: int = 0) -> str:
-        source = self.book.file(path)
-        tokens = list(self.book.document(source).tokens) if source.text is not None else []
+        text, self.places = content.with_citation_places(self.book, path)
+        tokens = parse(text)
         if skip_title and tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
             tokens = tokens[3:]
         return self.render(tokens, path, cites, shift)
 
     def render(self, tokens: list[Token], page: Path, cites: ChapterCitations | None, shift: int) -> str:
-        kept, skip_until = [], -1
+        kept, skip_until, left_out = [], -1, self.contents.skip(page)
         for i, token in enumerate(tokens):
             if i <= skip_until or token.type == "front_matter":
                 continue
-            if content.left_out(token, self.draft):
+            if token.map and token.type != "inline":
+                self.paragraph = token.map[0]
+            if left_out(token):
                 depth, k = 0, i
                 for k in range(i, len(tokens)):
                     depth += tokens[k].nesting
@@ -99,6 +106,7 @@ class HtmlBook:
             token.tag = f"h{min(int(token.tag[1]) + shift, 6)}"
         if token.type == "inline" and token.children:
             children = joined_between_cjk(token.children)
+            self.open_links: list[bool] = []
             token.children = [c for child in children for c in self.inline(child, page, cites)]
         if token.type in ("math_block", "math_block_eqno"):
             return html_token(f'<p><span class="math display">\\[{html.escape(token.content)}\\]</span></p>\n', block=True)
@@ -107,26 +115,25 @@ class HtmlBook:
         return token
 
     def inline(self, child: Token, page: Path, cites: ChapterCitations | None) -> list[Token]:
-        if child.type == "text" and cites is not None:
+        if child.type == "text" and "\ue000" in child.content:
             out, at = [], 0
-            for start, end, mark in cites.marks(child.content):
-                if start < at:
-                    continue
-                out.append(text_token(child.content[at:start].rstrip(" ")))
-                out.append(html_token(html_mark(mark)))
-                at = end
+            for m in PLACE.finditer(child.content):
+                out.append(text_token(child.content[at:m.start()]))
+                if cites is not None:
+                    out.append(html_token(html_mark(cites.mark(self.places[int(m[1])], self.paragraph), self.draft)))
+                at = m.end()
             out.append(text_token(child.content[at:]))
             return out
         if child.type == "math_inline":
             return [html_token(f'<span class="math inline">\\({html.escape(child.content)}\\)</span>')]
         if child.type == "html_inline" and COMMENT.match(child.content.strip()):
             return []
-        if child.type == "link_open":
-            href = child.attrGet("href") or ""
-            if not href.startswith(("http://", "https://")):
-                return [html_token('<span class="xref">')]
+        if child.type == "link_open":  # a link between the book's pages prints as its text
+            internal = not (child.attrGet("href") or "").startswith(("http://", "https://"))
+            self.open_links.append(internal)
+            return [html_token('<span class="xref">')] if internal else [child]
         if child.type == "link_close":
-            return [child]
+            return [html_token("</span>")] if self.open_links and self.open_links.pop() else [child]
         if child.type == "image":
             target = (page.parent / (child.attrGet("src") or "")).resolve()
             if target.is_file():
@@ -137,10 +144,12 @@ class HtmlBook:
 
     def notebook(self, path: Path) -> str:
         cells = notebooks.read(path)
-        outputs, _ = content.shown_outputs(self.book, path, cells, self.draft)
+        shown = content.shown_outputs(self.book, path, cells, self.draft)
+        outputs = shown.cells
         title = notebooks.title_of(cells, path.stem)
         parts = [f'<h3 class="unnumbered">代码示例：{html.escape(title)}</h3>',
                  f'<p class="notebook-file">配套 notebook：<code>{html.escape(path.name)}</code></p>']
+        parts += [f'<p class="run-note">{html.escape(line)}</p>' for line in shown.lines]
         code_index, seen_title = -1, False
         for cell in cells:
             if cell.kind == "markdown":
@@ -170,25 +179,20 @@ def joined_between_cjk(children: list[Token]) -> list[Token]:
     return out
 
 
-def html_mark(mark: str) -> str:
-    """A citation mark as Typst markup → the same in HTML (`#cite-mark("1, 2")` → a superscript [1, 2])."""
-    out = []
-    for m in re.finditer(r'#cite-mark\("([^"]*)"\)|#own-measurement\(\)|#pending-page\(\)', mark):
-        if m[1] is not None:
-            out.append(f'<sup class="citation">[{html.escape(m[1])}]</sup>')
-        elif "own" in m[0]:
-            out.append('<span class="citation">（实测，见本章代码示例）</span>')
-        else:
-            out.append('<span class="pending">页码待补</span>')
+def html_mark(mark: Mark, draft: bool) -> str:
+    out = [f'<sup class="citation">{html.escape(mark.superscript)}</sup>'] if mark.numbered else []
+    out += [f'<span class="citation">（{html.escape(note)}）</span>' for note in mark.measurements]
+    if mark.pending and draft:
+        out.append('<span class="pending">页码待补</span>')
     return "".join(out)
 
 
-def html_token(content: str, block: bool = False) -> Token:
-    return Token("html_block" if block else "html_inline", "", 0, content=content)
+def html_token(markup: str, block: bool = False) -> Token:
+    return Token("html_block" if block else "html_inline", "", 0, content=markup)
 
 
-def text_token(content: str) -> Token:
-    return Token("text", "", 0, content=content)
+def text_token(text: str) -> Token:
+    return Token("text", "", 0, content=text)
 
 
 def pandoc(source: str, to: str, output: Path, extra: list[str], cwd: Path) -> None:
@@ -239,6 +243,13 @@ def epubcheck(path: Path) -> tuple[list[str], int]:
     return lines, len(errors)
 
 
+def svg_as_pdf(svg: Path) -> bytes:
+    """An SVG figure as a PDF of its own size (Typst draws it), for a publisher whose tools want PDF."""
+    import typst
+    page = f'#set page(width: auto, height: auto, margin: 0pt)\n#image("{svg.name}")\n'
+    return typst.compile(page.encode("utf-8"), root=str(svg.parent), format="pdf")
+
+
 def build_docx(repo: Repo) -> Written:
     """The manuscript for the editor's tracked changes (draft content: an editor sees the TODO state too), and the
     figures as separate files in build/figures/."""
@@ -251,6 +262,8 @@ def build_docx(repo: Repo) -> Written:
     figures.mkdir(parents=True, exist_ok=True)
     for name, path in writer.images.items():
         shutil.copyfile(path, figures / name)
+        if path.suffix == ".svg":
+            write_atomic(figures / f"{path.stem}.pdf", svg_as_pdf(figures / name))
     title = str(book.toc.front_matter.get("title") or "")
     with tempfile.TemporaryDirectory(dir=target.parent) as work:
         work_path = Path(work)

@@ -11,12 +11,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markdown_it.token import Token
-
 from ..reading.book import Book
 from ..reading.markdown import parse
 from . import content, notebooks
-from .citing import ChapterCitations
+from .citing import PLACE, ChapterCitations
 from ..reading.print_config import PrintConfig
 from .markup import Hooks, Writer, escape, raw_expr, string
 from .math import MathConverter
@@ -35,6 +33,7 @@ class Typeset:
 class Typesetter:
     def __init__(self, book: Book, config: PrintConfig, draft: bool):
         self.book, self.config, self.draft = book, config, draft
+        self.contents = content.Contents(book, draft)
         self.math = MathConverter(book.repo)
         self.media: dict[str, bytes] = {}
         self.inputs: list[Path] = []
@@ -53,54 +52,58 @@ class Typesetter:
         ]
         home = self.book.repo.manuscript / "index.md"
         if home.is_file():
-            out += ["#chapter-start()", "#heading(level: 1)[前言]", self.file(home, skip_title=True), "#end-chapter()"]
+            cites = ChapterCitations(self.book.registry, self.book.root)
+            out += ["#chapter-start()", "#heading(level: 1)[前言]", self.file(home, skip_title=True, cites=cites),
+                    self.references(cites), "#end-chapter()"]
         out += ["#pagebreak(to: \"odd\")", "]", "#main-matter()"]
-        for part in content.parts(self.book):
+        for part in self.contents.parts():
             out.append(f"#part({string(part.label)})")
             out += [self.chapter(chapter) for chapter in part.chapters]
         return Typeset("\n".join(out) + "\n", self.media, self.inputs)
 
     def chapter(self, path: Path) -> str:
-        cites = ChapterCitations(self.book.registry, self.book.citations, self.draft) if self.book.citations else None
+        cites = ChapterCitations(self.book.registry, self.book.root, self.contents.chapter_number(path))
         pieces = ["#chapter-start()", self.file(path, cites=cites)]
         for notebook in content.chapter_notebooks(self.book, path):
             pieces.append(self.notebook(notebook))
-        if cites is not None and cites.numbers:
-            entries = ", ".join(f"[{escape(e)}]" for e in cites.reference_list())
-            pieces.append(f"#references({entries})")
-        pieces.append("#end-chapter()")
+        pieces += [self.references(cites), "#end-chapter()"]
         return "\n".join(pieces)
 
-    def writer(self, path: Path, cites: ChapterCitations | None, shift: int = 0) -> Writer:
-        shown = self.book.shown(path)
-        return Writer(shown, Hooks(text=lambda t: self.text(t, cites), comment=self.comment,
-                                   image=lambda src, alt: self.image(path, src, alt), link=link),
-                      heading_shift=shift, skip=self.left_out, math=self.math.convert)
+    def references(self, cites: ChapterCitations) -> str:
+        entries = ", ".join(f"[{escape(e)}]" for e in cites.reference_list())
+        return f"#references({entries})" if entries else ""
 
     def file(self, path: Path, skip_title: bool = False, cites: ChapterCitations | None = None) -> str:
         self.inputs.append(path)
-        source = self.book.file(path)
-        tokens = self.book.document(source).tokens if source.text is not None else []
+        text, places = content.with_citation_places(self.book, path)
+        tokens = [t for t in parse(text) if t.type != "front_matter"]
         if skip_title and tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
             tokens = tokens[3:]
-        tokens = [t for t in tokens if t.type != "front_matter"]
-        return self.writer(path, cites).blocks(tokens)
+        shown = self.book.shown(path)
+        hooks = Hooks(text=lambda t, block: self.text(t, block, places, cites), comment=self.comment,
+                      image=lambda src, alt: self.image(path, src, alt), link=link)
+        return Writer(shown, hooks, skip=self.contents.skip(path), math=self.math.convert).blocks(tokens)
 
-    def left_out(self, token: Token) -> bool:
-        return content.left_out(token, self.draft)
-
-    def text(self, text: str, cites: ChapterCitations | None) -> str:
-        if cites is None or ("@" not in text and "（" not in text and "(" not in text):
+    def text(self, text: str, block: int, places: list[list], cites: ChapterCitations | None) -> str:
+        """Prose, each citation's place replaced by its mark (numbered in reading order)."""
+        if "\ue000" not in text:
             return escape(text)
         out, at = [], 0
-        for start, end, mark in cites.marks(text):
-            if start < at:
-                continue
-            before = text[at:start].rstrip(" ")
-            out += [escape(before), mark]
-            at = end
+        for m in PLACE.finditer(text):
+            out += [escape(text[at:m.start()]), self.mark(places[int(m[1])], block, cites)]
+            at = m.end()
         out.append(escape(text[at:]))
         return "".join(out)
+
+    def mark(self, group: list, block: int, cites: ChapterCitations | None) -> str:
+        if cites is None:
+            return ""
+        mark = cites.mark(group, block)
+        pieces = [f"#cite-mark({string(mark.superscript)})"] if mark.numbered else []
+        pieces += [f"#own-measurement({string(note)})" for note in mark.measurements]
+        if mark.pending and self.draft:
+            pieces.append("#pending-page()")
+        return "".join(pieces)
 
     def comment(self, body: str) -> str:
         m = TODO_DATA.match(body)
@@ -108,27 +111,26 @@ class Typesetter:
             return f"#todo-mark({string(m['text'].strip() or '来源待查')})"
         return ""
 
-    def image(self, page: Path, src: str, alt: str) -> str:
+    def image(self, page: Path, src: str, alt: str) -> str | None:
         target = (page.parent / src).resolve()
         if not target.is_file():
-            return escape(alt)
+            return None
         self.inputs.append(target)
         name = hashlib.sha256(target.read_bytes()).hexdigest()[:16] + target.suffix
         self.media[name] = target.read_bytes()
-        return f'#image("../media/{name}", alt: {string(alt)}, width: 100%)'  # media/ beside release/ and draft/
+        return f'image("/build/print/media/{name}", alt: {string(alt)}, width: 100%)'
 
     def notebook(self, path: Path) -> str:
         self.inputs.append(path)
         shown = self.book.shown(path)
         cells = notebooks.read(path)
-        shown_outputs, stored = content.shown_outputs(self.book, path, cells, self.draft)
-        if stored is not None:
-            self.inputs.append(stored)
+        shown_outputs = content.shown_outputs(self.book, path, cells, self.draft)
+        if shown_outputs.stored is not None:
+            self.inputs.append(shown_outputs.stored)
         title = notebooks.title_of(cells, path.stem)
         out = [f'#metadata("{shown}:1")<src>',
                f"#notebook-heading({string(path.name)}, [{escape(title)}])"]
-        if stored is None:
-            out.append(f"#notebook-note({string('release' if not self.draft else 'ci')})")
+        out += [f"#notebook-note({string(line)})" for line in shown_outputs.lines]
         writer = Writer(shown, Hooks(comment=self.comment), heading_shift=2, math=self.math.convert)
         code_index = -1
         seen_title = False
@@ -148,8 +150,8 @@ class Typesetter:
             if "hide-input" not in cell.tags and cell.source.strip():
                 out.append(f'#metadata("{shown}:{cell.line}")<src>')
                 out.append(f"#notebook-code({raw_expr(cell.source, 'python')})")
-            if shown_outputs is not None and code_index < len(shown_outputs):
-                out += [self.output(o) for o in shown_outputs[code_index]]
+            if shown_outputs.cells is not None and code_index < len(shown_outputs.cells):
+                out += [self.output(o) for o in shown_outputs.cells[code_index]]
         return "\n".join(piece for piece in out if piece)
 
     def output(self, output: dict) -> str:
@@ -164,7 +166,7 @@ class Typesetter:
                 raw = payload.encode() if suffix == ".svg" else base64.b64decode(payload)
                 name = hashlib.sha256(raw).hexdigest()[:16] + suffix
                 self.media[name] = raw
-                return f'#image("../media/{name}", width: 100%)'
+                return f'#image("/build/print/media/{name}", width: 100%)'
         return ""
 
 
