@@ -377,3 +377,16 @@ def test_release_prints_the_stored_full_size_run_and_the_draft_the_ci_outputs(bo
     assert "已改变" in release  # the notebook's inputs changed since that run (requirements.lock at least)
     assert "FULL-SIZE PROBE" not in draft and "小规模运行" in draft
     assert ci_text not in release.replace("\\n", "\n")
+
+
+def test_release_leaves_out_draft_sections_and_chapters_the_draft_marks_them(printed):
+    """Drafts as the site decides them (checks/drafts.py): out of the release, in the draft with a 草稿 mark."""
+    from book.checks import drafts
+    found = drafts.read(Book(Repo(printed["root"])))
+    titles = [f"{s.number}{s.title}" for c in found.by_path.values() for s in c.draft_sections()]
+    assert titles
+    release = squash("".join(printed["release_proof"].texts))
+    draft = squash("".join(printed["draft_proof"].texts))
+    assert not [t for t in titles if squash(t) in release]
+    assert all(squash(t) in draft for t in titles)
+    assert draft.count("草稿：正式版不收") >= len(titles)

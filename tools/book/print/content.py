@@ -7,6 +7,7 @@ from pathlib import Path
 
 from markdown_it.token import Token
 
+from ..checks import drafts as drafts_check
 from ..reading.book import Book
 from . import notebooks
 
@@ -22,12 +23,15 @@ class Contents:
 
     def __init__(self, book: Book, draft: bool):
         self.book, self.draft = book, draft
+        self.drafts = drafts_check.read(book)
 
     def parts(self) -> list[Part]:
-        """The TOC's parts with their written chapters (a chapter the TOC does not link is planned, not printed)."""
+        """The TOC's parts with their written chapters (a chapter the TOC does not link is planned, not printed; the
+        release leaves out draft chapters, and a part left with none)."""
         found = []
         for part in self.book.toc.parts:
-            chapters = [ch.path for ch in part.chapters if ch.path is not None and ch.path.is_file()]
+            chapters = [ch.path for ch in part.chapters if ch.path is not None and ch.path.is_file()
+                        and (self.draft or not self.draft_chapter(ch.path))]
             if chapters:
                 found.append(Part(part.label, chapters))
         return found
@@ -39,11 +43,30 @@ class Contents:
                 return int(chapter.number)
         return None
 
+    def draft_chapter(self, path: Path) -> bool:
+        chapter = self.drafts.chapter(path)
+        return chapter is not None and chapter.draft
+
     def skip(self, path: Path):
-        """Which blocks of the file the build leaves out: in the release, the authors' `!!! todo` boxes."""
+        """Which blocks of the file the build leaves out: in the release, the authors' `!!! todo` boxes, the
+        `!!! draft` marks and the draft sections (checks/drafts.py decides which, for the site too)."""
+        chapter = self.drafts.chapter(path)
+        lines = chapter.left_out_lines() if chapter is not None and not self.draft else set()
+
         def left_out(token: Token) -> bool:
-            return not self.draft and token.type == "admonition_open" and token.meta.get("tag") == "todo"
+            if self.draft:
+                return False
+            if token.type == "admonition_open" and token.meta.get("tag") in ("todo", "draft"):
+                return True
+            return bool(token.map) and token.map[0] in lines
         return left_out
+
+    def draft_headings(self, path: Path) -> set[int]:
+        """0-based lines of the headings the draft build marks as drafts (the release leaves them out)."""
+        chapter = self.drafts.chapter(path)
+        if chapter is None or not self.draft:
+            return set()
+        return {s.start for s in chapter.draft_sections()}
 
 
 def chapter_notebooks(book: Book, chapter: Path) -> list[Path]:

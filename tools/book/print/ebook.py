@@ -69,7 +69,7 @@ class HtmlBook:
         pieces = [self.file(path, cites, shift=1)]
         for notebook in content.chapter_notebooks(self.book, path):
             pieces.append(self.notebook(notebook))
-        if cites.numbers:
+        if cites.cited:
             items = "".join(f"<li>{html.escape(e)}</li>" for e in cites.reference_list())
             pieces.append(f'<h3 class="unnumbered">参考文献</h3>\n<ol class="references">{items}</ol>')
         return "\n".join(pieces)

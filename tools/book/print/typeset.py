@@ -80,8 +80,10 @@ class Typesetter:
         if skip_title and tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
             tokens = tokens[3:]
         shown = self.book.shown(path)
+        drafts = self.contents.draft_headings(path)
         hooks = Hooks(text=lambda t, block: self.text(t, block, places, cites), comment=self.comment,
-                      image=lambda src, alt: self.image(path, src, alt), link=link)
+                      image=lambda src, alt: self.image(path, src, alt), link=link,
+                      heading_note=lambda line: "#draft-mark()" if line in drafts else "")
         return Writer(shown, hooks, skip=self.contents.skip(path), math=self.math.convert).blocks(tokens)
 
     def text(self, text: str, block: int, places: list[list], cites: ChapterCitations | None) -> str:
