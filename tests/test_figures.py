@@ -126,6 +126,13 @@ def test_a_table_caption_citation_covers_its_rows(book):
     assert len(uncited) == 40 and {f.path for f in uncited} == {CH02}    # ten rows of four measured columns
 
 
+def test_a_label_is_an_anchor_of_its_page_for_the_link_check(book):
+    from book.checks import links
+    line = append(book / "manuscript/ch05-batching.md",
+                  "见[这幅图](ch04-kv-cache.md#fig:ch04-step)与[另一幅](ch04-kv-cache.md#fig:ch04-nope)。")
+    assert rows(links.check_anchors(Book(Repo(book)))) == [("manuscript/ch05-batching.md", line, 46, "site-link", "error")]
+
+
 # ---------------------------------------------------------------------------------------------------- stale figures
 
 def test_one_results_value_changed_makes_exactly_its_figures_stale_and_make_figures_clears_it(book):
