@@ -294,13 +294,13 @@ def test_results_carry_runs_and_provenance(tmp_path, monkeypatch):
 
 
 def test_concurrent_result_writes_never_collide(tmp_path):
-    from common.results import write_json_atomic
+    from common.results import write_atomic
     errors = []
 
     def writer(n):
         try:
             for i in range(200):
-                write_json_atomic(tmp_path / "r.json", {"writer": n, "i": i})
+                write_atomic(tmp_path / "r.json", json.dumps({"writer": n, "i": i}))
         except Exception as error:  # noqa: BLE001
             errors.append(error)
 
@@ -311,6 +311,22 @@ def test_concurrent_result_writes_never_collide(tmp_path):
         t.join()
     assert not errors and json.loads((tmp_path / "r.json").read_text())["i"] == 199
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+def test_results_keep_a_files_mode_and_give_a_new_one_the_umasks(tmp_path):
+    import os
+    from common.results import write_atomic
+    previous = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "new.json", "{}")
+        kept = tmp_path / "kept.json"
+        kept.write_text("{}")
+        kept.chmod(0o640)
+        write_atomic(kept, "[]")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "new.json").stat().st_mode & 0o777 == 0o644
+    assert kept.stat().st_mode & 0o777 == 0o640 and kept.read_text() == "[]"
 
 
 def test_a_corrupted_cached_model_is_named_and_rebuilt(tmp_path, monkeypatch, capsys):

@@ -29,11 +29,6 @@ def timed(fn, device: torch.device, warmup: int = 1, repeat: int = REPEAT) -> tu
     return statistics.median(runs), runs
 
 
-def timeit(fn, device: torch.device, warmup: int = 1, repeat: int = REPEAT) -> float:
-    """Median wall-clock seconds of fn() (see `timed`)."""
-    return timed(fn, device, warmup, repeat)[0]
-
-
 @contextmanager
 def peak_memory(device: torch.device):
     """Yields a dict whose 'bytes' holds the peak GPU memory allocated inside the block (None on a CPU)."""

@@ -169,10 +169,6 @@ class Transformer(nn.Module):
         for layer in self.layers:
             layer.attention.cache = None
 
-    @property
-    def has_cache(self) -> bool:
-        return self.layers[0].attention.cache is not None
-
     def forward(self, tokens: torch.Tensor, positions: torch.Tensor | None = None, slots=None,
                 kv_len: int | None = None) -> torch.Tensor:
         """Logits (B, T, vocab). `positions` (B, T) says where each token sits in its sequence; `slots` (B,) which

@@ -14,8 +14,8 @@ import json
 import os
 import platform
 import statistics
+import secrets
 import subprocess
-import tempfile
 from pathlib import Path
 
 import torch
@@ -74,25 +74,37 @@ def provenance(device: torch.device) -> dict:
     }
 
 
-def write_json_atomic(path: Path, doc) -> None:
-    """Write through a unique temporary file in the target folder, then rename it into place."""
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` through a unique temporary file in the target folder, then rename it into place: a reader sees
+    the old file or the new one, never half. An existing file keeps its mode; a new one gets the umask's (0644 under
+    the usual 022), as any file the user creates would, not mkstemp's private 0600."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies here
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+            f.write(text)
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
-def record(chapter: str, notebook: str, device: torch.device, metrics: dict[str, dict], config: dict | None = None) -> Path:
-    """Write {chapter}.json: metrics as {name: {"value", "unit", "description"[, "runs"]}}; returns the path."""
-    doc = {"chapter": chapter, "notebook": notebook, "provenance": provenance(device),
+def record(chapter: str, notebook: str, device: torch.device,
+           metrics: dict[str, dict], config: dict | None = None,
+           hardware: dict | None = None) -> Path:
+    """Write {chapter}.json: metrics as {name: {"value", "unit",
+    "description"[, "runs"]}}; returns the path. `hardware` adds to the
+    provenance what a run on several devices used (gpu_count,
+    interconnect)."""
+    doc = {"chapter": chapter, "notebook": notebook,
+           "provenance": {**provenance(device), **(hardware or {})},
            "config": config or {}, "metrics": metrics}
     path = results_dir() / f"{chapter}.json"
-    write_json_atomic(path, doc)
+    write_atomic(path, json.dumps(doc, ensure_ascii=False, indent=2)
+                 + "\n")
     return path
 
 
