@@ -7,7 +7,7 @@ READY  := $(STAMP)
 BOOK   := $(VENV)/bin/book
 PYTEST := $(VENV)/bin/python -m pytest
 
-.PHONY: check site serve todo lint verify hooks test gpu bench bench-check lock browser clean clean-cache
+.PHONY: check site serve todo lint verify hooks test gpu gpu-wheels bench bench-check lock browser clean clean-cache
 
 # A failed step ends with a one-line verdict: what failed, and whether it found problems (exit status 1) or could not
 # run (any other). GNU make then adds its own `make: *** [target] Error N` line and exits 2 for any failed step.
@@ -46,10 +46,12 @@ verify: $(READY)
 test: $(READY) browser
 	@echo "pytest -q …"; $(PYTEST) -q $(PYTEST_ARGS) || $(FAILED)
 
-# On a GPU machine, with its own CUDA build of PyTorch and nbval installed (the .venv holds a CPU-only torch):
-# runs the notebooks at full size under nbval, one at a time; they record their figures into code/results/, each
-# stamped with its run's inputs key (BOOK_INPUTS_KEY, BOOK_INPUTS) so that `book check` can tell when a result no
-# longer matches the code. CHAPTERS="ch02 ch05" runs those chapters only (one command per group keeps a run short).
+# On a GPU machine, with its own CUDA build of PyTorch and the wheels of `make gpu-wheels` installed (the .venv holds a
+# CPU-only torch): runs the notebooks at full size under nbval, one at a time; they record their figures into
+# code/results/, each stamped with its run's inputs key (BOOK_INPUTS_KEY, BOOK_INPUTS) so that `book check` can tell
+# when a result no longer matches the code, and each executed notebook is kept beside its results file
+# (code/results/<stem>.ipynb, the key in its metadata as book.inputs_key). CHAPTERS="ch02 ch05" runs those chapters
+# only (one command per group keeps a run short).
 # `common` and `book` come from the checkout (PYTHONPATH): no install needed there.
 GPU_PYTHON ?= python3
 CHAPTERS ?=
@@ -57,6 +59,12 @@ GPU_NOTEBOOKS = $(if $(CHAPTERS),$(foreach c,$(CHAPTERS),$(wildcard code/$(c)-*/
 gpu:
 	@test -n "$(GPU_NOTEBOOKS)" || { echo "make gpu：CHAPTERS=$(CHAPTERS) 没有对应的 notebook"; exit 2; }
 	$(call step,BOOK_SCALE=full BOOK_DEVICE=cuda PYTHONPATH=$(CURDIR)/code:$(CURDIR)/tools$${PYTHONPATH:+:$$PYTHONPATH} $(GPU_PYTHON) -m book notebooks --scale full --force -j 1 $(GPU_NOTEBOOKS))
+
+# For a GPU machine without internet: binary wheels (Python 3.12, x86-64 manylinux) of the pinned packages its CUDA
+# image lacks (tools/gpu/wheels.txt; never torch or numpy) into .whl/ (git-ignored, under 64 MiB). There:
+# python3 -m pip install -q --no-index --no-deps --target /tmp/site .whl/*.whl; PYTHONPATH=/tmp/site make gpu …
+gpu-wheels:
+	$(call step,$(PYTHON) tools/gpu/wheels.py .whl)
 
 bench: $(READY)
 	$(call step,$(VENV)/bin/python bench/claims_bench.py)
