@@ -14,7 +14,7 @@ from common.generate import (accept_or_resample, acceptance_from_tokens_per_pass
                              expected_tokens_per_pass, generate, generate_no_cache, sample, speculative_generate,
                              speculative_sample)
 from common.model import ModelConfig, Transformer, kv_bytes_per_token, parameter_bytes
-from common.quantize import Int4Linear, Int8Linear, quantize, use_tinygemm
+from common.quantize import Int4Linear, Int8Linear, linear_bytes, quantize, use_tinygemm
 from conftest import ROOT
 
 CPU = torch.device("cpu")
@@ -190,6 +190,29 @@ def test_int8_fused_single_token_form_equals_the_dequantized_product():
     reference = x @ q.dequantized().T
     torch.testing.assert_close(q(x), reference, atol=1e-5, rtol=1e-5)
     torch.testing.assert_close(naive(x), reference, atol=1e-5, rtol=1e-5)
+
+
+def test_bytes_a_step_moves_are_counted_from_the_weights_shapes():
+    m = model()                                   # fp32 on a CPU: 4-byte activations
+    shapes = [mod.weight.shape for mod in m.modules() if isinstance(mod, torch.nn.Linear)]
+    weights = sum(n * k for n, k in shapes)
+    assert linear_bytes(m) == {"stored": 4 * weights, "widened": 4 * weights}
+    int8 = quantize(model(), bits=8)
+    # int8 weights and one fp32 scale per output channel; widened: a 4-byte copy written and read again
+    stored = weights + 4 * sum(n for n, _ in shapes)
+    assert linear_bytes(int8) == {"stored": stored, "widened": stored + 2 * 4 * weights}
+    int4 = quantize(model(), bits=4, group_size=32)
+    assert linear_bytes(int4)["stored"] == weights // 2 + 4 * sum(n * k // 32 for n, k in shapes)
+
+
+def test_profile_names_the_operators_a_call_ran_with_their_time():
+    from common.measure import profile
+    a, b = torch.randn(64, 64), torch.randn(64, 64)
+    rows = profile(lambda: (a @ b).relu(), CPU)
+    by_name = {name: (calls, us) for name, calls, us in rows}
+    assert by_name["aten::mm"][0] == 1 and by_name["aten::mm"][1] > 0
+    assert "aten::relu" in by_name or "aten::clamp_min" in by_name
+    assert [us for _, _, us in rows] == sorted((us for _, _, us in rows), reverse=True)
 
 
 def test_int4_reference_path_on_a_cpu():

@@ -1,6 +1,7 @@
 """Timing that means something on a GPU: warm-up, synchronize, several repeats, the median with every run kept."""
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from contextlib import contextmanager
@@ -27,6 +28,40 @@ def timed(fn, device: torch.device, warmup: int = 1, repeat: int = REPEAT) -> tu
         synchronize(device)
         runs.append(time.perf_counter() - started)
     return statistics.median(runs), runs
+
+
+def profile(fn, device: torch.device) -> list[tuple[str, int, float]]:
+    """(name, calls, microseconds) of what one call of fn() ran, longest
+    first, from torch.profiler: on a GPU each kernel and its device time
+    (kernels replayed from a CUDA graph included), on a CPU each
+    operator and its own time (without the operators it called)."""
+    from torch.autograd import DeviceType
+    from torch.profiler import ProfilerActivity
+    # Kineto logs each start and stop on stderr (its USDT level, 5) when
+    # it first starts; nbval would see that as output.
+    os.environ.setdefault("KINETO_LOG_LEVEL", "6")
+    cuda = device.type == "cuda"
+    activities = [ProfilerActivity.CPU]
+    if cuda:
+        activities.append(ProfilerActivity.CUDA)
+    synchronize(device)
+    with torch.profiler.profile(activities=activities) as prof:
+        fn()
+        synchronize(device)
+    totals: dict[str, list] = {}
+    if cuda:
+        for event in prof.events():
+            if event.device_type == DeviceType.CUDA:
+                entry = totals.setdefault(event.name, [0, 0.0])
+                entry[0] += 1
+                entry[1] += event.device_time_total
+    else:
+        for average in prof.key_averages():
+            if average.self_cpu_time_total > 0:
+                totals[average.key] = [average.count,
+                                       average.self_cpu_time_total]
+    return sorted(((name, calls, us) for name, (calls, us)
+                   in totals.items()), key=lambda row: -row[2])
 
 
 @contextmanager
