@@ -365,3 +365,17 @@ def test_a_corrupted_cached_model_is_named_and_rebuilt(tmp_path, monkeypatch, ca
     assert any(str(saved) in m and "unreadable" in m for m in messages)
     assert torch.load(saved, weights_only=True).keys() == first.state_dict().keys()
     assert again.training_report["steps"] == 2
+
+
+@pytest.mark.parametrize("rowwise", [False, True])
+def test_fp8_product_equals_the_widened_product_and_stays_close_to_exact(rowwise):
+    from common import fp8
+    generator = torch.Generator().manual_seed(0)
+    x, w = torch.randn(32, 64, generator=generator), torch.randn(48, 64, generator=generator) * 0.02
+    xq, xs = fp8.quantize(x, rowwise)
+    wq, ws = fp8.quantize(w, rowwise)
+    assert xq.dtype == torch.float8_e4m3fn and xq.float().abs().max() == 448  # the largest value reaches E4M3's max
+    assert xs.shape == ((32, 1) if rowwise else ())
+    out = fp8.matmul(xq, xs, wq, ws, out_dtype=torch.float32)
+    assert fp8.relative_error(out, fp8.reference(xq, xs, wq, ws)) < 1e-6
+    assert 1e-3 < fp8.relative_error(out, x @ w.t()) < 0.1        # E4M3 keeps 3 mantissa bits

@@ -1,4 +1,5 @@
-"""Timing that means something on a GPU: warm-up, synchronize, several repeats, the median with every run kept."""
+"""Timing that means something on a GPU: warm-up, synchronize, several
+repeats, the median with every run kept; and where the time goes."""
 from __future__ import annotations
 
 import os
@@ -8,7 +9,7 @@ from contextlib import contextmanager
 
 import torch
 
-REPEAT = 5  # every timing the book prints is the median of at least this many runs
+REPEAT = 5  # a timing the book prints: the median of at least 5 runs
 
 
 def synchronize(device) -> None:
@@ -16,8 +17,10 @@ def synchronize(device) -> None:
         torch.cuda.synchronize(device)
 
 
-def timed(fn, device: torch.device, warmup: int = 1, repeat: int = REPEAT) -> tuple[float, list[float]]:
-    """(median, runs): wall-clock seconds of fn() after warm-up runs, the GPU's queue drained around each run."""
+def timed(fn, device: torch.device, warmup: int = 1,
+          repeat: int = REPEAT) -> tuple[float, list[float]]:
+    """(median, runs): wall-clock seconds of fn() after warm-up runs,
+    the GPU's queue drained around each run."""
     for _ in range(warmup):
         fn()
     runs = []
@@ -66,7 +69,8 @@ def profile(fn, device: torch.device) -> list[tuple[str, int, float]]:
 
 @contextmanager
 def peak_memory(device: torch.device):
-    """Yields a dict whose 'bytes' holds the peak GPU memory allocated inside the block (None on a CPU)."""
+    """Yields a dict whose 'bytes' holds the peak GPU memory allocated
+    inside the block (None on a CPU)."""
     result = {"bytes": None}
     if device.type == "cuda":
         synchronize(device)
@@ -85,18 +89,23 @@ def allocated(device: torch.device) -> int | None:
     return torch.cuda.memory_allocated(device)
 
 
-def memory_bandwidth(device: torch.device, megabytes: int = 256, repeat: int = REPEAT) -> tuple[float, list[float]]:
-    """(median, runs) of the bytes per second a large device-to-device copy moves, bytes read plus bytes written."""
+def memory_bandwidth(device: torch.device, megabytes: int = 256,
+                     repeat: int = REPEAT) -> tuple[float, list[float]]:
+    """(median, runs) of the bytes per second a large device-to-device
+    copy moves, bytes read plus bytes written."""
     n = megabytes * 2**20 // 4
     src = torch.empty(n, dtype=torch.float32, device=device).fill_(1.0)
     dst = torch.empty_like(src)
-    _, runs = timed(lambda: dst.copy_(src), device, warmup=2, repeat=repeat)
+    _, runs = timed(lambda: dst.copy_(src), device, warmup=2,
+                    repeat=repeat)
     rates = [2 * src.numel() * src.element_size() / t for t in runs]
     return statistics.median(rates), rates
 
 
-def matmul_flops(device: torch.device, n: int, dtype: torch.dtype, repeat: int = REPEAT) -> tuple[float, list[float]]:
-    """(median, runs) of the FLOP/s of an n×n×n matrix product on random data."""
+def matmul_flops(device: torch.device, n: int, dtype: torch.dtype,
+                 repeat: int = REPEAT) -> tuple[float, list[float]]:
+    """(median, runs) of the FLOP/s of an n×n×n matrix product on
+    random data."""
     a = torch.randn(n, n, device=device, dtype=dtype)
     b = torch.randn(n, n, device=device, dtype=dtype)
     _, runs = timed(lambda: a @ b, device, warmup=2, repeat=repeat)

@@ -94,15 +94,16 @@ def write_atomic(path: Path, text: str) -> None:
 
 def record(chapter: str, notebook: str, device: torch.device,
            metrics: dict[str, dict], config: dict | None = None,
-           hardware: dict | None = None) -> Path:
-    """Write {chapter}.json: metrics as {name: {"value", "unit",
+           hardware: dict | None = None, stem: str | None = None) -> Path:
+    """Write {stem}.json (by default {chapter}.json; a chapter's second
+    notebook names its own stem): metrics as {name: {"value", "unit",
     "description"[, "runs"]}}; returns the path. `hardware` adds to the
     provenance what a run on several devices used (gpu_count,
     interconnect)."""
     doc = {"chapter": chapter, "notebook": notebook,
            "provenance": {**provenance(device), **(hardware or {})},
            "config": config or {}, "metrics": metrics}
-    path = results_dir() / f"{chapter}.json"
+    path = results_dir() / f"{stem or chapter}.json"
     write_atomic(path, json.dumps(doc, ensure_ascii=False, indent=2)
                  + "\n")
     return path
