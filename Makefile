@@ -7,7 +7,8 @@ READY  := $(STAMP)
 BOOK   := $(VENV)/bin/book
 PYTEST := $(VENV)/bin/python -m pytest
 
-.PHONY: check site serve todo lint verify hooks test gpu gpu-wheels bench bench-check lock browser clean clean-cache
+.PHONY: check site serve todo lint verify hooks test gpu gpu-wheels bench bench-check bench-print lock browser print-deps pdf \
+        epub manuscript-docx clean clean-cache
 
 # A failed step ends with a one-line verdict: what failed, and whether it found problems (exit status 1) or could not
 # run (any other). GNU make then adds its own `make: *** [target] Error N` line and exits 2 for any failed step.
@@ -42,8 +43,20 @@ hooks: $(READY)
 verify: $(READY)
 	$(call step,$(BOOK) sources verify)
 
+# The print-ready PDF (build/book.pdf; DRAFT=1: build/book-draft.pdf with the TODO state marked), typeset by Typst.
+pdf: $(READY)
+	$(call step,$(VENV)/bin/python -m book.print pdf $(if $(filter-out 0,$(DRAFT)),--draft))
+
+# The EPUB 3 (build/book.epub), checked by EPUBCheck (needs Java: make print-deps).
+epub: $(READY)
+	$(call step,$(VENV)/bin/python -m book.print epub)
+
+# For the publisher's editor: build/manuscript.docx, and the figures as separate files in build/figures/.
+manuscript-docx: $(READY)
+	$(call step,$(VENV)/bin/python -m book.print docx)
+
 # PYTEST_ARGS go to pytest as the shell reads them (quotes and commas included, hence no $(call …) here).
-test: $(READY) browser
+test: $(READY) browser print-deps
 	@echo "pytest -q …"; $(PYTEST) -q $(PYTEST_ARGS) || $(FAILED)
 
 # On a GPU machine, with its own CUDA build of PyTorch and the wheels of `make gpu-wheels` installed (the .venv holds a
@@ -70,6 +83,10 @@ bench: $(READY)
 	$(call step,$(VENV)/bin/python bench/claims_bench.py)
 	$(call step,$(VENV)/bin/python bench/verify_bench.py)
 
+# make pdf after a one-paragraph edit, caches filled (budget 15 s on the 2-core machine).
+bench-print: $(READY)
+	$(call step,$(VENV)/bin/python bench/print_bench.py)
+
 # make check's cost when nothing changed, after a prose edit, after a notebook edit; cold notebooks with 1 and 2 workers.
 bench-check: $(READY)
 	$(VENV)/bin/python bench/check_bench.py
@@ -95,6 +112,10 @@ lock:
 # The browser tests drive Debian's Chromium; install it when this machine lets us (root, apt).
 browser:
 	@bash tools/install-browser.sh
+
+# The Noto CJK fonts and a Java runtime for the print outputs; install them when this machine lets us (root, apt).
+print-deps:
+	@bash tools/install-print.sh
 
 clean:
 	rm -rf $(VENV) site .site-*

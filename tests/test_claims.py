@@ -158,9 +158,10 @@ def test_a_registry_change_changes_the_verdict_at_the_next_run(book_copy):
     assert run.code == 1 and run.lines("unknown-source")
 
 
-# The figures the chapter-1 plan attributes to ARK's report (spending 2023 and 2030, the year's 99% fall in cost,
-# software's 300x, the 86% still to come, Toast's 100x ROI, and the 3-5x of a badly configured machine).
-ARK_FIGURES = {"$100B", "$4B", "$250B", "$630B 至 $1.4T", "99%", "300 倍", "86%", "100 倍", "3-5 倍"}
+# The figures of the chapter-1 plan's list of ARK data (spending 2023 and 2030, the year's 99% fall in cost, software's
+# 300x, the 86% still to come, Toast's 100x ROI). The plan's other chapters also credit ARK with the 3-5x of a badly
+# configured machine, but its list of ARK data does not: the book may not either.
+ARK_FIGURES = {"$100B", "$4B", "$250B", "$630B 至 $1.4T", "99%", "300 倍", "86%", "100 倍"}
 
 
 def test_ark_is_cited_only_for_the_figures_the_plan_attributes_to_it():
@@ -168,5 +169,7 @@ def test_ark_is_cited_only_for_the_figures_the_plan_attributes_to_it():
     ark = {c["figure"] for c in doc["claims"] if any(x["key"] == "ark-big-ideas-2026" for x in c["citations"])}
     unspaced = {f.replace(" ", "") for f in ARK_FIGURES}  # a heading writes "100倍" where the prose writes "100 倍"
     assert {f for f in ark if f.replace(" ", "") not in unspaced} == set()
-    todo = {c["figure"] for c in doc["claims"] if c["status"] == "todo"}
-    assert {"$2-5", "$0.20", "$0.02", "10%", "30%"} <= todo  # the plan gives these no source: no citation either
+    # The plan gives the per-query costs no source: the book says they are the authors' estimate, and cites nothing.
+    ch01 = [c for c in doc["claims"] if c["path"] == "manuscript/ch01-cost-revolution.md"]
+    estimates = {c["figure"] for c in ch01 if c["status"] == "no-cite" and "作者" in c["no_cite"] and not c["citations"]}
+    assert {"$2~$5", "$0.20", "$0.02"} <= estimates

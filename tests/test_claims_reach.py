@@ -150,3 +150,40 @@ def test_the_question_mark_of_a_free_form_pending_page_does_not_end_the_sentence
     ]
     assert {c.figure: c.status for c in ledger} == {"35%": "pending", "36%": "pending", "37%": "pending",
                                                     "38%": "uncited"}
+
+
+# A figure is its number and the unit that governs it, wherever that unit stands in its sentence or table.
+
+GOVERNED = """\
+# 第9章 标题
+
+吞吐量达到 1,200 tokens/s。
+
+每秒生成约 1,200 个 token。
+
+请求速率提升到每秒 2,000。
+
+吞吐（tokens/s）为 1,200。
+
+每分钟处理 1,200 tokens/min。
+
+| 配置 | 吞吐 (tokens/s) | 延迟（ms） | 备注 |
+|---|---|---|---|
+| 基线 | 1,200 |  | 3 台 |
+| 批处理 | 约 3,400 | 12.5 | 见第 2 步 |
+
+单价为每小时单价 ÷ 3600，再乘以每秒查询数 × 1000。
+"""
+
+
+def test_a_figure_is_found_by_the_unit_that_governs_it(tmp_path):
+    findings, found = check(tmp_path, GOVERNED)
+    assert [(c.line, c.col, c.figure, c.kind) for c in found] == [
+        (3, 7, "1,200 tokens/s", "rate"),          # a rate with a thousands separator
+        (5, 7, "1,200", "rate"),                   # words between the unit and the number
+        (7, 11, "2,000", "rate"),
+        (9, 15, "1,200", "rate"),                  # the unit before the number, in brackets
+        (11, 7, "1,200 tokens/min", "rate"),
+        (15, 8, "1,200", "rate"),                  # the column's header names the unit
+        (16, 11, "3,400", "rate"), (16, 19, "12.5", "latency")]
+    assert all(code == "uncited-claim" for _, _, code, _ in findings) and len(findings) == len(found)

@@ -1,6 +1,8 @@
 """The CLI contract: formats, exit statuses, and what `book check` runs."""
 from __future__ import annotations
 
+import re
+
 from conftest import run_book
 
 
@@ -70,3 +72,43 @@ def test_todo_and_toc_json_share_the_shape():
     for command in (["todo"], ["toc"]):
         doc = run_book(*command, "--format", "json").json()
         assert set(doc["summary"]) >= {"errors", "warnings"} and isinstance(doc["findings"], list)
+
+
+def test_check_shows_what_matters_last(book_copy):
+    """Expected warnings are summed up per code (each one with -v), an error stands out: its location and message
+    are within the last lines (before make's own two), and the verdict names the step."""
+    with open(book_copy / "manuscript/ch03-environment.md", "a", encoding="utf-8") as chapter:
+        chapter.write("\n一个可复现的环境能让成本下降 30%。\n")
+    run = run_book("check", "--skip", "notebooks", "--skip", "site", cwd=book_copy)
+    assert run.code == 1
+    lines = run.out.strip().splitlines()
+    planted = [l for l in lines if l.startswith("manuscript/ch03-environment.md:") and " error uncited-claim " in l]
+    assert planted and planted[0] in lines[-3:], lines[-6:]
+    assert lines[-1] == "book check：未通过 — 数据声明与引用（claims）"
+    assert not [l for l in lines if " warning pending-citation " in l]               # summed up, not listed
+    assert any(re.fullmatch(r"warning pending-citation：\d+ 处待补页码（make todo 列出全部）", l) for l in lines)
+    assert "\x1b[" not in run.out                                                    # no colour in a pipe
+    verbose = run_book("check", "-v", "--skip", "notebooks", "--skip", "site", cwd=book_copy)
+    assert [l for l in verbose.out.splitlines() if " warning pending-citation " in l]
+
+
+def test_check_json_replays_in_the_current_language(book_copy, tmp_path):
+    """`book check --format json`: findings, summary and steps; a step answered from the cache says so, its
+    messages in the language of this run; `--skip notebooks` still checks the recorded results."""
+    env = {"BOOK_CACHE_DIR": str(tmp_path / "cache")}
+    first = run_book("check", "--format", "json", "--skip", "notebooks", "--skip", "site", cwd=book_copy, env=env)
+    doc = first.json()
+    assert set(doc) == {"findings", "summary", "steps"}
+    assert [s["name"] for s in doc["steps"]] == ["toc", "claims", "verify", "lint", "todo", "notebooks", "results",
+                                                  "print", "site"]
+    assert {s["name"]: s["status"] for s in doc["steps"]}["notebooks"] == "skipped"
+    assert not any(s["cached"] for s in doc["steps"])
+    assert any(f["code"] == "stale-result" for f in doc["findings"])                 # results without notebooks
+    again = run_book("check", "--format", "json", "--skip", "notebooks", "--skip", "site", cwd=book_copy,
+                     env={**env, "BOOK_LANG": "en"}).json()
+    steps = {s["name"]: s for s in again["steps"]}
+    assert steps["claims"]["cached"] and steps["results"]["cached"]
+    pending = [f for f in again["findings"] if f["code"] == "pending-citation"]
+    assert pending and all(f["message"].startswith("page of ") for f in pending), pending[0]
+    assert [(f["path"], f["line"], f["code"]) for f in again["findings"]] == \
+        [(f["path"], f["line"], f["code"]) for f in doc["findings"]]

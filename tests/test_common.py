@@ -316,6 +316,18 @@ def test_results_carry_runs_and_provenance(tmp_path, monkeypatch):
     assert "inputs_key" not in doc["provenance"] and "inputs" not in doc["provenance"]
 
 
+def test_a_second_notebook_of_a_chapter_records_its_own_stem(tmp_path, monkeypatch):
+    from common.results import metric, record
+    monkeypatch.setenv("BOOK_RESULTS_DIR", str(tmp_path))
+    first = record("ch02-gpu-hardware", "decode_roofline.ipynb", CPU, {"x": metric(1, "x", "y")})
+    second = record("ch02-gpu-hardware", "attention_kernels.ipynb", CPU, {"x": metric(2, "x", "y")},
+                    stem="ch02-attention-kernels")
+    assert (first.name, second.name) == ("ch02-gpu-hardware.json", "ch02-attention-kernels.json")
+    doc = json.loads(second.read_text("utf-8"))
+    assert (doc["chapter"], doc["notebook"]) == ("ch02-gpu-hardware", "attention_kernels.ipynb")
+    assert json.loads(first.read_text("utf-8"))["metrics"]["x"]["value"] == 1
+
+
 def test_concurrent_result_writes_never_collide(tmp_path):
     from common.results import write_atomic
     errors = []

@@ -165,7 +165,8 @@ def test_a_full_size_run_keeps_the_executed_notebook_beside_its_results(repo):
     assert kept.stat().st_mode & 0o777 == 0o644
     executed = nbformat.read(kept, as_version=4)
     nbformat.validate(executed)
-    assert executed.metadata["book"] == {"inputs_key": report.notebooks[0].key, "results": "ch01-demo.json",
+    assert executed.metadata["book"] == {"inputs_key": report.notebooks[0].key, "notebook": "code/ch01-demo/demo.ipynb",
+                                         "results": "ch01-demo.json",
                                          "scale": "full", "device": "cpu", "commit": "c0ffee"}
     last = executed.cells[2]
     assert last.execution_count == 2

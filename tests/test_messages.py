@@ -40,7 +40,7 @@ def test_every_id_the_code_names_is_in_the_catalogue():
 
 
 def test_every_documented_code_has_a_message():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "codes.md").read_text(encoding="utf-8")  # the reference list of every code
     codes = {messages.code_of(i) for i in messages.MESSAGES}
     documented = set(re.findall(r"`((?:toc|claims|source|results|notebook|nbval|site)-[a-z-]+|uncited-claim|"
                                 r"unknown-source|missing-page|bad-page|pending-citation|no-cite-reason)`", readme))

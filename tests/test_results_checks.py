@@ -25,7 +25,7 @@ def book(book_copy, monkeypatch) -> Path:
     return book_copy
 
 
-def record(root: Path, chapter: str, notebook: str, metrics: dict, keyed: bool = True) -> Path:
+def record(root: Path, chapter: str, notebook: str, metrics: dict, keyed: bool = True, stem: str | None = None) -> Path:
     provenance = {"device": "cuda", "device_name": "NVIDIA H100", "torch": "2.11", "cuda": "13.0", "python": "3.12",
                   "scale": "full", "commit": "abc", "date": "2026-11-27T00:00:00+00:00"}
     if keyed:
@@ -33,7 +33,7 @@ def record(root: Path, chapter: str, notebook: str, metrics: dict, keyed: bool =
         provenance.update(inputs_key=inputs.key, inputs=inputs.inputs)
     doc = {"chapter": chapter, "notebook": notebook, "provenance": provenance, "config": {},
            "metrics": {name: {"value": v, "unit": u, "description": name} for name, (v, u) in metrics.items()}}
-    path = root / "code" / "results" / f"{chapter}.json"
+    path = root / "code" / "results" / f"{stem or chapter}.json"
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
     return path
 
@@ -106,3 +106,31 @@ def test_a_figure_is_held_to_the_citation_that_follows_it(book):
     record(book, "ch05-batching", "continuous_batching.ipynb", {"throughput_gain": (1.6512, "x")})
     text = "文献报告提升 3-10 倍 [@ark-big-ideas-2026, p. 3]，我们实测为 1.65 倍 [@results-ch05]。"
     assert mismatches(book, text) == []
+
+
+def test_figures_with_chinese_magnitudes_are_read_by_the_one_number_reader(book):
+    """`1.4 万亿` is 1.4e12 (not 14,000) and `三百万` 3,000,000 (not nothing), as source verification reads them."""
+    record(book, "ch05-batching", "continuous_batching.ipynb",
+           {"tokens_served": (1.4e12, "tokens"), "requests": (3.0e6, "requests")})
+    assert mismatches(book, "全年共生成 1.4 万亿个 token，处理三百万次请求 [@results-ch05]。") == []
+    found = mismatches(book, "全年共生成 2.1 万亿个 token，处理五百万次请求 [@results-ch05]。")
+    assert len(found) == 2, found
+
+
+def test_a_chapter_with_two_notebooks_keeps_two_results_files_apart(book):
+    """results-ch05 names the chapter's own file; a second notebook's file has its stem and its own key, by name or
+    through the registry, and each figure is held to the file its citation names."""
+    second = book / "code" / "ch05-batching" / "chunked_prefill.ipynb"
+    shutil.copy2(book / "code" / "ch05-batching" / "continuous_batching.ipynb", second)
+    record(book, "ch05-batching", "continuous_batching.ipynb", {"throughput_gain": (1.65, "x")})
+    record(book, "ch05-batching", "chunked_prefill.ipynb", {"stall_ratio": (4.2, "x")}, stem="ch05-chunked-prefill")
+    registry = book / "manuscript" / "sources.yaml"
+    registry.write_text(registry.read_text(encoding="utf-8") + (
+        "results-ch05-chunked:\n  title: 第5章实测：分块预填充\n  publisher: 本书配套代码\n  year: 2026\n"
+        "  path: code/results/ch05-chunked-prefill.json\n  paged: false\n"), encoding="utf-8")
+    assert stale(book) == []
+    assert mismatches(book, "连续批处理快 1.65 倍 [@results-ch05]，分块后停顿缩短 4.2 倍 [@results-ch05-chunked]。") == []
+    [finding] = mismatches(book, "分块后停顿缩短 1.65 倍 [@results-ch05-chunked]。")
+    assert "code/results/ch05-chunked-prefill.json" in finding.message and "stall_ratio = 4.2" in finding.message
+    [finding] = mismatches(book, "连续批处理快 4.2 倍 [@results-ch05]。")
+    assert "code/results/ch05-batching.json" in finding.message

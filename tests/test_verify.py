@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from book.checks import verify as v
+from book.checks import claims, verify as v
 from book.reading import documents
 from book.reading.book import Book
 from book.reading.repo import Repo
@@ -81,6 +81,11 @@ def run_verify(root: Path, **kwargs) -> v.Outcome:
     book = Book(Repo(root), [root / "manuscript" / "ch01-verify.md"])
     assert not book.registry.findings, book.registry.findings
     return v.check(book, **kwargs)
+
+
+def plan_fill(root: Path) -> v.FillPlan:
+    book = Book(Repo(root), [root / "manuscript" / "ch01-verify.md"])
+    return v.plan_fill(book, v.check(book).verdicts)
 
 
 def statuses(outcome: v.Outcome) -> dict[int, tuple[str, list[str]]]:
@@ -278,7 +283,7 @@ def changed_lines(before: str, after: str) -> set[int]:
 def test_fill_changes_exactly_the_lines_it_reports(book):
     chapter = book / "manuscript" / "ch01-verify.md"
     before = chapter.read_text(encoding="utf-8")
-    plan = v.plan_fill(book, run_verify(book).verdicts)
+    plan = plan_fill(book)
     assert [(e.line, e.old, e.new) for e in plan.edits] == [
         (9, "[@report, p. ?]", "[@report, p. 2]"),
         (47, "[@plain, p. ?]", "[@plain, p. 2]"),
@@ -294,7 +299,7 @@ def test_fill_changes_exactly_the_lines_it_reports(book):
     assert after.replace("p. 2]", "p. ?]") == before.replace("p. 2]", "p. ?]")
     found = statuses(run_verify(book))
     assert found[9] == ("verified", ["2"]) and found[47] == ("verified", ["2"]) and found[53] == ("verified", ["2"])
-    assert v.plan_fill(book, run_verify(book).verdicts).edits == []  # nothing left to fill
+    assert plan_fill(book).edits == []  # nothing left to fill
 
 
 def test_fill_keeps_line_endings_and_finds_a_citation_before_its_figure(book):
@@ -302,10 +307,28 @@ def test_fill_keeps_line_endings_and_finds_a_citation_before_its_figure(book):
     text = ("# 第1章 核对示例\r\n\r\n据[@report, p. ?]统计，客服代理每次对话成本 $0.20。\r\n\r\n"
             "另一句话[@report, p. ?]没有数字。\r\n")
     chapter.write_bytes(("\ufeff" + text).encode("utf-8"))
-    plan = v.plan_fill(book, run_verify(book).verdicts)
+    plan = plan_fill(book)
     assert [(e.line, e.new) for e in plan.edits] == [(3, "[@report, p. 2]")]
     v.write_fill(book, plan)
     assert chapter.read_bytes() == ("\ufeff" + text.replace("p. ?]统计", "p. 2]统计")).encode("utf-8")
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_fill_is_the_same_whatever_the_line_ends_and_across_a_wrapped_citation(book, newline):
+    """Two pending citations on two lines (one of them wrapped over a line break, as hard-wrapping editors write
+    it), saved with LF, CRLF or lone CR: each is located at its own place, $0.20 (page 2 only) is filled, 75% (pages
+    1 and 6) is left alone, and the file keeps its line ends byte for byte."""
+    chapter = book / "manuscript" / "ch01-verify.md"
+    lines = ["# 第1章 核对示例", "", "GPU 利用率提升到 75%[@report,", "p. ?]。", "",
+             "客服代理每次对话成本 $0.20[@report,", "p. ?]。", ""]
+    chapter.write_bytes(newline.join(lines).encode("utf-8"))
+    plan = plan_fill(book)
+    assert [(e.line, e.old, e.new) for e in plan.edits] == [(6, "[@report,\np. ?]", "[@report,\np. 2]")]
+    assert [(r.line, r.figure) for r, _ in plan.skipped] == [(3, "75%")]
+    v.write_fill(book, plan)
+    assert chapter.read_bytes() == newline.join(lines[:6] + ["p. 2]。", ""]).encode("utf-8")
+    found = statuses(run_verify(book))
+    assert found[6] == ("verified", ["2"]) and found[3] == ("pending", ["1", "6"])
 
 
 def test_fill_edits_only_the_pending_page_of_its_source():
@@ -422,8 +445,16 @@ def test_cli_bad_input_is_a_finding_not_a_traceback(book, tmp_path):
     assert broken.code == 1 and broken.lines("source-registry")
 
 
-def test_hand_check_note_on_the_claim_line_or_its_wrapped_sentence():
-    lines = ["收入增长 37%，", "见报告[@report, p. 2]。<!-- verified: 柱状图读数 -->", "", "<!-- verified: 别处 -->"]
-    assert v.hand_note_of(lines, 1, "[@report, p. 2]") == "柱状图读数"
-    assert v.hand_note_of(["收入增长 37%[@report, p. 2]。", "下一句 <!-- verified: x -->"], 1, "[@report, p. 2]") is None
-    assert v.hand_note_of(["收入增长 37%。<!--verified：读图-->"], 1, None) == "读图"
+def test_hand_check_note_on_the_claim_line_or_its_wrapped_sentence(book):
+    """A `<!-- verified: … -->` counts on a line of the claim's sentence, from the claim's line on; not in the next."""
+    chapter = book / "manuscript" / "ch01-verify.md"
+    chapter.write_text("# 第1章 核对示例\n\n收入增长 37%，\n见报告[@report, p. 2]。<!-- verified: 柱状图读数 -->\n\n"
+                       "收入增长 38%[@report, p. 2]。\n下一句 <!-- verified: x -->\n\n"
+                       "收入增长 39%[@report, p. 2]。<!--verified：读图-->\n\n"
+                       "```\n收入增长 41%[@report, p. 2]。<!-- verified: 代码里的不算 -->\n```\n", encoding="utf-8")
+    book_ = Book(Repo(book), [chapter])
+    records = v.records_from_claims(
+        claims.check(book_, False).claims,
+        book_.registry.sources,
+        lambda shown: {line: d.note for line, d in book_.prose_map(book_.file(book / shown)).directive_lines("verified").items()})
+    assert {r.figure: r.by_hand for r in records} == {"37%": "柱状图读数", "38%": None, "39%": "读图"}

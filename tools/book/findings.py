@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -18,9 +18,18 @@ class Finding:
     severity: str
     code: str
     message: str
+    # The catalogue's message id and its parameters, where the message came from the catalogue (messages.finding):
+    # a finding stored by `book check` is shown again in the language of the run that replays it.
+    message_id: str = field(default="", compare=False, repr=False)
+    params: dict = field(default_factory=dict, compare=False, repr=False)
 
     def render(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
+
+    def shown(self) -> dict:
+        """The finding as JSON reports list it."""
+        return {"path": self.path, "line": self.line, "col": self.col, "severity": self.severity, "code": self.code,
+                "message": self.message}
 
 
 class ToolError(Exception):

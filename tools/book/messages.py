@@ -207,6 +207,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{total} citation(s): {verified} verified, {mismatch} page mismatch, {not_found} not found, "
               "{pending} pending, {no_text} without text, {by_hand} checked by hand, {bad_page} bad page, "
               "{unreadable} unreadable document, {no_document} without a local document"},
+    "sources-verify:no-documents-line": {"zh": "book sources verify：{reason}", "en": "book sources verify: {reason}"},
     "sources-verify:no-documents": {"zh": "本机没有来源文档（sources/<key>.pdf 或登记表中的 file:），跳过核对",
                                     "en": "no source documents here (sources/<key>.pdf or a registry file:): "
                                           "verification skipped"},
@@ -239,10 +240,17 @@ MESSAGES: dict[str, dict[str, str]] = {
                    "en": "write '{new}', not '{old}': half-width letters and digits"},
     "typo-percent": {"zh": "“{old}”应写作“{new}”：数字与百分号之间不加空格",
                      "en": "write '{new}', not '{old}': no space between a number and %"},
+    "typo-number": {"zh": "“{old}”应写作“{new}”：数值范围用“～”、年份的起止用“—”，百分号和货币符号不省略（GB/T 15835-2011）",
+                    "en": "write '{new}', not '{old}': a range of numbers takes '～', of years '—', and keeps its % or currency sign (GB/T 15835-2011)"},
     "typo-term": {"zh": "术语应写作“{new}”（此处为“{old}”），见术语表 {glossary}",
                   "en": "the term is written '{new}' (here '{old}'), see the glossary {glossary}"},
+    "typo-abbr": {"zh": "缩写“{old}”在本文件中第一次出现时要连同术语写作“{new}”，见术语表 {glossary}",
+                  "en": "the abbreviation '{old}' is introduced with its term at its first use in a file: '{new}', see the glossary {glossary}"},
     "typo-other": {"zh": "“{old}”应写作“{new}”", "en": "write '{new}', not '{old}'"},
     "typo-ignore-reason": {"zh": "<!-- lint-ignore: … --> 需要写明理由", "en": "<!-- lint-ignore: … --> needs a reason"},
+    "glossary-stale": {"zh": "附录A 与术语表 {glossary} 和书稿不一致（它是生成的文件）：运行 book lint --fix 重新生成",
+                       "en": "appendix A does not match the glossary {glossary} and the manuscript (it is generated): run book lint --fix to write it again"},
+    "glossary-appendix:written": {"zh": "已重新生成 {path}", "en": "wrote {path} again"},
     "lint:fixed": {"zh": "已修正 {path}：{count} 处", "en": "fixed {path}: {count} issue(s)"},
     "lint:preview": {"zh": "book lint：{files} 个文件中有 {count} 处将会修正（--diff：未写入任何文件）",
                      "en": "book lint: {count} issue(s) in {files} file(s) would be fixed (--diff: nothing written)"},
@@ -254,6 +262,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "todo:column-text": {"zh": "内容", "en": "item"},
     "todo:counts": {"zh": "未完成的数据项 {total} 个：{kinds}", "en": "{total} open data item(s): {kinds}"},
     "todo:separator": {"zh": "，", "en": ", "},
+    "todo:kinds": {"zh": "待办清单 {checklist}，待补页码 {pending}，TODO(data) {notes}",
+                   "en": "checklist {checklist}, pending page {pending}, TODO(data) {notes}"},
     "todo:strict": {"zh": "book todo：STRICT=1 时未完成的数据项（{count} 个）算作错误",
                     "en": "book todo: STRICT=1 and {count} open data item(s)"},
     "todo:check-line": {"zh": "{counts}（make todo 列出全部）", "en": "{counts} (make todo lists them)"},
@@ -274,7 +284,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "check:step-verify": {"zh": "来源核对（verify）", "en": "verify"},
     "check:step-lint": {"zh": "中文排版（lint）", "en": "lint"},
     "check:step-todo": {"zh": "待办汇总（todo）", "en": "todo"},
-    "check:step-notebooks": {"zh": "notebook 运行与结果（notebooks）", "en": "notebooks"},
+    "check:step-print": {"zh": "印刷版版面（print）", "en": "print"},
+    "check:step-notebooks": {"zh": "notebook 运行（notebooks）", "en": "notebooks"},
     "check:step-site": {"zh": "严格构建网站（site）", "en": "site"},
     "check:skipped": {"zh": "── {step}：已跳过（--skip）", "en": "── {step}: skipped (--skip)"},
     "check:verdict": {"zh": "{step}：{verdict}（{seconds} 秒）{note}", "en": "{step}: {verdict} ({seconds} s){note}"},
@@ -282,6 +293,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "check:passed": {"zh": "book check：全部检查通过", "en": "book check: all checks passed"},
     "check:failed": {"zh": "book check：未通过 — {steps}", "en": "book check: failed — {steps}"},
     "check:list-separator": {"zh": "、", "en": ", "},
+    "check:step-results": {"zh": "实测结果（results）", "en": "results"},
+    "check:warnings": {"zh": "warning {code}：{count} 条警告（-v 逐条列出）",
+                       "en": "warning {code}: {count} warning(s) (-v lists each)"},
+    "check:warnings:pending-citation": {"zh": "warning {code}：{count} 处待补页码（make todo 列出全部）",
+                                        "en": "warning {code}: {count} pending page(s) (make todo lists them)"},
+    "check:warnings:stale-result": {"zh": "warning {code}：{count} 个结果文件需要在 GPU 上重新测量（-v 逐条列出）",
+                                    "en": "warning {code}: {count} results file(s) to measure again on a GPU (-v lists each)"},
+    "check:errors-again": {"zh": "book check：{count} 个错误：", "en": "book check: {count} error(s):"},
+    "check:errors-more": {"zh": "……另有 {count} 个错误，见上方", "en": "… and {count} more error(s), see above"},
     # The tool could not run (exit status 2).
     "cli:error": {"zh": "book：无法运行：{problem}", "en": "book: error: {problem}"},
     "cli:usage": {"zh": "{prog}：{message}", "en": "{prog}: {message}"},
@@ -305,7 +325,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "glossary:unknown-keys": {"zh": "未知的键 {keys}（只有 terms 和 keep）", "en": "unknown key(s) {keys} (only terms and keep)"},
     "glossary:terms": {"zh": "terms 应是“规范写法: [其他写法, …]”的映射",
                        "en": "terms must map each canonical spelling to a list of variants"},
-    "glossary:term": {"zh": "术语“{term}”应写成“{term}: [其他写法, …]”", "en": "write the term '{term}' as '{term}: [variant, …]'"},
+    "glossary:term": {"zh": "术语“{term}”应写成“{term}: [其他写法, …]”或“{term}: {{en: …, abbr: …, aliases: …}}”",
+                      "en": "write the term '{term}' as '{term}: [variant, …]' or '{term}: {{en: …, abbr: …, aliases: …}}'"},
+    "glossary:term-field": {"zh": "术语“{term}”的 {key} 应是一个非空的字符串", "en": "the {key} of the term '{term}' must be a non-empty string"},
     "glossary:keep": {"zh": "keep 应是正则表达式的列表", "en": "keep must be a list of regular expressions"},
     "glossary:keep-regex": {"zh": "keep 中的“{pattern}”不是有效的正则表达式：{problem}",
                             "en": "'{pattern}' in keep is not a valid regular expression: {problem}"},
@@ -382,6 +404,31 @@ MESSAGES: dict[str, dict[str, str]] = {
     "todo:markdown-item": {"zh": "- [ ] {kind}：{text}（`{where}`）", "en": "- [ ] {kind}: {text} (`{where}`)"},
     "todo:toc-errors": {"zh": "目录有错误（先修正它们；待办按目录分组，可能不准确）：",
                         "en": "the table of contents has errors (fix them first; the grouping by the TOC may be off):"},
+    # Print and e-book (make pdf, make epub, make manuscript-docx).
+    "print:config": {"zh": "{path} 无法使用：{problem}", "en": "{path} cannot be used: {problem}"},
+    "print:font-missing": {"zh": "缺少字体 {families}：请安装 {packages}（例如 sudo apt-get install {packages}），"
+                                 "或把字体文件放进 print.yaml 的 fonts: 目录或 $BOOK_FONT_DIR",
+                           "en": "missing font {families}: install {packages} (e.g. sudo apt-get install {packages}), "
+                                 "or put the font files in print.yaml's fonts: folder or $BOOK_FONT_DIR"},
+    "print:no-typst": {"zh": "未安装 typst（Python 包）：请运行 make 安装锁定的依赖",
+                       "en": "typst (the Python package) is not installed: run make to install the pinned dependencies"},
+    "print:no-pandoc": {"zh": "未安装 pypandoc-binary：请运行 make 安装锁定的依赖",
+                        "en": "pypandoc-binary is not installed: run make to install the pinned dependencies"},
+    "print:typst-error": {"zh": "Typst 排版失败：{problem}", "en": "Typst failed: {problem}"},
+    "print:typst-warning": {"zh": "Typst 警告：{problem}", "en": "Typst warning: {problem}"},
+    "print:pandoc-error": {"zh": "pandoc 转换失败：{problem}", "en": "pandoc failed: {problem}"},
+    "print:wrote": {"zh": "已生成 {path}（{pages} 页，{seconds:.1f} 秒）", "en": "wrote {path} ({pages} pages, {seconds:.1f} s)"},
+    "print:wrote-file": {"zh": "已生成 {path}（{seconds:.1f} 秒）", "en": "wrote {path} ({seconds:.1f} s)"},
+    "print:no-java": {"zh": "没有 Java 运行环境，无法运行 epubcheck：请安装 default-jre-headless（sudo apt-get install default-jre-headless）",
+                      "en": "no Java runtime to run epubcheck: install default-jre-headless (sudo apt-get install default-jre-headless)"},
+    "print:epubcheck": {"zh": "epubcheck 报告 {errors} 个错误：", "en": "epubcheck reports {errors} error(s):"},
+    "print-overflow": {"zh": "这行代码宽 {width} 个字符，超出印刷版代码框的 {limit} 个字符（9 pt 等宽）：请折行",
+                       "en": "this code line is {width} characters wide, over the {limit} that fit the printed code box "
+                             "(9 pt monospace): wrap it"},
+    "print:page-stale": {"zh": "{pdf} 早于书稿（{path} 此后已修改）：重新运行 DRAFT=1 make pdf",
+                         "en": "{pdf} is older than the manuscript ({path} changed since): run DRAFT=1 make pdf again"},
+    "print:page-missing": {"zh": "没有 {pdf}：运行 DRAFT=1 make pdf", "en": "no {pdf}: run DRAFT=1 make pdf"},
+    "print:page-not-printed": {"zh": "这一行不在 {pdf} 中", "en": "this line is not in {pdf}"},
     # Names used inside other messages.
     "word:part": {"zh": "部分", "en": "part"},
     "word:chapter": {"zh": "章", "en": "chapter"},
@@ -417,9 +464,69 @@ def lang() -> str:
     return "en" if os.environ.get("BOOK_LANG", "").lower().startswith("en") else "zh"
 
 
-def say(message_id: str, **params) -> str:
+class Said(str):
+    """A message as said in the reader's language, which remembers what it said (its id and parameters), so that a
+    stored message can be said again in another language (`data`, `from_data`)."""
+    __slots__ = ("message_id", "params")
+
+    def __new__(cls, text: str, message_id: str, params: dict):
+        said = super().__new__(cls, text)
+        said.message_id, said.params = message_id, params
+        return said
+
+    def __reduce__(self):  # copied and pickled whole (dataclasses.asdict deep-copies its fields)
+        return Said, (str(self), self.message_id, self.params)
+
+
+def say(message_id: str, **params) -> Said:
     """The message in the reader's language, its parameters filled in."""
-    return MESSAGES[message_id][lang()].format(**params)
+    return Said(MESSAGES[message_id][lang()].format(**params), message_id, params)
+
+
+def data(value):
+    """A message or a parameter as JSON data: a Said becomes {"say": id, "params": …}, nested messages too."""
+    if isinstance(value, Said):
+        return {"say": value.message_id, "params": {k: data(v) for k, v in value.params.items()}}
+    if isinstance(value, (int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def from_data(value):
+    """The inverse of `data`, said in the current language; a message the catalogue no longer has stays None."""
+    if isinstance(value, dict):
+        if value.get("say") not in MESSAGES or not isinstance(value.get("params"), dict):
+            return None
+        params = {k: from_data(v) for k, v in value["params"].items()}
+        try:
+            return say(value["say"], **params)
+        except (KeyError, IndexError, ValueError):
+            return None
+    return value
+
+
+def said_finding(path: str, line: int, col: int, severity: str, code: str, message: str) -> Finding:
+    """A finding whose message was said already (a Said remembers its id and parameters; plain text does not)."""
+    if isinstance(message, Said):
+        return Finding(path, line, col, severity, code, message, message.message_id, message.params)
+    return Finding(path, line, col, severity, code, message)
+
+
+def finding_data(f: Finding) -> dict:
+    """A finding as JSON data that can be said again in another language."""
+    doc = f.shown()
+    if f.message_id:
+        doc["say"] = data(Said(f.message, f.message_id, f.params))
+    return doc
+
+
+def finding_from(doc: dict) -> Finding:
+    """A finding from `finding_data`, its message in the current language where the catalogue still has it."""
+    message = from_data(doc["say"]) if isinstance(doc.get("say"), dict) else None
+    if message is None:
+        return Finding(doc["path"], doc["line"], doc["col"], doc["severity"], doc["code"], doc["message"])
+    return Finding(doc["path"], doc["line"], doc["col"], doc["severity"], doc["code"], message, message.message_id,
+                   message.params)
 
 
 def code_of(message_id: str) -> str:
@@ -429,4 +536,4 @@ def code_of(message_id: str) -> str:
 def finding(path: str, line: int, col: int, severity: str, message_id: str, code: str | None = None, /,
             **params) -> Finding:
     """A finding whose message comes from the catalogue; its code is the id's own unless given (file problems)."""
-    return Finding(path, line, col, severity, code or code_of(message_id), say(message_id, **params))
+    return Finding(path, line, col, severity, code or code_of(message_id), say(message_id, **params), message_id, params)

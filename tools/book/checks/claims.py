@@ -6,18 +6,21 @@ reading.citations. The rules run once over all units of a file joined, then are 
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..findings import ERROR, WARNING, Finding
 from ..messages import finding
 from ..reading.book import Book, bulk
 from ..reading.citations import Citation, Citations
 from ..reading.prose import TODO_MARK, Unit
-from .claims_rules import CLAIM_KINDS, CLAIMS, MAY_HOLD_CLAIM, NOT_CLAIMS
+from .claims_rules import (BARE_NUMBER, CLAIM_KINDS, CLAIMS, FIGURE_NUMBER, GOVERNED, GOVERNED_KINDS,
+                           GOVERNING_UNIT, MAY_HOLD_CLAIM, NOT_CLAIMS, header_unit)
 
 
 @dataclass
 class Claim:
+    """A figure of the prose. `citations`: the citations that cover it (read without a problem), their start and end
+    offsets into the file's text as the Book reads it; `last_line`: the last line of its sentence (or list item, row)."""
     path: str
     line: int
     col: int
@@ -25,8 +28,16 @@ class Claim:
     kind: str
     sentence: str
     status: str  # cited, pending, no-cite, todo (source still to be found), uncited
-    citations: list[dict] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
     no_cite: str | None = None
+    last_line: int = 0
+
+    def row(self) -> dict:
+        """The claim as the JSON ledger lists it."""
+        return {"path": self.path, "line": self.line, "col": self.col, "figure": self.figure, "kind": self.kind,
+                "sentence": self.sentence, "status": self.status,
+                "citations": [{"key": c.key, "page": c.page, "text": c.text} for c in self.citations],
+                "no_cite": self.no_cite}
 
 
 def snippet(text: str, end: int, width: int = 36) -> str:
@@ -55,7 +66,28 @@ def find_claims(text: str, citation_spans: list[tuple[int, int]]) -> list[tuple[
     clean = masked(text, citation_spans) if citation_spans else text  # a page number is no claim (nor are its keys)
     look_alikes = [m.span() for m in NOT_CLAIMS.finditer(clean)]
     clean = masked(clean, look_alikes) if look_alikes else clean
-    return [(m.start(), m.end(), CLAIM_KINDS[m.lastgroup]) for m in CLAIMS.finditer(clean)]
+    found = [(m.start(), m.end(), CLAIM_KINDS[m.lastgroup]) for m in CLAIMS.finditer(clean)]
+    if not GOVERNING_UNIT.search(clean):
+        return found
+    rest = masked(clean, [(a, b) for a, b, _ in found]) if found else clean
+    governed = []
+    for m in GOVERNED.finditer(rest):  # a number whose unit stands before it: from the number on
+        number = FIGURE_NUMBER.search(rest, m.start(), m.end())
+        governed.append((number.start() if number else m.start(), m.end(), GOVERNED_KINDS[m.lastgroup]))
+    return sorted(found + governed) if governed else found
+
+
+def column_figures(unit: Unit, kinds: list[str | None], found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The bare numbers of a table row whose column header names a unit (`吞吐 (tokens/s)` over `1,200`), beside
+    what the row's own text states."""
+    extra = []
+    for (a, b), kind in zip(unit.cells or [], kinds):
+        if kind is None or any(a <= s < b for s, _, _ in found):
+            continue
+        m = BARE_NUMBER.match(unit.text, a, b)
+        if m:
+            extra.append((m.start("num"), m.end("num"), kind))
+    return sorted(found + extra) if extra else found
 
 
 UNIT_SEPARATOR = "\x00"  # no rule matches across it, so a whole file's units are scanned in one pass
@@ -84,6 +116,14 @@ def check_units(units: list[Unit], shown: str, citations: Citations, strict: boo
     for a, b, kind in find_claims(joined, cite_spans):
         k = bisect_right(starts, a) - 1
         claims_of[k].append((a - starts[k], b - starts[k], kind))
+    column_kinds: list[str | None] = []  # the units named by the header of the table being read
+    for k, unit in enumerate(units):
+        if unit.kind == "header":
+            column_kinds = [header_unit(unit.text[a:b]) for a, b in unit.cells or []]
+        elif unit.kind != "row":
+            column_kinds = []
+        elif any(column_kinds):
+            claims_of[k] = column_figures(unit, column_kinds, claims_of[k])
     claims, findings = [], []
     stub: bool | None = None  # a file of headings alone, not written yet
     for k, (unit, cites, found) in enumerate(zip(units, cites_of, claims_of)):
@@ -133,7 +173,8 @@ def judge_unit(unit: Unit, shown: str, cites: list[Citation], found: list[tuple[
 
     claims = []
     sentence = " ".join(unit.text.split())
-    covering = [{"key": c.key, "page": c.page, "text": c.text} for c in cites if not c.problem]
+    covering = [replace(c, start=a, end=b) for c in cites if not c.problem for a, b in [unit.source_span(c.start, c.end)]]
+    last_line = unit.where(len(unit.text) - 1)[0]
     if cites:
         pending = all(c.pending or c.problem for c in cites) and any(c.pending for c in cites)
         status = "pending" if pending else "cited"
@@ -146,7 +187,7 @@ def judge_unit(unit: Unit, shown: str, cites: list[Citation], found: list[tuple[
             message = "uncited-claim:heading" if unit.kind == "heading" else "uncited-claim"
             findings.append(finding(shown, line, col, WARNING if unwritten else ERROR, message, figure=figure))
         if ledger:
-            claims.append(Claim(shown, line, col, figure, kind, sentence, status, covering, unit.no_cite))
+            claims.append(Claim(shown, line, col, figure, kind, sentence, status, covering, unit.no_cite, last_line))
     return claims, findings
 
 
@@ -157,7 +198,7 @@ class ClaimsResult:
 
     def ledger(self) -> list[dict]:
         """The claims as the JSON report lists them."""
-        return [dict(vars(c)) for c in self.claims]
+        return [c.row() for c in self.claims]
 
 
 def check(book: Book, strict: bool, ledger: bool = True) -> ClaimsResult:

@@ -18,6 +18,7 @@ MAGNITUDE = r"(?:万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|[K
 CN_LARGE = r"(?<![每几数上成第])[零一二两三四五六七八九十]*[百千万亿][零一二两三四五六七八九十百千万亿]*(?=[万亿]?\s*[次个名位家])(?<=[百千万亿])"
 CURRENCY = r"[$¥￥€£]"
 PER = r"(?:\s*(?:/|每)\s*(?:天|日|秒|分钟|小时|月|年|周|sec|day|s|h)(?![A-Za-z]))?"
+RATE_UNIT = r"(?<![A-Za-z])(?:tokens?/s|tok/s|QPS|RPS|req/s|TFLOPS|[KMGT]B/s)(?![A-Za-z])"
 
 # What the book counts as a data claim: (kind, pattern). The table runs as one alternation, so at a given start the
 # first row that matches wins: keep the more specific rows of a kind above the general ones.
@@ -38,9 +39,10 @@ CLAIM_PATTERNS: list[tuple[str, str]] = [
     ("ratio", rf"每\s*{NUM}\s*{MAGNITUDE}?\s*[次个份条]?[^，。；,;\x00]{{0,6}}?中\s*(?:约|大约|有|就有)?\s*{NUM}\s*[次个份条]"),
     ("latency", rf"{RANGE}\s*(?:ms|毫秒|μs|us|微秒|ns|纳秒|秒|s|sec|分钟|min|小时|hours?)(?![A-Za-z])"),
     ("size", rf"{RANGE}\s*(?:[KMGTP]i?B|字节|bytes?)(?![A-Za-z])(?!/)"),
-    ("rate", rf"{RANGE}\s*{MAGNITUDE}?\s*(?:[KMGT]?B/s|TFLOPS|TFLOP/s|PFLOPS|GFLOPS|FLOPS|tokens?/s|tok/s|token/秒|tokens?/秒"
-             r"|个\s*token/秒|QPS|RPS|req/s|次/秒|W\b|瓦|kW|千瓦|kWh|度电)"),
+    ("rate", rf"{RANGE}\s*{MAGNITUDE}?\s*(?:[KMGT]?B/s|TFLOPS|TFLOP/s|PFLOPS|GFLOPS|FLOPS|tokens?/(?:s|min)|tok/s"
+             r"|tokens?/(?:秒|分钟)|个\s*token/秒|QPS|RPS|req/(?:s|min)|次/秒|W\b|瓦|kW|千瓦|kWh|度电)"),
     ("rate", rf"每秒(?:生成|输出|处理)?\s*{NUM}\s*{MAGNITUDE}?\s*个?\s*(?:tokens?|请求|查询|次)"),
+
     ("count", rf"(?:{RANGE}|{CN_LARGE})\s*{MAGNITUDE}?\s*(?:次(?:请求|查询|咨询|调用|对话|会话|推理)?|个?(?:请求|查询|会话|对话|咨询|调用)"
               r"|名?(?:用户|客户|开发者|工程师|客服)|位(?:用户|客户)|家(?:企业|公司|客户|餐厅|商户))" + PER),
     ("count", rf"{RANGE}\s*{MAGNITUDE}\s*(?:tokens?|个\s*token)"),
@@ -86,3 +88,34 @@ CLAIMS, CLAIM_KINDS = compile_table(CLAIM_PATTERNS, CLAIM_FIRST)
 NOT_CLAIMS, _ = compile_table(NOT_CLAIM_PATTERNS, NOT_CLAIM_FIRST)
 # A unit with none of these characters cannot hold a claim: skip it before running the tables.
 MAY_HOLD_CLAIM = re.compile(r"[0-9$¥￥€£%零一二两三四五六七八九十百千万亿翻减]")
+
+# The unit that governs a number may stand before it, words between (`每秒生成约 1,200 个`, `请求速率提升到每秒 2,000`,
+# `tokens/s 达到 1200`, `吞吐（tokens/s）为 1,200`); not across a clause or an operator (`每小时单价 ÷ 3600` is a
+# formula). Run after the table above, on what it left: the figure is reported from its number on.
+GAP = r"[^\d\x00，。；;,!?！？（(÷×*/=+<>]"
+GOVERNED_PATTERNS: list[tuple[str, str]] = [
+    ("rate", rf"每(?:秒|分钟|小时){GAP}{{0,8}}?{NUM}(?:\s*{MAGNITUDE})?"),
+    ("rate", rf"{RATE_UNIT}[）)]?{GAP}{{0,6}}?{NUM}(?:\s*{MAGNITUDE})?"),
+]
+GOVERNED, GOVERNED_KINDS = compile_table(GOVERNED_PATTERNS, r"[每tQRTKMG]")
+GOVERNING_UNIT = re.compile(rf"每(?:秒|分钟|小时)|{RATE_UNIT}")  # a text without one needs no second pass
+
+# A table's header names the unit of its column (`吞吐 (tokens/s)`, `延迟（ms）`, `成本（美元）`): a cell below it that is
+# a bare number is a figure of that kind. The first row whose pattern the header cell holds gives the kind.
+HEADER_UNITS: list[tuple[str, str]] = [
+    ("rate", r"tokens?/s|tok/s|tokens?/秒|QPS|RPS|req/s|次/秒|[KMGT]i?B/s|[TGP]?FLOPS"),
+    ("percent", r"%|百分比"),
+    ("multiplier", r"倍|加速比|(?<![A-Za-z])[xX×](?![A-Za-z])"),
+    ("money", r"\$|美元|美金|USD|元(?![素件数组])|人民币|RMB|[¥￥€£]"),
+    ("latency", r"(?<![A-Za-z])(?:ms|μs|us|ns|s|sec|min)(?![A-Za-z/])|毫秒|微秒|纳秒|秒(?!/)|分钟"),
+    ("size", r"(?<![A-Za-z])[KMGTP]i?B(?![A-Za-z/])|字节"),
+]
+HEADER_UNIT = [(kind, re.compile(pattern)) for kind, pattern in HEADER_UNITS]
+BARE_NUMBER = re.compile(rf"\s*(?:约|~|≈)?\s*(?P<num>{RANGE}(?:\s*{MAGNITUDE})?)\s*$")
+# Where a figure found by a governing unit before it starts: its number (a digit, or a sign before one).
+FIGURE_NUMBER = re.compile(rf"{NUM}(?:\s*{MAGNITUDE})?$")
+
+
+def header_unit(cell: str) -> str | None:
+    """The kind of figure a table header cell's unit makes of the numbers under it, or None."""
+    return next((kind for kind, pattern in HEADER_UNIT if pattern.search(cell)), None)

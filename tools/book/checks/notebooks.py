@@ -16,7 +16,7 @@ from ..execution import runner
 from ..execution.keys import file_sha256
 from ..findings import ERROR, Finding, ToolError, rel
 from ..messages import finding as make_finding
-from ..messages import say
+from ..messages import finding_data, finding_from, say
 from ..reading.repo import Repo
 
 DEFAULT_CELL_TIMEOUT = runner.DEFAULT_CELL_TIMEOUT
@@ -92,12 +92,15 @@ def validate(paths: list[Path], repo: Repo, memo: dict | None = None) -> list[Fi
             digest = file_sha256(path)
         except OSError:
             digest = None
-        if memo is not None and digest is not None and digest in memo:
-            found += [Finding(*f) for f in memo[digest]]
-            continue
+        if memo is not None and digest is not None and isinstance(memo.get(digest), list):
+            try:
+                found += [finding_from(f) for f in memo[digest]]
+                continue
+            except (KeyError, TypeError):
+                pass                          # a damaged entry: validated again
         result = load_findings(path, shown)
         if memo is not None and digest is not None:
-            memo[digest] = [[f.path, f.line, f.col, f.severity, f.code, f.message] for f in result]
+            memo[digest] = [finding_data(f) for f in result]
         found += result
     return found
 

@@ -9,6 +9,9 @@ them, and against the prose that prints them.
   results carried a key is stale too.
 - `results-mismatch` (error): a figure in the prose whose citation is a results file (`[@results-ch05]`) must equal
   one of that file's metric values, rounded as the prose prints it.
+
+A chapter's notebook records code/results/<chapter folder>.json; a chapter with a second notebook gives it a stem of
+its own (`record(..., stem="ch02-attention-kernels")`), registered under a key of its own (`results-ch02-attention`).
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from pathlib import Path
 from ..execution import keys
 from ..findings import ERROR, WARNING, Finding, rel
 from ..reading.book import Book
+from ..reading.numerals import first_quantity
 from ..reading.repo import Repo
 from ..reading.schemas import errors
 from ..messages import finding
@@ -129,26 +133,14 @@ def stale_findings(repo: Repo, files: list[ResultsFile], strict: bool) -> list[F
 
 # ---------------------------------------------------------------------------------------------------- results-mismatch
 
-NUMBER = re.compile(r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
-MAGNITUDE = {"万": 1e4, "亿": 1e8, "k": 1e3, "K": 1e3, "千": 1e3, "M": 1e6, "百万": 1e6}
-
-
 def printed_value(figure: str) -> tuple[float, float, bool, float] | None:
-    """(number, half a unit of its last printed digit, is a percentage, magnitude) of a figure as printed."""
-    m = NUMBER.search(figure)
-    if not m:
+    """(number, half a unit of its last printed digit, is a percentage, magnitude) of a figure as printed, read by
+    the book's one number reader: `1.4 万亿` is 1.4 of 1e12, `三百万` 3,000,000, `９９％` 99 percent."""
+    read = first_quantity(figure)
+    if read is None:
         return None
-    text = m["num"].replace(",", "")
-    value = float(text)
-    if "." in text:
-        half = 0.5 * 10 ** -len(text.split(".")[1])
-    else:
-        trailing = len(text) - len(text.rstrip("0")) if value else 0    # 2,700 may be rounded to hundreds
-        half = 0.5 * 10 ** trailing
-    rest = figure[m.end():].lstrip()
-    magnitude = next((f for s, f in sorted(MAGNITUDE.items(), key=lambda kv: -len(kv[0])) if rest.startswith(s)), 1.0)
-    percent = "%" in figure or "％" in figure or "百分" in figure
-    return value, half, percent, magnitude
+    q = read[1]
+    return float(q.value * q.factor), float(q.half * q.factor), q.percent, float(q.magnitude or 1)
 
 
 UNITS = {  # unit as printed -> (quantity, factor to the base unit)
@@ -187,8 +179,8 @@ def candidates(figure: str, value: float, unit: str) -> list[float]:
     out = [value / magnitude]
     if percent:
         out.append(value * 100 / magnitude)
-    m = NUMBER.search(figure)
-    theirs, ours = unit_of(figure[m.end():]), unit_of(unit)
+    text, q = first_quantity(figure)
+    theirs, ours = unit_of(text[q.end:]), unit_of(unit)
     if theirs and ours and theirs[0] == ours[0]:
         out.append(value * ours[1] / theirs[1])
     return out
@@ -213,20 +205,26 @@ def closest(figure: str, values: list[tuple[str, float, str]]) -> tuple[str, flo
     return (best[1], best[2]) if best else None
 
 
-def results_source(repo: Repo, key: str, registry, by_chapter: dict[str, ResultsFile]) -> ResultsFile | None:
-    """The results file a citation key names: `results-ch05` (or a registered source whose file lies in
-    code/results/)."""
+def results_source(key: str, registry, files: list[ResultsFile]) -> ResultsFile | None:
+    """The results file a citation key names: the file a registered source's path points at in code/results/; else,
+    by name, `results-ch05` for the chapter's own file (stem = the chapter's folder, `ch05-batching.json`) and
+    `results-ch02-attention-kernels` for the file of that stem (a second notebook of chapter 2)."""
     source = registry.sources.get(key) if registry is not None else None
     if isinstance(source, dict):
         for field in ("file", "path"):
             target = source.get(field)
             if isinstance(target, str) and "code/results/" in target:
                 name = Path(target).name
-                for f in by_chapter.values():
-                    if f.path.name == name:
-                        return f
+                return next((f for f in files if f.path.name == name), None)
     m = RESULTS_KEY.match(key or "")
-    return by_chapter.get(m["chapter"]) if m else None
+    if not m:
+        return None
+    stem = key.removeprefix("results-")
+    named = next((f for f in files if f.path.stem == stem), None)
+    if named is not None or stem != m["chapter"]:
+        return named
+    return next((f for f in files if f.path.stem == f.data.get("chapter")
+                 and chapter_short(f.path.stem) == stem), None)
 
 
 def mismatch_findings(book: Book, files: list[ResultsFile]) -> list[Finding]:
@@ -235,7 +233,7 @@ def mismatch_findings(book: Book, files: list[ResultsFile]) -> list[Finding]:
     citations = book.citations
     if citations is None:
         return []
-    by_chapter = {chapter_short(f.path.stem): f for f in files if f.data is not None}
+    readable = [f for f in files if f.data is not None]
     registry = book.registry
     found = []
     for source in book.files:
@@ -250,7 +248,7 @@ def mismatch_findings(book: Book, files: list[ResultsFile]) -> list[Finding]:
             for start, end, _kind in find_claims(unit.text, [(c.start, c.end) for c in cites]):
                 after = [c for c in cites if c.start >= end]
                 cite = after[0] if after else cites[-1]
-                target = results_source(book.repo, cite.key, registry, by_chapter)
+                target = results_source(cite.key, registry, readable)
                 if target is None:
                     continue
                 figure = unit.text[start:end].strip()

@@ -2,16 +2,13 @@
 with its file, line and the chapter it belongs to."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from ..findings import Finding
 from ..messages import say
 from ..reading.book import Book, SourceFile
-from ..reading.markdown import code_lines
 from .claims import snippet
 
-TODO_NOTE = re.compile(r"TODO\(data\)\s*[:：]\s*(?P<text>.*?)\s*(?:-->|$)")
 OTHER_GROUP, TOC_GROUP, HOME_GROUP = "其他", "目录与提案", "首页"
 
 
@@ -46,12 +43,10 @@ def items_of(book: Book, source: SourceFile, group: str) -> list[Item]:
             line = token.map[0] + 1
             col = doc.lines[token.map[0]].find("[ ]") + 1
             found.append(Item(group, shown, line, col, "checklist", " ".join(token.content.split())))
-    skip = code_lines(tokens)
-    for number, line in enumerate(doc.lines, start=1):
-        if number in skip:
-            continue
-        for m in TODO_NOTE.finditer(line):
-            found.append(Item(group, shown, number, m.start() + 1, "todo-note", m["text"]))
+    prose = book.prose_map(source)
+    for note in prose.directives_of("todo"):  # never one written in code
+        line, col = prose.position(source.text.find("TODO(data)", note.start))
+        found.append(Item(group, shown, line, col, "todo-note", note.note))
     citations = book.citations
     if citations is not None:
         for unit in book.units(source):
@@ -102,7 +97,7 @@ def add_candidates(book: Book, items: list[Item]) -> None:
     outcome = verify.check(book, all_documents=False, missing_is_error=False)
     if not outcome.verdicts:
         return
-    found = verify.candidates_by_citation(book.root, outcome.verdicts)
+    found = verify.candidates_by_citation(book, outcome.verdicts)
     for it in items:
         if it.kind == "pending-citation":
             it.candidates = found.get((it.path, it.line, it.col), [])

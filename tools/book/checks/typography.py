@@ -5,8 +5,8 @@ The conventions of Chinese technical publishing: a space between Chinese and Lat
 space between a number and `%`, and every glossary term written one way (`KV Cache`, not `kv cache`).
 
 autocorrect reads the whole file with its own Markdown grammar and proposes changes; this module keeps the ones that
-fall in prose as the book's Markdown parser reads it. Code, math, link targets, citations, front matter, HTML and
-comments are never touched. Two rules autocorrect does not have live here: the `%` rule and the glossary.
+fall in prose as the reading layer maps it (reading.prose_map: code, math, link targets, citations, front matter, HTML
+and comments are not prose, and `lint-ignore` is one of its directives): none of those is ever touched. Two rules autocorrect does not have live here: the `%` rule and the glossary.
 
 A change is an `Edit` (offsets into the text, the replacement, a code); `lint` turns edits into located issues,
 `fix` applies them. A line that carries `<!-- lint-ignore: 理由 -->` is left as written.
@@ -26,7 +26,9 @@ import autocorrect_py
 
 from ..findings import ERROR, WARNING, Finding, strict
 from ..messages import finding, say
-from ..reading.markdown import markdown
+from ..reading import prose_map
+from ..reading.citations import Citations
+from ..reading.sources import Registry
 from ..reading.textio import YamlProblem, node_line, read_yaml
 
 GLOSSARY_FILE = "manuscript/glossary.yaml"
@@ -42,26 +44,9 @@ AUTOCORRECT_CONFIG = {
     },
 }
 
-CODES = ("typo-space", "typo-space-extra", "typo-punct", "typo-width", "typo-percent", "typo-term", "typo-other",
-         "typo-ignore-reason")
-
-LINT_IGNORE = re.compile(r"<!--\s*lint-ignore\b\s*:?(?P<reason>.*?)-->")
-
-# What stays as written inside a stretch of prose: the inline constructs that are not prose.
-PROTECTED = re.compile(
-    r"(?P<tick>`+)[\s\S]*?(?<!`)(?P=tick)(?!`)"       # inline code, any number of backticks
-    r"|<!--[\s\S]*?-->"                                # HTML comments (no-cite, lint-ignore, notes)
-    r"|\\\([\s\S]*?\\\)|\\\[[\s\S]*?\\\]|\$\$[\s\S]*?\$\$"  # math: \( … \), \[ … \], $$ … $$
-    r"|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>"          # autolinks <https://…>
-    r"|</?[A-Za-z][^<>]*>"                             # inline HTML tags (the text between them is prose)
-    r"|\]\((?:[^()\s]|\((?:[^()\s])*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"  # link targets ](…)
-    r"|\]\[[^\]]*\]"                                   # reference links ][ref]
-    r"|\[@[^\]]*\]"                                    # citations [@key, p. 20]
-    r"|[（(][^（）()\n]*第\s*\S+?\s*页[）)]"              # free-form citations （来源：ARK报告第6页）
-    r"|\[\^[^\]]*\]"                                   # footnote references
-    r"|\b(?:https?|ftp)://[^\s<>()（）\]]+"              # bare URLs
-    r"|\{[#.:][^{}\n]*\}"                              # attribute lists {#anchor}
-)
+CODES = ("typo-space", "typo-space-extra", "typo-punct", "typo-width", "typo-percent", "typo-number", "typo-term",
+         "typo-abbr", "typo-other", "typo-ignore-reason")
+EXACT = ("typo-term", "typo-abbr")  # codes whose issue shows the replaced words themselves, one issue each
 
 HALF_TO_FULL = {",": "，", ".": "。", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）",
                 "[": "【", "]": "】", '"': "”", "'": "’"}
@@ -77,8 +62,22 @@ class GlossaryError(Exception):
 
 @dataclass(frozen=True)
 class Term:
+    """A term as the book writes it. `pattern` finds it and the variants to be written as `canonical`; `rewrites`
+    are aliases with a replacement of their own (`发射` → `启动` for the term `kernel 启动`). `en` and `abbr` are what
+    appendix A shows beside the term; a term without `en` only fixes a spelling and is not listed there."""
     canonical: str
     pattern: re.Pattern
+    rewrites: tuple[tuple[re.Pattern, str], ...] = ()
+    en: str | None = None
+    abbr: str | None = None
+
+    @property
+    def listed(self) -> bool:
+        return self.en is not None
+
+    def used_in(self, text: str) -> bool:
+        """Whether the text uses the term, in any of its spellings."""
+        return any(p.search(text) for p in [self.pattern, *(p for p, _ in self.rewrites)])
 
 
 @dataclass(frozen=True)
@@ -108,12 +107,10 @@ class Glossary:
         if not isinstance(terms_data, dict):
             raise fail(["terms"], say("glossary:terms"))
         terms = []
-        for canonical, variants in terms_data.items():
-            variants = [] if variants is None else variants
-            if not isinstance(canonical, str) or not canonical.strip() or not isinstance(variants, list) \
-                    or not all(isinstance(v, str) and v.strip() for v in variants):
+        for canonical, entry in terms_data.items():
+            if not isinstance(canonical, str) or not canonical.strip():
                 raise fail(["terms", canonical], say("glossary:term", term=canonical))
-            terms.append(Term(canonical, term_pattern(canonical, variants)))
+            terms.append(parse_term(canonical, entry, lambda problem, *at: fail(["terms", canonical, *at], problem)))
         keep_data = data.get("keep") or []
         if not isinstance(keep_data, list) or not all(isinstance(k, str) for k in keep_data):
             raise fail(["keep"], say("glossary:keep"))
@@ -137,12 +134,50 @@ class Glossary:
         return cls.parse(text, shown)
 
 
+TERM_KEYS = {"en", "abbr", "aliases"}
+
+
+def parse_term(canonical: str, entry, fail) -> Term:
+    """One entry of `terms`: nothing, a list of variants, or a mapping with `en`, `abbr` and `aliases` (a list of
+    variants written as the term, or a mapping of alias to its own replacement)."""
+    def text(value) -> bool:  # a spelling needs a word, not only spaces and hyphens
+        return isinstance(value, str) and bool(value.strip(" \t\n-"))
+
+    if not text(canonical):
+        raise fail(say("glossary:term", term=canonical))
+    if entry is None or isinstance(entry, list):
+        entry = {"aliases": entry or []}
+    if not isinstance(entry, dict) or set(map(str, entry)) - TERM_KEYS:
+        raise fail(say("glossary:term", term=canonical))
+    for key in ("en", "abbr"):
+        if key in entry and not text(entry[key]):
+            raise fail(say("glossary:term-field", term=canonical, key=key), key)
+    aliases = entry.get("aliases") or []
+    if isinstance(aliases, list) and all(map(text, aliases)):
+        variants, rewrites = aliases, {}
+    elif isinstance(aliases, dict) and all(text(k) and text(v) for k, v in aliases.items()):
+        variants, rewrites = [], aliases
+    else:
+        raise fail(say("glossary:term", term=canonical), "aliases")
+    return Term(canonical, term_pattern(canonical, variants),
+                tuple((term_pattern(alias, []), new) for alias, new in rewrites.items()),
+                entry.get("en"), entry.get("abbr"))
+
+
+def spelling(form: str) -> str:
+    """A spelling in any case and with any spacing or hyphen between its words; where it begins or ends with a Latin
+    letter or digit, not inside a longer word or a name (`token` is not found in `tokens`, `kv_cache` or
+    `kv-cache.md`). A Chinese end needs no such guard: Chinese words are not separated by spaces."""
+    words = [re.escape(w) for w in re.split(r"[\s-]+", form.strip()) if w]
+    core = r"[\s-]*".join(words)
+    head = r"(?<![\w./-])" if form.strip()[0].isascii() and form.strip()[0].isalnum() else ""
+    tail = r"(?![\w/-]|\.\w)" if form.strip()[-1].isascii() and form.strip()[-1].isalnum() else ""
+    return head + "(?:" + core + ")" + tail
+
+
 def term_pattern(canonical: str, variants: list[str]) -> re.Pattern:
-    """The term in any case and with any spacing or hyphen between its words, or one of the listed variants; a Latin
-    term is not matched inside a longer word or a name (`token` is not found in `tokens`, `kv_cache` or `kv-cache.md`)."""
-    words = [re.escape(w) for w in re.split(r"[\s-]+", canonical.strip()) if w]
-    forms = [r"[\s-]*".join(words), *(re.escape(v) for v in variants)]
-    return re.compile(r"(?<![\w./-])(?:" + "|".join(forms) + r")(?![\w/-]|\.\w)", re.IGNORECASE)
+    """The term, or one of the listed variants, each in any case and spacing (see `spelling`)."""
+    return re.compile("|".join(spelling(form) for form in [canonical, *variants]), re.IGNORECASE)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -156,47 +191,6 @@ def line_starts(text: str) -> list[int]:
         starts.append(at + 1)
         at = text.find("\n", at + 1)
     return starts
-
-
-def prose_mask(text: str, starts: list[int], tokens: list) -> bytearray:
-    """1 for each character of the text that is prose, 0 elsewhere.
-
-    Prose is what the Markdown parser hands to its inline step (paragraphs, headings, list items, table cells,
-    admonition bodies), less the inline constructs that are not prose (code, math, HTML, link targets, citations,
-    URLs). Fenced and indented code, display math, HTML blocks, front matter, reference definitions and the marker
-    lines of admonitions (`!!! note "标题"`) have no prose and stay 0."""
-    mask = bytearray(len(text))
-    regions = []
-    for i, token in enumerate(tokens):
-        if token.type == "inline" and token.map and not (i and tokens[i - 1].type == "admonition_title_open"):
-            first, last = token.map
-            a = starts[first]
-            b = starts[last] if last < len(starts) else len(text)
-            regions.append((a, b))
-    for a, b in merge(regions):
-        mask[a:b] = b"\x01" * (b - a)
-        for m in PROTECTED.finditer(text, a, b):
-            mask[m.start():m.end()] = bytes(m.end() - m.start())
-    return mask
-
-
-def merge(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[list[int]] = []
-    for a, b in sorted(regions):
-        if out and a < out[-1][1]:
-            out[-1][1] = max(out[-1][1], b)
-        else:
-            out.append([a, b])
-    return [(a, b) for a, b in out]
-
-
-def code_lines(tokens: list) -> set[int]:
-    """0-based lines inside fenced or indented code: a lint-ignore written there is code, not a directive."""
-    lines: set[int] = set()
-    for token in tokens:
-        if token.type in ("fence", "code_block") and token.map:
-            lines.update(range(*token.map))
-    return lines
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -310,12 +304,62 @@ def percent_edits(text: str) -> list[Edit]:
     return [Edit(m.start(), m.end(), "", "typo-percent") for m in PERCENT_SPACE.finditer(text)]
 
 
+# A range of two numbers, as GB/T 15835-2011 (数字用法) and GB/T 15834-2011 (标点) write it: a wavy dash between
+# numbers (`2～3 倍`, `60%～80%`, `$2～$5`: a % or currency sign is not left off the first number), an em dash between
+# years (`2018—2023 年`). Not a range: model names and versions (`Llama-2-7B`, `GPT-4`), dates (`2026-11-27`), code;
+# an em dash between other numbers is left as written (a span of sections, 9.1—9.4).
+NUMBER_RANGE = re.compile(
+    r"(?<![\w.\-/~～—])(?P<cur>[$¥￥€£]?)(?P<a>\d+(?:\.\d+)?)(?P<pa>%?)"
+    r"(?P<dash>\s*[-–~～—]\s*)(?P<cur2>[$¥￥€£]?)(?P<b>\d+(?:\.\d+)?)(?P<pb>%?)"
+    r"(?![\d.]\d|[\-/]\d|[A-Za-z]*\d)(?P<year>\s*年)?")
+YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def number_edits(text: str) -> list[Edit]:
+    edits = []
+    for m in NUMBER_RANGE.finditer(text):
+        years = m["year"] and not m["cur"] and not m["pb"] and YEAR.fullmatch(m["a"]) and YEAR.fullmatch(m["b"])
+        dash = "—" if years else "～"
+        if m["dash"] != dash and (years or "—" not in m["dash"]):  # an em dash between numbers: a span of sections
+            edits.append(Edit(m.start("dash"), m.end("dash"), dash, "typo-number"))
+        if m["pb"] and not m["pa"]:
+            edits.append(Edit(m.end("a"), m.end("a"), "%", "typo-number"))
+        if m["cur"] and not m["cur2"]:
+            edits.append(Edit(m.start("b"), m.start("b"), m["cur"], "typo-number"))
+    return edits
+
+
 def term_edits(text: str, glossary: Glossary) -> list[Edit]:
     edits = []
     for term in glossary.terms:
-        for m in term.pattern.finditer(text):
-            if m[0] != term.canonical:
-                edits.append(Edit(m.start(), m.end(), term.canonical, "typo-term"))
+        for pattern, new in [(term.pattern, term.canonical), *term.rewrites]:
+            for m in pattern.finditer(text):
+                if m[0] != new:
+                    edits.append(Edit(m.start(), m.end(), new, "typo-term"))
+    return edits
+
+
+def abbreviation_edits(text: str, glossary: Glossary, mask: bytearray, starts: list[int], tokens: list) -> list[Edit]:
+    """A term's abbreviation is introduced with the term at its first use in a file (`首 token 延迟（TTFT）`, then
+    `TTFT`): where a file's prose uses the abbreviation first on its own, the term is written before it. Headings may
+    use the abbreviation alone: they are not where a reader is told what it stands for."""
+    headings = {line for token in tokens if token.type == "heading_open" and token.map for line in range(*token.map)}
+    edits = []
+    for term in glossary.terms:
+        if not term.abbr:
+            continue
+        for m in re.finditer(r"(?<![\w-])" + re.escape(term.abbr) + r"(?![\w-])", text, re.ASCII):
+            if not mask[m.start()] or bisect_right(starts, m.start()) - 1 in headings:
+                continue
+            before = text[max(0, m.start() - 4 * len(term.canonical) - 8):m.start()]
+            introduced = re.search(r"(?:" + term.pattern.pattern + r")\s*[（(]\s*$", before, re.IGNORECASE)
+            if not introduced:
+                start = m.start()
+                if CJK.match(term.canonical) and text[start - 2:start - 1] and text[start - 1] == " " \
+                        and unicodedata.east_asian_width(text[start - 2]) in ("W", "F"):
+                    start -= 1  # the space that set the Latin abbreviation off from Chinese goes with it
+                edits.append(Edit(start, m.end(), f"{term.canonical}（{term.abbr}）", "typo-abbr"))
+            break
     return edits
 
 
@@ -338,31 +382,30 @@ def kept(edit: Edit, spans: list[tuple[int, int]]) -> bool:
     return False
 
 
-def ignored_lines(text: str, starts: list[int], tokens: list) -> tuple[set[int], list[int]]:
-    """0-based lines that carry a lint-ignore comment, and the offsets of those that give no reason."""
-    lines, bare = set(), []
-    if "lint-ignore" not in text:
-        return lines, bare
-    code = code_lines(tokens)
-    for m in LINT_IGNORE.finditer(text):
-        line = bisect_right(starts, m.start()) - 1
-        if line in code:
-            continue
-        lines.add(line)
-        if not m["reason"].strip():
-            bare.append(m.start())
-    return lines, bare
+def ignored_lines(prose: prose_map.ProseMap) -> tuple[set[int], list[int]]:
+    """0-based lines that carry a lint-ignore directive, and the offsets of those that give no reason."""
+    found = prose.directives_of("lint-ignore")
+    return {d.line - 1 for d in found}, [d.start for d in found if not d.note]
 
 
-def edits(text: str, glossary: Glossary, starts: list[int] | None = None) -> tuple[list[Edit], list[int]]:
+def read(text: str, citations: Citations | None = None) -> prose_map.ProseMap:
+    """The text's prose map. Without the book's citation reader (a registry that cannot be read), citations are
+    read against an empty registry: every canonical `[@…]` and every `（来源：…第N页）` is still a citation."""
+    return prose_map.build(text, citations or Citations(Registry()))
+
+
+def edits(text: str, glossary: Glossary, starts: list[int] | None = None,
+          prose: prose_map.ProseMap | None = None) -> tuple[list[Edit], list[int]]:
     """The changes the book's typography asks of the text (sorted, not overlapping), and the offsets of lint-ignore
-    comments without a reason."""
+    comments without a reason. `prose`: the text's prose map, when the Book already holds it."""
     starts = starts or line_starts(text)
-    tokens = markdown().parse(text)
-    mask = prose_mask(text, starts, tokens)
-    found = autocorrect_edits(text, starts, tokens) + percent_edits(text) + term_edits(text, glossary)
+    prose = prose or read(text)
+    tokens = prose.document.tokens
+    mask = prose.mask()
+    found = autocorrect_edits(text, starts, tokens) + percent_edits(text) + number_edits(text) \
+        + term_edits(text, glossary) + abbreviation_edits(text, glossary, mask, starts, tokens)
     spans = [m.span() for pattern in glossary.keep for m in pattern.finditer(text)]
-    ignore, bare = ignored_lines(text, starts, tokens)
+    ignore, bare = ignored_lines(prose)
     out: list[Edit] = []
     last_end = -1
     for edit in sorted(found):
@@ -397,18 +440,18 @@ def char_class(ch: str) -> str:
 REACH = {"cjk": 4, "word": 16, "mark": 1, "space": 0}
 
 
-def lint(text: str, glossary: Glossary) -> list[Issue]:
+def lint(text: str, glossary: Glossary, prose: prose_map.ProseMap | None = None) -> list[Issue]:
     """The text's typography issues in order. Changes of one kind close together on a line (`Toast的100倍ROI` needs
-    four spaces) are one issue, located at the first of them."""
+    four spaces) are one issue, located at the first of them. `prose`: the text's prose map, if already made."""
     starts = line_starts(text)
-    found, bare = edits(text, glossary, starts)
+    found, bare = edits(text, glossary, starts, prose)
     issues: list[Issue] = []
     for group in groups(text, found):
         first, last = group[0], group[-1]
         line = bisect_right(starts, first.start) - 1
         line_start = starts[line]
         line_end = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
-        if first.code == "typo-term":
+        if first.code in EXACT:
             a, b = first.start, first.end
         else:
             a, b = context(text, first, last, line_start, line_end)
@@ -426,7 +469,7 @@ GROUP_GAP = 8  # at most this many letters or digits (no space, no punctuation) 
 def groups(text: str, found: list[Edit]) -> list[list[Edit]]:
     out: list[list[Edit]] = []
     for edit in found:
-        if out and edit.code == out[-1][-1].code != "typo-term":
+        if out and edit.code == out[-1][-1].code and edit.code not in EXACT:
             gap = text[out[-1][-1].end:edit.start]
             if len(gap) <= GROUP_GAP and all(char_class(ch) in ("cjk", "word") for ch in gap):
                 out[-1].append(edit)
@@ -461,12 +504,12 @@ def apply(text: str, found: list[Edit]) -> str:
     return "".join(out)
 
 
-def fix(text: str, glossary: Glossary, passes: int = 3) -> tuple[str, int]:
+def fix(text: str, glossary: Glossary, passes: int = 3, citations: Citations | None = None) -> tuple[str, int]:
     """The text with every change made, and how many issues that settled (as `lint` counts them). A change can reveal another (full-width letters
     made half-width then need a space), so it runs until nothing changes, at most `passes` times."""
     total = 0
     for _ in range(passes):
-        found, _bare = edits(text, glossary)
+        found, _bare = edits(text, glossary, prose=read(text, citations))
         if not found:
             break
         total += len(groups(text, found))

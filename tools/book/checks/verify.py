@@ -13,10 +13,10 @@ the registry's entries, and where the registry says `file:`. The output is a ver
 - bad-page         the cited page is past the end of the document, or no page bears that number (error);
 - unreadable       the document cannot be read (the error is at its registry entry).
 
-Matching compares quantities, not strings. The page text and the figure go through one reader: Unicode NFKC (full-
-width digits and signs), thousands separators, Chinese numerals (三百万, 二十, 百分之九十), magnitudes (万, 亿, 万亿,
-K, M, B, T, thousand … trillion), and a kind: percent, multiplier (x, ×, 倍, times, fold), currency ($, 美元, ¥, 元)
-or a plain number. `50 万次` on a page reads as 500000 like `500K`; `$1.4 trillion` like `1.4 万亿美元`. Ranges
+Matching compares quantities, not strings. The page text and the figure go through the book's one number reader
+(reading.numerals): Unicode NFKC (full-width digits and signs), thousands separators, Chinese numerals (三百万, 二十,
+百分之九十), magnitudes (万, 亿, 万亿, K, M, B, T, thousand … trillion), and a kind: percent, multiplier (x, ×, 倍,
+times, fold), currency ($, 美元, ¥, 元) or a plain number. `50 万次` on a page reads as 500000 like `500K`; `$1.4 trillion` like `1.4 万亿美元`. Ranges
 (2-5, 2~5, 2 to 5, 2至5) match as ranges, their ends alone too. A figure broken over a line in the PDF is read with
 the line break removed as well as with it kept. A figure with several numbers (`每 100 次中约 7 次`) is on a page
 that holds all of them.
@@ -27,17 +27,20 @@ one small JSON file per document and never opens the PDF.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Callable, Iterable
 
 from ..cache import read_json, write_atomic, write_json
 from ..findings import ERROR, WARNING, Finding
-from ..messages import MESSAGES, say
+from ..messages import MESSAGES, said_finding, say
 from ..reading import documents
 from ..reading.documents import Document, DocumentProblem, DocumentRef
+from ..reading.citations import Citation
+from ..reading.prose_map import ProseMap, raw_offset
+from ..reading.numerals import RANGE_GAP, WORD_FIGURES, WORDS, normalise, number_text, quantities
+from . import claims as claims_check
+from .claims import Claim
 
 INDEX_VERSION = "2"  # raise when the reading of figures changes: cached page indexes of older versions are not read
 
@@ -48,127 +51,7 @@ STATUSES = (VERIFIED, PAGE_MISMATCH, NOT_FOUND, PENDING, NO_DOCUMENT, NO_TEXT, B
 DOCUMENT_CODE = "source-document"
 
 # ---------------------------------------------------------------------------------------------------------------
-# Reading quantities
-
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-MAGNITUDES = {
-    "万亿": "1e12", "千亿": "1e11", "百亿": "1e10", "十亿": "1e9", "亿": "1e8", "千万": "1e7", "百万": "1e6", "十万": "1e5",
-    "万": "1e4", "千": "1e3", "trillion": "1e12", "billion": "1e9", "million": "1e6", "thousand": "1e3",
-    "tn": "1e12", "bn": "1e9", "mn": "1e6", "T": "1e12", "B": "1e9", "M": "1e6", "K": "1e3", "k": "1e3",
-}
-MAGNITUDES = {k: Decimal(v) for k, v in MAGNITUDES.items()}
-PREFIX_KINDS = {"US$": "usd", "$": "usd", "USD": "usd", "¥": "cny", "RMB": "cny", "CNY": "cny", "€": "eur", "£": "gbp",
-                "百分之": "%"}
-SUFFIX_KINDS = [  # (pattern, kind, factor)
-    (r"%|percent|per\s?cent|pct|个?百分点", "%", 1),
-    (r"倍|[xX×](?![A-Za-z0-9])|times\b|-?fold\b", "x", 1),
-    (r"美元|美金|dollars?\b|USD\b", "usd", 1),
-    (r"美分|cents?\b", "usd", Decimal("0.01")),
-    (r"元(?![素件数组])|人民币|块钱|RMB\b|CNY\b", "cny", 1),
-    (r"成(?![本功为员立熟长交果就型品分年人])", "%", 10),  # 九成: 90%, after a one-character Chinese numeral only
-]
-# Words that state a figure without a digit: a multiplier, or a cut by half (read as 50%).
-WORD_FIGURES = {"翻两番": ("x", Decimal(4)), "翻三番": ("x", Decimal(8)), "翻一番": ("x", Decimal(2)),
-                "翻番": ("x", Decimal(2)), "翻倍": ("x", Decimal(2)), "翻了一番": ("x", Decimal(2)),
-                "翻了两番": ("x", Decimal(4)), "减半": ("%", Decimal(50)), "减少一半": ("%", Decimal(50))}
-
-CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
-QUANTITY = re.compile(
-    r"(?:(?P<pre>US\$|\$|USD|¥|RMB|CNY|€|£|百分之)\s?|(?<![A-Za-z0-9_.$¥€£]))"
-    r"(?:(?P<num>\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?)"
-    rf"|(?P<cn>[{CN_CHARS}]+(?:点[零〇一二两三四五六七八九]+)?))"
-    r"(?:\s?(?P<mag>万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|(?i:trillion|billion|million|thousand)|tn|bn|mn|[TBMKk])"
-    r"(?![A-Za-z]))?"
-    r"(?:\s?(?P<suf>" + "|".join(f"(?P<s{k}>{pattern})" for k, (pattern, _, _) in enumerate(SUFFIX_KINDS)) + "))?"
-)
-RANGE_GAP = re.compile(r"\s*(?:-|–|—|~|to|至|到)\s*")
-WORDS = re.compile("|".join(sorted(WORD_FIGURES, key=len, reverse=True)))
-INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u0002\ufffe\u200b\u200c\u200d\ufeff"), None)
-
-
-def chinese_value(text: str) -> Decimal | None:
-    """三百万 → 3000000, 二十 → 20, 一点五 → 1.5, 二〇二六 → 2026; None for a run with no digit (百, 万亿)."""
-    whole, _, decimals = text.partition("点")
-    if not any(ch in CN_DIGITS or ch == "十" for ch in whole):
-        return None
-    if not any(ch in CN_UNITS or ch in "万亿" for ch in whole):
-        value = Decimal("".join(str(CN_DIGITS[ch]) for ch in whole))  # digit by digit: 二〇二六
-    else:
-        total, wan, section, digit = 0, 0, 0, 0
-        for ch in whole:
-            if ch in CN_DIGITS:
-                digit = CN_DIGITS[ch]
-            elif ch in CN_UNITS:
-                section += (digit or 1) * CN_UNITS[ch]
-                digit = 0
-            elif ch == "万":
-                wan = (wan + section + digit) * 10_000
-                section = digit = 0
-            elif ch == "亿":
-                total = (total + wan + section + digit) * 100_000_000
-                wan = section = digit = 0
-        value = Decimal(total + wan + section + digit)
-    if decimals:
-        value += Decimal("0." + "".join(str(CN_DIGITS[ch]) for ch in decimals))
-    return value
-
-
-@dataclass
-class Quantity:
-    start: int
-    end: int
-    value: Decimal
-    magnitude: Decimal | None
-    kind: str  # "n" plain, "%", "x", "usd", "cny", "eur", "gbp"
-    factor: Decimal = Decimal(1)
-
-    def scaled(self, magnitude: Decimal | None) -> Decimal:
-        return self.value * (self.magnitude or magnitude or 1) * self.factor
-
-
-def number_text(value: Decimal) -> str:
-    """One spelling per value: 0.20 and 0.2, 1400000000000 and 1.4E+12 read alike."""
-    value = value.normalize()
-    return "0" if value == 0 else format(value, "f") if -6 < value.adjusted() < 16 else str(value)
-
-
-def normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).translate(INVISIBLE)
-
-
-def quantities(text: str) -> list[Quantity]:
-    """The quantities of an already normalised text, in order."""
-    found = []
-    for m in QUANTITY.finditer(text):
-        if m["num"] is not None:
-            try:
-                value = Decimal(m["num"].replace(",", ""))
-            except InvalidOperation:
-                continue
-            chinese = False
-        else:
-            value = chinese_value(m["cn"])
-            if value is None:
-                continue
-            chinese = True
-        kind, factor = "n", Decimal(1)
-        if m["pre"]:
-            kind = PREFIX_KINDS[m["pre"]]
-        if m["suf"]:
-            k = next(k for k in range(len(SUFFIX_KINDS)) if m[f"s{k}"] is not None)
-            suffix_kind, suffix_factor = SUFFIX_KINDS[k][1], Decimal(SUFFIX_KINDS[k][2])
-            if SUFFIX_KINDS[k][0].startswith("成") and not (chinese and len(m["cn"]) == 1):
-                suffix_kind, suffix_factor = None, Decimal(1)
-            if suffix_kind:
-                kind = suffix_kind if kind in ("n", "%") or suffix_kind != "%" else kind
-                factor = suffix_factor
-        magnitude = MAGNITUDES.get(m["mag"]) if m["mag"] else None
-        if m["mag"] and magnitude is None:
-            magnitude = MAGNITUDES[m["mag"].lower()]
-        found.append(Quantity(m.start(), m.end(), value, magnitude, kind, factor))
-    return found
-
+# Quantities as keys
 
 def figure_keys(text: str) -> tuple[set[str], list[tuple[str, ...]]]:
     """What a normalised text states: the keys of its single quantities and of its ranges, and the atoms a figure
@@ -221,13 +104,11 @@ def figure_atoms(figure: str) -> list[tuple[str, ...]]:
 # ---------------------------------------------------------------------------------------------------------------
 # Claims in, verdicts out
 
-HAND_CHECK = re.compile(r"<!--\s*verified\s*[:：](?P<note>.*?)-->", re.S)
-
-
 @dataclass(frozen=True)
 class ClaimRecord:
     """One cited figure. `page`: the cited page ("6", "3-5"), None while pending. `by_hand`: the note of a
-    `<!-- verified: … -->` on the claim's line. `citation`: the citation's text, which --fill edits."""
+    `<!-- verified: … -->` in the claim's sentence. `citation`: the citation (its start and end are offsets into the
+    file's text as the Book reads it), which --fill edits."""
     file: str
     line: int
     col: int
@@ -235,7 +116,7 @@ class ClaimRecord:
     source: str
     page: str | None
     by_hand: str | None = None
-    citation: str | None = None
+    citation: Citation | None = None
 
 
 @dataclass
@@ -360,7 +241,7 @@ class Verifier:
 
     def document_finding(self, ref: DocumentRef, reason: str) -> None:
         line = self.where([ref.key, "file"] if ref.declared else [ref.key])
-        self.outcome.findings.append(Finding(
+        self.outcome.findings.append(said_finding(
             self.registry_path, line, 1, ERROR, DOCUMENT_CODE,
             say("source-document", source=ref.key, path=shown_path(ref.path, self.root), reason=reason)))
 
@@ -382,7 +263,7 @@ class Verifier:
         pending = [v for v in self.outcome.verdicts if v.status == PENDING]
         if not pending:
             return
-        fillable = {id(v) for c in pending_citations(self.root, pending)[0]
+        fillable = {id(v) for c in pending_citations(pending)[0]
                     if len(c.pages) == 1 and c.pages[0].isdigit() for v in c.verdicts}
         for verdict in pending:
             record = verdict.claim
@@ -398,7 +279,7 @@ class Verifier:
             self.finding(record, WARNING, "pending-citation", message)
 
     def finding(self, record: ClaimRecord, severity: str, code: str, message: str) -> None:
-        self.outcome.findings.append(Finding(record.file, record.line, record.col, severity, code, message))
+        self.outcome.findings.append(said_finding(record.file, record.line, record.col, severity, code, message))
 
     def judge(self, record: ClaimRecord) -> Verdict:
         if record.by_hand is not None:
@@ -461,41 +342,27 @@ def verify(root: Path, registry: dict[str, dict], records: Iterable[ClaimRecord]
 # ---------------------------------------------------------------------------------------------------------------
 # From the claims ledger to records, and --fill
 
-def hand_note(line_text: str) -> str | None:
-    m = HAND_CHECK.search(line_text)
-    return m["note"].strip() if m else None
-
-
-def hand_note_of(lines: list[str], line: int, citation: str | None) -> str | None:
-    """The `<!-- verified: … -->` note of a claim: on its line, or on a following line of the same sentence up to
-    the one that holds its citation (a sentence wrapped over lines)."""
-    for k in range(line - 1, min(len(lines), line + 9)):
-        text = lines[k]
-        if k > line - 1 and not text.strip():
-            break
-        note = hand_note(text)
-        if note is not None:
-            return note
-        if citation and citation in text:
-            break
+def hand_note(claim: Claim, verified: dict[int, str]) -> str | None:
+    """The `<!-- verified: … -->` note of a claim: a verified directive on a line of its sentence from the claim's
+    own line on (`verified`: 1-based line -> note, from the file's prose map)."""
+    for line in range(claim.line, max(claim.line, claim.last_line) + 1):
+        if line in verified:
+            return verified[line]
     return None
 
 
-def records_from_ledger(rows: Iterable[dict], registry: dict[str, dict],
-                        lines_of: Callable[[str], list[str]]) -> list[ClaimRecord]:
-    """One record per claim and per registered source it cites with a page or `p. ?`, from the claims ledger's rows
-    (`path`, `line`, `col`, `figure`, `citations`: [{"key", "page", "text"}]). The `<!-- verified: … -->` note is
-    read from the claim's line."""
+def records_from_claims(claims: Iterable[Claim], registry: dict[str, dict],
+                        verified_of: Callable[[str], dict[int, str]]) -> list[ClaimRecord]:
+    """One record per claim and per registered source it cites with a page or `p. ?`. `verified_of(path)`: the
+    verified directives of a file by line."""
     records = []
-    for row in rows:
-        for citation in row.get("citations") or []:
-            key, page = citation.get("key"), citation.get("page")
-            if key not in registry or page is None:
+    for claim in claims:
+        for citation in claim.citations:
+            if citation.key not in registry or citation.page is None:
                 continue  # an unpaged citation: nothing to verify against
-            page = None if page in ("?", "？") else str(page)
-            note = hand_note_of(lines_of(row["path"]), row["line"], citation.get("text"))
-            records.append(ClaimRecord(row["path"], row["line"], row["col"], row["figure"], key, page, note,
-                                       citation.get("text")))
+            page = None if citation.pending else str(citation.page)
+            records.append(ClaimRecord(claim.path, claim.line, claim.col, claim.figure, citation.key, page,
+                                       hand_note(claim, verified_of(claim.path)), citation))
     return records
 
 
@@ -514,7 +381,6 @@ def check(book, claims_result=None, all_documents: bool = True, missing_is_error
     """Verify the book's claims (or those of `claims_result`, a claims check already made) against the documents
     here. Without a usable registry there is nothing to verify (the claims check reports the registry)."""
     from ..reading.textio import YamlProblem, node_line, read_yaml
-    from . import claims as claims_check
     registry = book.registry
     if not registry.usable or not documents_here(book.root, registry.sources, existing=not missing_is_error):
         return Outcome()
@@ -533,15 +399,12 @@ def check(book, claims_result=None, all_documents: bool = True, missing_is_error
                 nodes.append(None)
         return node_line(nodes[0], path) if nodes[0] is not None else 1
 
-    split: dict[str, list[str]] = {}
+    def verified_of(shown: str) -> dict[int, str]:
+        path = Path(shown) if Path(shown).is_absolute() else book.root / shown
+        prose = book.prose_map(book.file(path))
+        return {line: d.note for line, d in prose.directive_lines("verified").items()} if prose else {}
 
-    def lines_of(shown: str) -> list[str]:
-        if shown not in split:
-            path = Path(shown) if Path(shown).is_absolute() else book.root / shown
-            split[shown] = (book.file(path).text or "").split("\n")
-        return split[shown]
-
-    records = records_from_ledger(claims_result.ledger(), registry.sources, lines_of)
+    records = records_from_claims(claims_result.claims, registry.sources, verified_of)
     outcome = verify(book.root, registry.sources, records, registry_file.shown, where, all_documents, missing_is_error)
     outcome.findings[:0] = read_problems
     return outcome
@@ -549,12 +412,13 @@ def check(book, claims_result=None, all_documents: bool = True, missing_is_error
 
 @dataclass(frozen=True)
 class Edit:
-    """One citation given its page: where (1-based line of the citation), the text before and after."""
+    """One citation given its page: where (1-based line of the citation), the text before and after, and its span
+    in the file's text as read."""
     file: str
     line: int
     old: str
     new: str
-    start: int  # offset in the file's text
+    start: int
     end: int
 
 
@@ -562,34 +426,10 @@ class Edit:
 class FillPlan:
     edits: list[Edit] = field(default_factory=list)
     skipped: list[tuple[ClaimRecord, str]] = field(default_factory=list)  # pending claims left alone, and why
-    texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # file -> (text before, text after)
+    texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # file -> (text on disk before, after)
 
 
-SENTENCE_END = re.compile(r"[。！？!?]|\n[ \t]*\n")
 FREE_FORM_PENDING = re.compile(r"(第\s*)[?？](\s*页)")
-
-
-def line_starts(text: str) -> list[int]:
-    starts = [0]
-    starts += [m.end() for m in re.finditer("\n", text)]
-    return starts
-
-
-def offset_of(text: str, starts: list[int], line: int, col: int) -> int:
-    bom = 1 if line == 1 and text.startswith("\ufeff") else 0
-    return starts[min(line, len(starts)) - 1] + col - 1 + bom
-
-
-def citation_at(text: str, citation: str, at: int) -> int | None:
-    """Where the citation of the claim at offset `at` is: the first occurrence after it in the same sentence, else the
-    last before it in the same sentence (`据[@a, p. ?]统计，…`), else None."""
-    after = text.find(citation, at)
-    if after >= 0 and not SENTENCE_END.search(text, at, after):
-        return after
-    before = text.rfind(citation, 0, at)
-    if before >= 0 and not SENTENCE_END.search(text, before + len(citation), at):
-        return before
-    return None
 
 
 def filled(citation: str, key: str, page: str) -> str | None:
@@ -610,11 +450,8 @@ def page_order(page: str) -> tuple:
 class PendingCitation:
     """A pending citation in a file, with the claims it covers; `pages`: where all their figures are together."""
     file: str
-    at: int      # offset of the citation in the file's text (as on disk)
-    line: int    # 1-based line and column, as findings count them
-    col: int
+    citation: Citation  # its start and end: offsets into the file's text as the Book reads it
     source: str
-    text: str
     verdicts: list[Verdict]
 
     @property
@@ -623,55 +460,47 @@ class PendingCitation:
         return sorted(common, key=page_order)
 
 
-def pending_citations(root: Path, verdicts: Iterable[Verdict]) -> tuple[list[PendingCitation], dict[str, str],
-                                                                        list[tuple[ClaimRecord, str]]]:
-    """The pending citations of the verdicts, located in their files (whose texts come back too); the claims whose
-    citation could not be located, and why."""
+def pending_citations(verdicts: Iterable[Verdict]) -> tuple[list[PendingCitation], list[tuple[ClaimRecord, str]]]:
+    """The pending citations of the verdicts, one per citation and source, as the claims check located them
+    (whatever line ends the file has), and the claims whose citation is not known."""
     found: dict[tuple[str, int, str], PendingCitation] = {}
-    texts: dict[str, str] = {}
-    starts: dict[str, list[int]] = {}
     lost: list[tuple[ClaimRecord, str]] = []
     for verdict in verdicts:
         record = verdict.claim
         if verdict.status != PENDING:
             continue
-        if not record.citation:
+        if record.citation is None:
             lost.append((record, say("sources-verify:why-unlocated")))
             continue
-        if record.file not in texts:
-            path = Path(record.file) if Path(record.file).is_absolute() else Path(root) / record.file
-            try:
-                texts[record.file] = path.read_bytes().decode("utf-8")
-            except (OSError, UnicodeDecodeError):
-                lost.append((record, say("sources-verify:why-unreadable")))
-                continue
-        text = texts[record.file]
-        if record.file not in starts:
-            starts[record.file] = line_starts(text)
-        at = citation_at(text, record.citation, offset_of(text, starts[record.file], record.line, record.col))
-        if at is None:
-            lost.append((record, say("sources-verify:why-unlocated")))
-            continue
-        key = (record.file, at, record.source)
+        key = (record.file, record.citation.start, record.source)
         if key not in found:
-            line = text.count("\n", 0, at) + 1
-            col = at - (text.rfind("\n", 0, at) + 1) + 1 - (1 if line == 1 and text.startswith("\ufeff") else 0)
-            found[key] = PendingCitation(record.file, at, line, col, record.source, record.citation, [])
+            found[key] = PendingCitation(record.file, record.citation, record.source, [])
         found[key].verdicts.append(verdict)
-    return list(found.values()), texts, lost
+    return list(found.values()), lost
 
 
-def candidates_by_citation(root: Path, verdicts: Iterable[Verdict]) -> dict[tuple[str, int, int], list[str]]:
+def prose_of(book, file: str) -> ProseMap | None:
+    path = Path(file) if Path(file).is_absolute() else book.root / file
+    return book.prose_map(book.file(path))
+
+
+def candidates_by_citation(book, verdicts: Iterable[Verdict]) -> dict[tuple[str, int, int], list[str]]:
     """(file, line, col) of each pending citation -> the pages that hold every figure it covers."""
-    return {(p.file, p.line, p.col): p.pages for p in pending_citations(root, verdicts)[0]}
+    out = {}
+    for p in pending_citations(verdicts)[0]:
+        prose = prose_of(book, p.file)
+        if prose is not None:
+            out[(p.file, *prose.position(p.citation.start))] = p.pages
+    return out
 
 
-def plan_fill(root: Path, verdicts: Iterable[Verdict]) -> FillPlan:
+def plan_fill(book, verdicts: Iterable[Verdict]) -> FillPlan:
     """The edits --fill makes: a pending citation gets a page where the figures it covers are together on exactly one
-    page of the document (and that page is numbered). Nothing else in any file changes."""
+    page of the document (and that page is numbered). Only the question mark changes: the file keeps every other
+    byte, its line ends (LF, CRLF or a lone CR) included."""
     plan = FillPlan()
-    citations, texts, plan.skipped = pending_citations(root, verdicts)
-    edits_of: dict[str, dict[int, Edit]] = {}
+    citations, plan.skipped = pending_citations(verdicts)
+    marks: dict[str, dict[int, tuple[str, PendingCitation]]] = {}  # file -> offset of a `?` (as read) -> page
     for citation in citations:
         pages = citation.pages
         why = None
@@ -679,29 +508,52 @@ def plan_fill(root: Path, verdicts: Iterable[Verdict]) -> FillPlan:
             why = say("sources-verify:why-several", pages=", ".join(pages)) if pages else say("sources-verify:why-none")
         elif not pages[0].isdigit():
             why = say("sources-verify:why-label", page=pages[0])
-        new = filled(citation.text, citation.source, pages[0]) if why is None else None
-        if why is None and new is None:
+        prose = prose_of(book, citation.file) if why is None else None
+        at = None
+        if prose is not None:
+            written = prose.text[citation.citation.start:citation.citation.end]
+            new = filled(written, citation.source, pages[0])
+            at = next((k for k, (a, b) in enumerate(zip(written, new)) if a != b), None) if new else None
+        if why is None and at is None:
             why = say("sources-verify:why-no-pending")
         if why is not None:
             apart = say("sources-verify:why-apart") if not pages and len(citation.verdicts) > 1 else None
             plan.skipped += [(v.claim, apart if apart and v.candidates else why) for v in citation.verdicts]
             continue
-        edits = edits_of.setdefault(citation.file, {})
-        earlier = edits.get(citation.at)
-        if earlier is not None:  # [@a, p. ?; @b, p. ?]: the second source's page goes into the first's edit
-            new = filled(earlier.new, citation.source, pages[0]) or earlier.new
-        edits[citation.at] = Edit(citation.file, citation.line, citation.text, new, citation.at,
-                                  citation.at + len(citation.text))
-    for file, edits in edits_of.items():
-        text = texts[file]
-        pieces, cursor = [], 0
-        for start in sorted(edits):
-            edit = edits[start]
-            pieces += [text[cursor:edit.start], edit.new]
-            cursor = edit.end
-            plan.edits.append(edit)
-        pieces.append(text[cursor:])
-        plan.texts[file] = (text, "".join(pieces))
+        marks.setdefault(citation.file, {})[citation.citation.start + at] = (pages[0], citation)
+    for file, found in marks.items():
+        path = Path(file) if Path(file).is_absolute() else book.root / file
+        try:
+            raw = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            plan.skipped += [(v.claim, say("sources-verify:why-unreadable")) for _, c in found.values() for v in c.verdicts]
+            continue
+        prose = prose_of(book, file)
+        bom = 1 if raw.startswith("\ufeff") else 0
+        new_raw, cursor, pieces = raw, 0, []
+        by_citation: dict[int, list[tuple[int, str]]] = {}
+        for offset in sorted(found):
+            page, citation = found[offset]
+            on_disk = bom + raw_offset(raw[bom:], offset)
+            if raw[on_disk:on_disk + 1] not in ("?", "？"):  # the file changed since it was read: leave it
+                plan.skipped += [(v.claim, say("sources-verify:why-unlocated")) for v in citation.verdicts]
+                continue
+            pieces += [raw[cursor:on_disk], page]
+            cursor = on_disk + 1
+            by_citation.setdefault(citation.citation.start, []).append((offset, page))
+        pieces.append(raw[cursor:])
+        new_raw = "".join(pieces)
+        if new_raw == raw:
+            continue
+        for start, filled_marks in sorted(by_citation.items()):
+            citation = next(c for _, c in found.values() if c.citation.start == start)
+            old = prose.text[start:citation.citation.end]
+            new = old
+            for offset, page in sorted(filled_marks, reverse=True):
+                k = offset - start
+                new = new[:k] + page + new[k + 1:]
+            plan.edits.append(Edit(file, prose.position(start)[0], old, new, start, citation.citation.end))
+        plan.texts[file] = (raw, new_raw)
     plan.skipped.sort(key=lambda item: (item[0].file, item[0].line, item[0].col))
     return plan
 

@@ -1,93 +1,126 @@
 """`book check`: everything a branch must pass before merging, step by step over one Book, one verdict at the end.
 
+Each step is a check (Book in, findings out) with a few notes (the claims tally, the TODO counts); this module
+runs them and presents them once: as text, or with `--format json` as one object (`findings`, `summary`, and
+`steps`: [{name, status, cached, seconds}]).
+
 Every step skips its work when its inputs did not change since it last ran here: a step is keyed on the SHA-256 of
-each file it reads, the toolchain's own files, requirements.lock, the Python version and the settings that change
-its verdict (STRICT, BOOK_LANG); a step whose key is stored replays what it printed then, with its status. The
-notebooks step has its own store (a notebook runs only when its inputs changed) and re-checks the results every
-time against the current code. So a check after no change only re-reads and re-hashes the files.
-Stored under <cache root>/check/; `--no-cache`, or `make clean-cache`, runs every step again.
+each file it reads, the toolchain's own files, requirements.lock, the Python version and STRICT; a stored step
+gives back its findings and notes, which remember their message ids, so they are shown in the language of the run
+that replays them (BOOK_LANG is not part of the key) and in either format. The notebooks step has its own store (a
+notebook runs only when its inputs changed); the results step checks the recorded results whenever they exist,
+whether or not notebooks run. Stored under <cache root>/check/; `--no-cache`, or `make clean-cache`, runs every step.
+
+Text output shows what matters: errors one a line (in colour on a terminal), expected warnings summed up per code
+(`-v` lists each), and the errors once more just before the verdict, so that the last lines show them.
 """
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import sys
 import time
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from rich.console import Console
-from rich.markup import escape
-
 from ..cache import cache_dir, read_json, write_json
-from ..checks import claims, draft_notes, toc, todo, verify
+from ..checks import claims, draft_notes, print_layout, results, toc, todo, verify
 from ..execution.keys import file_sha256
-from ..findings import strict
-from ..messages import say
+from ..findings import ERROR, Finding, exit_status, strict
+from ..messages import MESSAGES, data, finding_data, finding_from, from_data, say
 from ..reading.book import Book
 from . import notebooks as notebooks_command
 from . import site as site_command
 from .claims import tally
+from .lint import check as lint_check
+from .report import ORDER, summary, summary_line
 from .sources import tally as sources_tally
-from .report import report
 from .todo import counts
 
-console = Console(highlight=False, soft_wrap=True)  # a verdict line is never broken, at any width
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 SKIPPED_PARTS = {"__pycache__", ".ipynb_checkpoints", ".cache"}
+REPEATED_ERRORS = 10  # at most this many errors are shown again before the verdict
 
 
-def step_toc(book: Book, args) -> int:
-    findings, _ = toc.check(book)
-    return report(findings, "text", "book toc")
+@dataclass
+class Step:
+    """What one step found: its status (0 passed), its findings and its notes (lines shown before its summary)."""
+    status: int
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
-def step_claims(book: Book, args) -> int:
+def found(findings: list[Finding], notes: list[str] | None = None) -> Step:
+    return Step(exit_status(findings), findings, notes or [])
+
+
+# ---------------------------------------------------------------------------------------------------- the steps
+
+def step_toc(book: Book, args) -> Step:
+    return found(toc.check(book)[0])
+
+
+def step_claims(book: Book, args) -> Step:
     result = claims.check(book, strict())
     args.claims_result = result  # the verification step reuses the claims found here
-    return report(result.findings + draft_notes.check(book, strict()), "text", "book claims", notes=[tally(result)])
+    return found(result.findings + draft_notes.check(book, strict()), [tally(result)])
 
 
-def step_verify(book: Book, args) -> int:
-    """Figures against the source documents kept here; where there are none (CI), an info line and no failure (a
+def step_verify(book: Book, args) -> Step:
+    """Figures against the source documents kept here; where there are none (CI), a note and no failure (a
     registry `file:` that is not on this machine counts as none; `book sources verify` reports it). Pending
     citations are the claims step's findings already: here they are only counted."""
     if not (book.registry.usable and verify.documents_here(book.root, book.registry.sources, existing=True)):
-        print(f"book sources verify：{say('sources-verify:no-documents')}")
-        return 0
+        return Step(0, [], [say("sources-verify:no-documents-line", reason=say("sources-verify:no-documents"))])
     outcome = verify.check(book, getattr(args, "claims_result", None), missing_is_error=False)
-    return report([f for f in outcome.findings if f.code != "pending-citation"], "text", "book sources verify",
-                  notes=[f"  {sources_tally(outcome)}"])
+    return found([f for f in outcome.findings if f.code != "pending-citation"], [f"  {sources_tally(outcome)}"])
 
 
-def step_lint(book: Book, args) -> int:
-    from .lint import check as lint_check  # warnings; errors under STRICT=1
-    return report(lint_check(book), "text", "book lint")
+def step_lint(book: Book, args) -> Step:
+    return found(lint_check(book))  # warnings; errors under STRICT=1
 
 
-def step_todo(book: Book, args) -> int:
+def step_todo(book: Book, args) -> Step:
     items, _ = todo.collect(book)
-    print(say("todo:check-line", counts=counts(items)))
+    notes = [say("todo:check-line", counts=counts(items))]
     if strict() and items:
-        print(say("todo:strict", count=len(items)))
-        return 1
-    return 0
+        return Step(1, [], notes + [say("todo:strict", count=len(items))])
+    return Step(0, [], notes)
 
 
-def step_notebooks(book: Book, args) -> int:
-    args.paths, args.scale, args.update_outputs, args.passthrough = [], None, False, []
-    args.jobs, args.force, args.format = getattr(args, "jobs", None), False, "text"
+def step_notebooks(book: Book, args) -> Step:
+    """Every notebook valid and run under nbval where its inputs changed (progress on the terminal as they run)."""
+    args.paths, args.scale, args.passthrough, args.force = [], None, [], False
+    args.jobs = getattr(args, "jobs", None)
     memo = StepCache(book.root)
     validated = memo.load("notebook-validity") or {}
     args.validated = validated if isinstance(validated, dict) else {}
-    status = notebooks_command.run(args, book)
+    findings, _, _ = notebooks_command.execute(args, book, results_too=False)
     memo.save("notebook-validity", args.validated)
-    return status
+    return found(findings)
 
 
-def step_site(book: Book, args) -> int:
-    return site_command.build(book, draft=False, out=None, keep=False)  # the strict build is the check
+def step_results(book: Book, args) -> Step:
+    """The recorded results against their schema, the code that measured them and the prose that prints them:
+    no notebook needs to run for that."""
+    return found(results.check(book, strict()))
+
+
+def step_print(book: Book, args) -> Step:
+    """What would not fit the printed page (code lines wider than the text block); no typesetting."""
+    return found(print_layout.check(book, strict()))
+
+
+def step_site(book: Book, args) -> Step:
+    findings, notes = site_command.strict_check(book)
+    return found(findings, notes)
+
+
+STEPS = [("toc", step_toc), ("claims", step_claims), ("verify", step_verify), ("lint", step_lint), ("todo", step_todo),
+         ("notebooks", step_notebooks), ("results", step_results), ("print", step_print), ("site", step_site)]
+NAMES = [name for name, _ in STEPS]
 
 
 # ---------------------------------------------------------------------------------------------------- inputs
@@ -118,34 +151,40 @@ def prose_inputs(root: Path) -> list[Path]:
     return files_under(root, "manuscript") + files_under(root, "toc") + files_under(root, "schemas")
 
 
+def code_inputs(root: Path) -> list[Path]:
+    """What the results step reads besides the prose: the results, and the code and corpus their keys hash."""
+    return prose_inputs(root) + files_under(root, "code")
+
+
+def print_inputs(root: Path) -> list[Path]:
+    """What the print step reads: the prose, the notebooks, and print.yaml's code_columns."""
+    return prose_inputs(root) + files_under(root, "code", (".ipynb",)) + files_under(root, "print.yaml")
+
+
 def site_inputs(root: Path) -> list[Path]:
     """What the strict site build reads: the prose, the notebooks and the rest of code/ it may show or link to,
     mkdocs.yml (the theme and its plugins are pinned in requirements.lock)."""
-    return prose_inputs(root) + files_under(root, "code") + files_under(root, "mkdocs.yml")
+    return code_inputs(root) + files_under(root, "mkdocs.yml")
 
 
-# The verify step is not here: the source documents it reads lie outside the repository.
+# The verify step is not here: the source documents it reads lie outside the repository. Nor are the notebooks:
+# they have their own store.
 STEP_INPUTS = {"toc": prose_inputs, "claims": prose_inputs, "lint": prose_inputs, "todo": prose_inputs,
-               "site": site_inputs}
-STEP_SETTINGS = {"toc": ("BOOK_LANG",), "claims": ("STRICT", "BOOK_LANG"), "lint": ("STRICT", "BOOK_LANG"),
-                 "todo": ("STRICT", "BOOK_LANG"),
-                 "site": ("BOOK_LANG",)}
-CACHE_FAILURES = {"toc", "claims", "lint", "todo"}   # deterministic verdicts; a failed site build runs again
+               "results": code_inputs, "print": print_inputs, "site": site_inputs}
+STRICT_STEPS = {"claims", "lint", "todo", "results", "print"}
+CACHE_FAILURES = {"toc", "claims", "lint", "todo", "results", "print"}  # deterministic; a failed site build runs again
 
 
 def step_key(root: Path, name: str) -> str:
     files = STEP_INPUTS[name](root) + toolchain(root)
     digest = {p.relative_to(root).as_posix(): file_sha256(p) for p in files}
-    settings = {k: os.environ.get(k, "") for k in STEP_SETTINGS[name]}
-    if "STRICT" in settings:
-        settings["STRICT"] = str(strict())
     doc = {"step": name, "version": CACHE_VERSION, "python": sys.version_info[:2], "files": digest,
-           "settings": settings}
+           "strict": strict() if name in STRICT_STEPS else None}
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
 
 
 class StepCache:
-    """One JSON entry per step: {key, status, output}; written atomically, a damaged one is ignored."""
+    """One JSON entry per step: {key, status, findings, notes}; written atomically, a damaged one is ignored."""
 
     def __init__(self, root: Path):
         self.folder = cache_dir(root, "check", CACHE_VERSION)
@@ -156,88 +195,147 @@ class StepCache:
     def save(self, name: str, value) -> None:
         write_json(self.folder / f"{name}.json", value)
 
-    def get(self, name: str, key: str) -> dict | None:
+    def get(self, name: str, key: str) -> Step | None:
         entry = self.load(name)
-        if (isinstance(entry, dict) and entry.get("key") == key and isinstance(entry.get("status"), int)
-                and isinstance(entry.get("output"), str)):
-            return entry
-        return None
+        if not (isinstance(entry, dict) and entry.get("key") == key and isinstance(entry.get("status"), int)
+                and isinstance(entry.get("findings"), list) and isinstance(entry.get("notes"), list)):
+            return None
+        try:
+            findings = [finding_from(f) for f in entry["findings"]]
+        except (KeyError, TypeError):
+            return None
+        notes = [from_data(n) for n in entry["notes"]]
+        if any(not isinstance(n, str) for n in notes):
+            return None
+        return Step(entry["status"], findings, notes)
+
+    def put(self, name: str, key: str, step: Step) -> None:
+        self.save(name, {"key": key, "status": step.status, "findings": [finding_data(f) for f in step.findings],
+                         "notes": [data(n) for n in step.notes]})
 
 
-class Tee(io.TextIOBase):
-    """Writes through to the real stdout and keeps a copy (what the step printed, to replay next time)."""
+@dataclass
+class Ran:
+    name: str
+    step: Step | None           # None: skipped
+    cached: bool = False
+    seconds: float = 0.0
 
-    def __init__(self, out):
-        self.out, self.copy = out, io.StringIO()
-
-    def write(self, text):
-        self.copy.write(text)
-        return self.out.write(text)
-
-    def flush(self):
-        self.out.flush()
-
-    def isatty(self):
-        return False                       # the replayed text stays plain
-
-    @property
-    def encoding(self):
-        return getattr(self.out, "encoding", "utf-8")
+    def row(self) -> dict:
+        status = "skipped" if self.step is None else "passed" if self.step.status == 0 else "failed"
+        return {"name": self.name, "status": status, "cached": self.cached, "seconds": round(self.seconds, 2)}
 
 
-def run_step(name: str, step, book: Book, args, cache: StepCache | None) -> tuple[int, bool]:
-    """(status, whether it was answered from the cache)."""
+def run_step(name: str, step, book: Book, args, cache: StepCache | None) -> Ran:
+    started = time.monotonic()
     if cache is None or name not in STEP_INPUTS:
-        return step(book, args), False
+        return Ran(name, step(book, args), False, time.monotonic() - started)
     key = step_key(book.root, name)
     hit = cache.get(name, key)
     if hit is not None:
-        sys.stdout.write(hit["output"])
-        sys.stdout.flush()
-        return hit["status"], True
-    tee = Tee(sys.stdout)
-    saved = sys.stdout
-    sys.stdout = tee
-    try:
-        status = step(book, args)
-    finally:
-        sys.stdout = saved
-    if status == 0 or name in CACHE_FAILURES:
-        cache.save(name, {"key": key, "status": status, "output": tee.copy.getvalue()})
-    return status, False
+        return Ran(name, hit, True, time.monotonic() - started)
+    result = step(book, args)
+    if result.status == 0 or name in CACHE_FAILURES:
+        cache.put(name, key, result)
+    return Ran(name, result, False, time.monotonic() - started)
 
 
-STEPS = [("toc", step_toc), ("claims", step_claims), ("verify", step_verify), ("lint", step_lint), ("todo", step_todo),
-         ("notebooks", step_notebooks), ("site", step_site)]
-
-
-def run(args, book: Book) -> int:
-    skip = set(args.skip or [])
-    args.format = "text"
-    cache = None if getattr(args, "no_cache", False) else StepCache(book.root)
-    failed = []
-    for name, step in STEPS:
-        if name in skip:
-            console.print(f"[dim]{escape(say('check:skipped', step=title(name)))}[/dim]")
-            continue
-        console.rule(f"[bold]{escape(title(name))}")
-        started = time.monotonic()
-        status, cached = run_step(name, step, book, args, cache)
-        verdict = "[green]{}[/green]".format(say("report:ok")) if status == 0 else "[red]{}[/red]".format(say("report:failed"))
-        note = f"[dim]{escape(say('check:replayed'))}[/dim]" if cached else ""
-        console.print(say("check:verdict", step=escape(title(name)), verdict=verdict,
-                          seconds=f"{time.monotonic() - started:.1f}", note=note))
-        if status:
-            failed.append(name)
-    console.rule()
-    if failed:
-        steps = say("check:list-separator").join(title(name) for name in failed)
-        console.print(f"[red bold]{escape(say('check:failed', steps=steps))}[/red bold]")
-        return 1
-    console.print(f"[green bold]{escape(say('check:passed'))}[/green bold]")
-    return 0
-
+# ---------------------------------------------------------------------------------------------------- presenting
 
 def title(name: str) -> str:
     """A step as the author reads it: what it checks, and its name for --skip."""
     return say(f"check:step-{name}")
+
+
+COMMAND = {"toc": "book toc", "claims": "book claims", "verify": "book sources verify", "lint": "book lint",
+           "notebooks": "book notebooks", "print": "book print", "site": "book site"}
+
+
+class Text:
+    """The text report: rich where the output is a terminal (colour), plain in pipes and CI."""
+
+    def __init__(self, verbose: bool):
+        from rich.console import Console
+        self.console = Console(highlight=False, soft_wrap=True)
+        self.verbose = verbose
+
+    def line(self, text: str, style: str | None = None) -> None:
+        from rich.markup import escape
+        self.console.print(f"[{style}]{escape(text)}[/{style}]" if style else escape(text))
+
+    def finding(self, f: Finding) -> None:
+        from rich.markup import escape
+        if f.severity == ERROR:
+            self.console.print(f"{escape(f'{f.path}:{f.line}:{f.col}:')} [bold red]{f.severity}[/bold red] "
+                               f"[red]{escape(f.code)}[/red] {escape(f.message)}")
+        else:
+            self.line(f.render())
+
+    def warnings_by_code(self, findings: list[Finding]) -> None:
+        """Expected warnings, one line per code: `pending-citation：48 处待补页码`."""
+        for code, count in sorted(Counter(f.code for f in findings).items()):
+            message_id = f"check:warnings:{code}" if f"check:warnings:{code}" in MESSAGES else "check:warnings"
+            self.line(say(message_id, code=code, count=count), "yellow")
+
+    def step(self, ran: Ran) -> None:
+        from rich.markup import escape
+        if ran.step is None:
+            self.line(say("check:skipped", step=title(ran.name)), "dim")
+            return
+        self.console.rule(f"[bold]{escape(title(ran.name))}")
+        findings = sorted(set(ran.step.findings), key=ORDER)
+        warnings = [f for f in findings if f.severity != ERROR]
+        for f in findings:
+            if f.severity == ERROR or self.verbose:
+                self.finding(f)
+        if warnings and not self.verbose:
+            self.warnings_by_code(warnings)
+        for note in ran.step.notes:
+            self.line(note)
+        if ran.name in COMMAND and (findings or ran.name not in ("verify", "site")):
+            self.line(summary_line(COMMAND[ran.name], findings))
+        verdict = "[green]{}[/green]".format(say("report:ok")) if ran.step.status == 0 else \
+            "[red]{}[/red]".format(say("report:failed"))
+        note = f"[dim]{escape(say('check:replayed'))}[/dim]" if ran.cached else ""
+        self.console.print(say("check:verdict", step=escape(title(ran.name)), verdict=verdict,
+                               seconds=f"{ran.seconds:.1f}", note=note))
+
+    def verdict(self, runs: list[Ran]) -> None:
+        """The errors once more (the last lines a terminal shows), then the verdict."""
+        from rich.markup import escape
+        self.console.rule()
+        failed = [r for r in runs if r.step is not None and r.step.status]
+        errors = sorted({f for r in runs if r.step is not None for f in r.step.findings if f.severity == ERROR},
+                        key=ORDER)
+        if errors:
+            self.line(say("check:errors-again", count=len(errors)), "bold")
+            for f in errors[:REPEATED_ERRORS]:
+                self.finding(f)
+            if len(errors) > REPEATED_ERRORS:
+                self.line(say("check:errors-more", count=len(errors) - REPEATED_ERRORS))
+        if failed:
+            steps = say("check:list-separator").join(title(r.name) for r in failed)
+            self.console.print(f"[red bold]{escape(say('check:failed', steps=steps))}[/red bold]")
+        else:
+            self.console.print(f"[green bold]{escape(say('check:passed'))}[/green bold]")
+
+
+def run(args, book: Book) -> int:
+    skip = set(args.skip or [])
+    fmt = getattr(args, "format", "text") or "text"
+    cache = None if getattr(args, "no_cache", False) else StepCache(book.root)
+    text = Text(getattr(args, "verbose", False)) if fmt == "text" else None
+    runs: list[Ran] = []
+    for name, step in STEPS:
+        ran = Ran(name, None) if name in skip else run_step(name, step, book, args, cache)
+        runs.append(ran)
+        if text is not None:
+            text.step(ran)
+    status = 1 if any(r.step is not None and r.step.status for r in runs) else 0
+    if text is not None:
+        text.verdict(runs)
+        return status
+    findings = sorted({f for r in runs if r.step is not None for f in r.step.findings}, key=ORDER)
+    print(json.dumps({"findings": [f.shown() for f in findings], "summary": summary(findings),
+                      "steps": [r.row() for r in runs]}, ensure_ascii=False, indent=2))
+    return status

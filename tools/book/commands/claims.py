@@ -1,7 +1,7 @@
 """`book claims [PATH...]`: every data claim needs a citation with a page; `--format json` adds the ledger (`claims`)."""
 from __future__ import annotations
 
-from ..checks import claims, draft_notes
+from ..checks import claims, draft_notes, print_layout
 from ..findings import strict
 from ..messages import say
 from ..reading.book import Book
@@ -17,7 +17,9 @@ def run(args, book: Book) -> int:
 
 def ledger(book: Book, result: claims.ClaimsResult) -> list[dict]:
     """The claims ledger; a claim whose source has a document here also carries its verification (`verification`:
-    source, page, status, candidates per cited source). The verifier's own findings belong to `book sources verify`."""
+    source, page, status, candidates per cited source). The verifier's own findings belong to `book sources verify`.
+    Each claim has its page in the last draft PDF (`pdf_page`, the PDF's own page index from 1), or null and
+    `pdf_page_reason`."""
     from ..checks import verify  # only the JSON ledger needs it
     rows = result.ledger()
     outcome = verify.check(book, result, all_documents=False, missing_is_error=False)
@@ -29,10 +31,14 @@ def ledger(book: Book, result: claims.ClaimsResult) -> list[dict]:
         row = verdict.row()
         checked.setdefault((c.file, c.line, c.col, c.figure), []).append(
             {k: row[k] for k in ("source", "page", "status", "candidates")})
+    page_of = print_layout.page_lookup(book)
     for row in rows:
         found = checked.get((row["path"], row["line"], row["col"], row["figure"]))
         if found:
             row["verification"] = found
+        row["pdf_page"], reason = page_of(row["path"], row["line"])
+        if reason:
+            row["pdf_page_reason"] = reason
     return rows
 
 

@@ -14,6 +14,10 @@ from ..findings import ToolError
 from ..messages import argparse_text, say
 
 
+# `book check`'s steps in order (their names for --skip), as commands/check.py runs them.
+CHECK_STEPS = ["toc", "claims", "verify", "lint", "todo", "notebooks", "results", "print", "site"]
+
+
 class Parser(argparse.ArgumentParser):
     """Bad usage is a "cannot run" error like the others (exit 2), in the author's language."""
 
@@ -65,8 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="待补页码（p. ?）的数字只出现在一页时，把该页码写入书稿（原子写入，并列出改动）")
     verify.add_argument("--dry-run", action="store_true", help="与 --fill 同用：只打印差异，不写文件")
     check = command("check", "合并前的全部检查：目录、数据声明、来源核对（本机有来源文档时）、中文排版、待办汇总、notebook、"
-                             "严格构建网站", formats=())
-    check.add_argument("--skip", action="append", choices=["toc", "claims", "verify", "lint", "todo", "notebooks", "site"])
+                             "实测结果、印刷版版面、严格构建网站")
+    check.add_argument("--skip", action="append", choices=CHECK_STEPS)
+    check.add_argument("-v", "--verbose", action="store_true", help="逐条列出每个警告（默认按代码汇总）")
     check.add_argument("--no-cache", action="store_true",
                        help="每一步都重新运行（默认：输入未变的步骤直接给出上次的结果）")
     check.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="同时运行的 notebook 数（默认每核一个）")

@@ -11,7 +11,7 @@ import difflib
 import sys
 
 from ..cache import write_atomic
-from ..checks import typography
+from ..checks import glossary_appendix, typography
 from ..findings import Finding, ToolError
 from ..messages import say
 from ..reading.book import Book
@@ -25,16 +25,26 @@ def glossary(book: Book) -> typography.Glossary:
         raise ToolError(str(exc)) from None
 
 
+def prose_paths(book: Book) -> list:
+    """The files whose typography is checked: all but the generated appendix A (its English column would read as
+    misspelt terms; it is checked against what it should be generated as instead)."""
+    generated = (book.root / glossary_appendix.APPENDIX_FILE).resolve()
+    return [p for p in book.markdown_paths() if p.resolve() != generated]
+
+
 def check(book: Book) -> list[Finding]:
     """The typography findings of the book (or of the files the Book was given)."""
     terms = glossary(book)
     findings: list[Finding] = []
-    for path in book.markdown_paths():
+    for path in prose_paths(book):
         source = book.file(path, "typo-read")
         if source.text is None:
             findings.append(source.problem)
             continue
-        findings += typography.findings(source.shown, typography.lint(source.text, terms), terms)
+        prose = book.prose_map(source) if book.citations is not None else None
+        findings += typography.findings(source.shown, typography.lint(source.text, terms, prose), terms)
+    if not book.paths:  # the generated appendix A depends on the whole book
+        findings += glossary_appendix.findings(book, terms)
     return findings
 
 
@@ -42,11 +52,11 @@ def fix(book: Book, write: bool) -> tuple[list[tuple[str, int]], list[str]]:
     """Correct each file: (file shown, issues settled) for each changed file, and the unified diff of each."""
     terms = glossary(book)
     changed, patches = [], []
-    for path in book.markdown_paths():
+    for path in prose_paths(book):
         source = book.file(path, "typo-read")
         if source.text is None:
             continue  # reported by the lint that follows
-        fixed, count = typography.fix(source.text, terms)
+        fixed, count = typography.fix(source.text, terms, citations=book.citations)
         if not count:
             continue
         changed.append((source.shown, count))
@@ -59,7 +69,27 @@ def fix(book: Book, write: bool) -> tuple[list[tuple[str, int]], list[str]]:
             patches.append("".join(difflib.unified_diff(source.text.splitlines(keepends=True),
                                                         fixed.splitlines(keepends=True),
                                                         f"a/{source.shown}", f"b/{source.shown}")))
+    if not book.paths:
+        appendix = regenerate_appendix(Book(book.repo) if write else book, terms, write)
+        if appendix:
+            changed.append((glossary_appendix.APPENDIX_FILE, 1))
+            patches.append(appendix)
     return changed, patches
+
+
+def regenerate_appendix(book: Book, terms: typography.Glossary, write: bool) -> str:
+    """Appendix A written again from the glossary and the manuscript (as fixed, when writing), if it is stale; the
+    unified diff of the change ('' when it is current or the TOC does not link it)."""
+    want = glossary_appendix.expected(book, terms)
+    path = book.root / glossary_appendix.APPENDIX_FILE
+    have = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if want is None or want == have:
+        return ""
+    if write:
+        write_atomic(path, want.encode("utf-8"))
+    shown = glossary_appendix.APPENDIX_FILE
+    return "".join(difflib.unified_diff(have.splitlines(keepends=True), want.splitlines(keepends=True),
+                                        f"a/{shown}", f"b/{shown}"))
 
 
 def run(args, book: Book) -> int:

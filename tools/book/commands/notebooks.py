@@ -7,9 +7,10 @@ from pathlib import Path
 
 from ..checks import notebooks, results
 from ..execution import runner
-from ..findings import ToolError, rel, strict
+from ..findings import Finding, ToolError, rel, strict
 from ..messages import say
 from ..reading.book import Book
+from .progress import ConsoleProgress
 from .report import report
 
 
@@ -27,7 +28,9 @@ def options(args, scale: str) -> runner.Options:
                           extra=extra, store=not extra)
 
 
-def run(args, book: Book) -> int:
+def execute(args, book: Book, results_too: bool = True) -> tuple[list[Finding], dict, dict]:
+    """Validate and run the notebooks (progress on the terminal: stderr beside a JSON report); then, with
+    `results_too`, check the recorded results. (findings, summary, extra) for the report."""
     repo = book.repo
     scale = args.scale or os.environ.get("BOOK_SCALE", "ci")
     if scale not in notebooks.DEFAULT_CELL_TIMEOUT:
@@ -41,15 +44,12 @@ def run(args, book: Book) -> int:
     fmt = getattr(args, "format", "text")
     invalid = notebooks.validate(paths, repo, getattr(args, "validated", None))
     if invalid:
-        return report(invalid, fmt, "book notebooks",
-                      {"notebooks": []} if fmt == "json" else None)
-    if getattr(args, "update_outputs", False):
-        return notebooks.update_outputs(paths, repo, scale)
+        return invalid, {}, {"notebooks": []}
     opts = options(args, scale)
     from rich.console import Console
     from rich.markup import escape
     console = Console(stderr=fmt == "json", highlight=False, soft_wrap=True)
-    progress = runner.ConsoleProgress(console, total=len(paths))
+    progress = ConsoleProgress(console, total=len(paths))
     console.print(escape(say("notebooks:header", count=len(paths), scale=opts.scale, device=opts.device,
                              timeout=notebooks.cell_timeout(scale), force=", --force" if opts.force else "")))
     try:
@@ -61,13 +61,25 @@ def run(args, book: Book) -> int:
     workers = say("notebooks:workers", jobs=run_report.jobs, threads=run_report.threads) if executed else ""
     console.print(escape(say("notebooks:done", executed=len(executed), workers=workers, cached=cached,
                              seconds=f"{run_report.seconds:.1f}")))
-    # Named notebooks: the results of their chapters only; the whole book: every results file.
-    chapters = {p.parent.name for p in paths} if args.paths else None
-    found += results.check(book, strict(), chapters=chapters)
+    if results_too:  # named notebooks: the results of their chapters only; the whole book: every results file
+        chapters = {p.parent.name for p in paths} if args.paths else None
+        found += results.check(book, strict(), chapters=chapters)
     summary = {"executed": sum(n.status == "executed" for n in run_report.notebooks),
                "cached": cached, "failed": sum(n.status == "failed" for n in run_report.notebooks),
                "seconds": round(run_report.seconds, 2), "jobs": run_report.jobs}
     extra = {"notebooks": [{"path": n.path, "status": n.status, "seconds": n.seconds, "key": n.key,
                             "why": n.why} for n in run_report.notebooks]}
+    return found, summary, extra
+
+
+def run(args, book: Book) -> int:
+    fmt = getattr(args, "format", "text")
+    if getattr(args, "update_outputs", False):
+        paths = [Path(p).resolve() for p in args.paths] or book.repo.notebooks()
+        invalid = notebooks.validate(paths, book.repo)
+        if invalid:
+            return report(invalid, fmt, "book notebooks", {"notebooks": []} if fmt == "json" else None)
+        return notebooks.update_outputs(paths, book.repo, args.scale or os.environ.get("BOOK_SCALE", "ci"))
+    found, summary, extra = execute(args, book)
     return report(found, fmt, "book notebooks", extra if fmt == "json" else None,
-                  summary_extra=summary if fmt == "json" else None)
+                  summary_extra=summary if fmt == "json" and summary else None)

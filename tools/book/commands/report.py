@@ -3,7 +3,6 @@ or as one JSON object (`findings`, `summary`, and the command's own keys)."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from operator import attrgetter
 from typing import Iterable
 
@@ -31,7 +30,7 @@ def report(findings: Iterable[Finding], fmt: str, what: str, extra: dict | None 
     between the findings and the summary line, which stays last."""
     findings = sorted(set(findings), key=ORDER)
     if fmt == "json":
-        doc = {"findings": [asdict(f) for f in findings], "summary": {**summary(findings), **(summary_extra or {})}}
+        doc = {"findings": [f.shown() for f in findings], "summary": {**summary(findings), **(summary_extra or {})}}
         doc.update(extra or {})
         echo(json.dumps(doc, ensure_ascii=False, indent=2))
     else:

@@ -158,11 +158,33 @@ def preflight(book: Book) -> list[Finding]:
     return notebooks_check.validate(book.repo.notebooks(), book.repo) + links_check.check_links(book)
 
 
-def build(book: Book, draft: bool, out: Path | None, keep: bool, fmt: str = "text") -> int:
+def strict_check(book: Book) -> tuple[list[Finding], list[str]]:
+    """`book check`'s site step: what the site depends on, then a strict release build into a temporary folder
+    that is removed afterwards; (findings, notes)."""
+    problems = preflight(book)
+    if problems:
+        return problems, []
+    repo = book.repo
+    remove_stale(repo.root, "site")
+    staging = Path(tempfile.mkdtemp(prefix=f".site-staging-{os.getpid()}-", dir=repo.root))
+    try:
+        with interrupts_raise():
+            status, log = mkdocs_build(repo, staging, False)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    if status != 0:
+        return build_findings(log, repo, repo.manuscript) or [
+            finding("mkdocs.yml", 1, 1, ERROR, "site-build",
+                    problem=(log.strip().splitlines() or [say("site:build-failed")])[-1])], []
+    return [], [say("site:strict-ok")]
+
+
+def build(book: Book, draft: bool, out: Path | None, fmt: str = "text") -> int:
+    """Build the site into `out` (default site/), replacing it atomically; a failed build leaves it as it was."""
     repo = book.repo
     default = repo.root / "site"
     target = Path(out).resolve() if out else default
-    reason = refuse_reason(target, repo, default) if keep else None
+    reason = refuse_reason(target, repo, default)
     if reason:
         raise ToolError(say("site:refuse", target=target, reason=reason))
     problems = preflight(book)
@@ -184,11 +206,6 @@ def build(book: Book, draft: bool, out: Path | None, keep: bool, fmt: str = "tex
                     finding("mkdocs.yml", 1, 1, ERROR, "site-build", problem=(log.strip().splitlines() or [say("site:build-failed")])[-1])]
                 report(found, fmt, "book site", notes=[say("site:failed", folder=target.name)])
                 return 1
-            if not keep:
-                if fmt == "json":
-                    return report([], fmt, "book site")
-                print(say("site:strict-ok"))
-                return 0
             (staging / MARKER).write_text("built by `book site`; the next build replaces this folder\n",
                                           encoding="utf-8")
             os.chmod(staging, 0o755)
@@ -217,4 +234,4 @@ def build(book: Book, draft: bool, out: Path | None, keep: bool, fmt: str = "tex
 
 def run(args, book: Book) -> int:
     draft = args.draft if args.draft is not None else os.environ.get("DRAFT", "") not in ("", "0", "false")
-    return build(book, draft, args.out, keep=True, fmt=args.format)
+    return build(book, draft, args.out, fmt=args.format)

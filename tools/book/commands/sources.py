@@ -45,7 +45,7 @@ def run(args, book: Book) -> int:
     outcome = verify.check(book)
     extra: dict = {}
     if args.fill:
-        plan = verify.plan_fill(book.root, outcome.verdicts)
+        plan = verify.plan_fill(book, outcome.verdicts)
         if args.dry_run:
             diff = verify.fill_diff(plan)
             if args.format == "text" and diff:

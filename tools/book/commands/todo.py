@@ -30,8 +30,9 @@ def kind_label(kind: str) -> str:
 
 def counts(items: list[todo.Item]) -> str:
     """The one count line of the open items: the total and each kind (the same numbers as the findings)."""
+    n = by_kind(items)
     return say("todo:counts", total=len(items),
-               kinds=say("todo:separator").join(f"{kind_label(k)} {n}" for k, n in by_kind(items).items()))
+               kinds=say("todo:kinds", checklist=n["checklist"], pending=n["pending-citation"], notes=n["todo-note"]))
 
 
 def location(it: todo.Item) -> str:

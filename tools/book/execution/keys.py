@@ -6,7 +6,9 @@ A run of a notebook depends on
   cells, then transitively through the imports of those modules (relative ones included); a local module beside
   the notebook (`import helpers` for `helpers.py` in its folder) counts the same way,
 - every file under `code/corpus/` (what the demo models train on),
-- `requirements.lock` (the pinned packages, torch among them),
+- the pins in `requirements.lock` of the distributions that code imports (torch, …), found by the same scan: one
+  input `requirements.lock#<name>` each, so a pin only the toolchain uses (the site, figures, print) never makes a
+  measured result stale; a third-party import the lock does not name keeps the whole lock as an input instead,
 - the scale (`BOOK_SCALE`: ci or full) and the device kind (cpu or cuda).
 
 The key is the SHA-256 of all that. `inputs` maps each file (path relative to the repository) to its SHA-256, so a
@@ -32,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # Bump when the meaning of the key changes (what goes in, how it is hashed): every stored run is then re-run.
-KEY_VERSION = 1
+KEY_VERSION = 2                       # 2: the lock's pins of imported distributions, not the whole lock
 SCALES = ("ci", "full")
 DEVICES = ("cpu", "cuda")
 PACKAGE = "common"                    # the shared package notebooks import, at code/common/
@@ -249,15 +251,23 @@ class Resolver:
         return out
 
 
-def imported_files(root: Path, notebook: Path, sources: list[str]) -> set[Path]:
-    """Every file of code/common/ (and beside the notebook) that the code cells can import, transitively."""
+def imported_code(root: Path, notebook: Path, sources: list[str]) -> tuple[set[Path], set[str]]:
+    """Every file of code/common/ (and beside the notebook) that the code cells can import, transitively, and the
+    top-level names of the other modules that the cells and those files import (stdlib and third-party)."""
     resolver = Resolver(root, notebook.parent)
     todo: list[tuple[Path, str]] = []
+    outside: set[str] = set()
+
+    def follow(imports, resolver: Resolver) -> None:
+        for name, names in imports:
+            files = resolver.files_for(name, names)
+            if not files and name:
+                outside.add(name.split(".")[0])
+            todo.extend(files)
+
     for source in sources:
         tree = parse(source)
-        imports = imported(tree, None) if tree is not None else scan_text(source)
-        for name, names in imports:
-            todo += resolver.files_for(name, names)
+        follow(imported(tree, None) if tree is not None else scan_text(source), resolver)
     seen: set[Path] = set()
     while todo:
         path, module = todo.pop()
@@ -270,13 +280,50 @@ def imported_files(root: Path, notebook: Path, sources: list[str]) -> set[Path]:
         except (OSError, UnicodeDecodeError):
             continue                          # still hashed as a file; nothing more to follow
         tree = parse(source)
-        imports = imported(tree, package or None) if tree is not None else scan_text(source)
         # A module beside the notebook imports `common` the same way the notebook does; common's own modules
         # never resolve against the notebook's folder.
         inner = resolver if not path.is_relative_to(root / COMMON) else Resolver(root, None)
-        for name, names in imports:
-            todo += inner.files_for(name, names)
-    return seen
+        follow(imported(tree, package or None) if tree is not None else scan_text(source), inner)
+    return seen, outside
+
+
+# ---------------------------------------------------------------------------------------------------- pins
+
+PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*==\s*([^\s;#]+)")
+
+
+def normalized(name: str) -> str:
+    """A distribution's name as PEP 503 compares it (Jinja2, jinja2 and jinja-2 are one)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def lock_pins(text: str) -> dict[str, str]:
+    """normalized distribution name -> its pin as written (`torch==2.13.0`), from a pip-freeze lock."""
+    pins = {}
+    for line in text.splitlines():
+        m = PIN.match(line)
+        if m:
+            pins[normalized(m[1])] = f"{m[1]}=={m[2]}"
+    return pins
+
+
+def distributions(modules: set[str], pins: dict[str, str]) -> tuple[set[str], bool]:
+    """The pinned distributions (normalized names) that provide the third-party `modules`, and whether some
+    third-party module is provided by no pin (then the whole lock counts: nothing is missed)."""
+    third_party = sorted(m for m in modules if m and m not in sys.stdlib_module_names and m != PACKAGE)
+    found, unknown = set(), False
+    provided_by = None
+    for module in third_party:
+        if normalized(module) in pins:
+            found.add(normalized(module))
+            continue
+        if provided_by is None:               # the import name differs from the distribution's (yaml: PyYAML)
+            from importlib.metadata import packages_distributions
+            provided_by = packages_distributions()
+        names = {normalized(d) for d in provided_by.get(module, [])} & set(pins)
+        found |= names
+        unknown = unknown or not names
+    return found, unknown
 
 
 # ---------------------------------------------------------------------------------------------------- the key
@@ -311,7 +358,8 @@ def notebook_inputs(notebook: Path, scale: str, device: str, root: Path | None =
     sources = code_cells(read_notebook(notebook))
     shown = relpath(notebook, root)
     inputs = {shown: cells_sha256(sources)}
-    for path in imported_files(root, notebook, sources):
+    files, modules = imported_code(root, notebook, sources)
+    for path in files:
         inputs[relpath(path, root)] = file_sha256(path)
     # Data files kept beside the shared code (not Python) may be read by it: they count whenever any of it does.
     if any(p.startswith(COMMON.as_posix() + "/") for p in inputs):
@@ -321,7 +369,15 @@ def notebook_inputs(notebook: Path, scale: str, device: str, root: Path | None =
     for path in files_under(root / CORPUS):
         inputs[relpath(path, root)] = file_sha256(path)
     if (root / LOCK).is_file():
-        inputs[LOCK.as_posix()] = file_sha256(root / LOCK)
+        try:
+            pins = lock_pins((root / LOCK).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            pins = {}
+        used, unknown = distributions(modules, pins)
+        if unknown or not pins:
+            inputs[LOCK.as_posix()] = file_sha256(root / LOCK)
+        for name in used:
+            inputs[f"{LOCK.as_posix()}#{name}"] = hashlib.sha256(pins[name].encode()).hexdigest()
     return Inputs(shown, scale, device, dict(sorted(inputs.items())))
 
 

@@ -25,6 +25,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,10 +80,7 @@ class Options:
     force: bool = False
     cell_timeout: int | None = None         # default: DEFAULT_CELL_TIMEOUT[scale] or $BOOK_CELL_TIMEOUT
     kernel_name: str | None = None          # default: the current environment's Python
-    startup_timeout: int = KERNEL_STARTUP_TIMEOUT
     store: bool = True                      # False: neither read nor write the store
-    prebuild: bool = True                   # train the shared models before the workers start
-    side_effects: bool = True
     extra: tuple[str, ...] = ()             # more pytest arguments
 
 
@@ -329,10 +327,10 @@ def run_pytest(root: Path, plan: Planned, opts: Options, threads: int, children:
     kernel = ["--nbval-kernel-name", opts.kernel_name] if opts.kernel_name else ["--nbval-current-env"]
     command = [sys.executable, "-m", "pytest", "--nbval", *kernel, "-p", "no:cacheprovider", "-p", "no:xdist",
                "-p", "book.execution.nbval_report", "--nbval-sanitize-with", str(SANITIZE),
-               "--nbval-cell-timeout", str(timeout), "--nbval-kernel-startup-timeout", str(opts.startup_timeout),
+               "--nbval-cell-timeout", str(timeout), "--nbval-kernel-startup-timeout", str(KERNEL_STARTUP_TIMEOUT),
                "-x", "-q", "--color=no", "--rootdir", str(root), "--noconftest", str(plan.path), *opts.extra]
     # A wall limit beyond nbval's own, for a kernel that stops answering altogether.
-    limit = (len(plan.sources) + 1) * timeout + opts.startup_timeout + 120
+    limit = (len(plan.sources) + 1) * timeout + KERNEL_STARTUP_TIMEOUT + 120
     started = time.monotonic()
     with open(log, "wb") as out:
         proc = subprocess.Popen(command, cwd=root, env=environment(root, plan, opts, threads, report),
@@ -406,7 +404,7 @@ def judge(root: Path, plan: Planned, data: dict | None, tail: str, seconds: floa
 # ---------------------------------------------------------------------------------------------------- the run
 
 class Progress:
-    """What the runner tells as it goes; the default says nothing (tests); ConsoleProgress shows it."""
+    """What the runner tells as it goes; the default says nothing (tests); commands.progress shows it."""
 
     def event(self, kind: str, path: str = "", **info) -> None:
         pass
@@ -476,9 +474,8 @@ def run(root: Path, notebooks: list[Path], opts: Options, progress: Progress | N
     jobs = max(1, min(opts.jobs or n_cores, len(to_run) or 1))
     threads = max(1, n_cores // jobs)
     if to_run:
-        before = snapshot(root, opts.scale) if opts.side_effects else {}
-        if opts.prebuild:
-            prebuild(root, to_run, opts, n_cores, progress)
+        before = snapshot(root, opts.scale)
+        prebuild(root, to_run, opts, n_cores, progress)   # the shared models, trained once before the workers start
         # Longest first (by the last stored run), so that a long notebook does not start last.
         to_run.sort(key=lambda p: -p.previous_seconds)
         children = Children()
@@ -496,11 +493,9 @@ def run(root: Path, notebooks: list[Path], opts: Options, progress: Progress | N
                 for future in futures:
                     future.cancel()
                 raise
-        if opts.side_effects:
-            ran = [r.path for r in results if r.status != "cached"]
-            for path, change in side_effects(before, snapshot(root, opts.scale)):
-                problems.append(Problem(path, 1, "notebook-side-effect",
-                                        {"change": change, "notebooks": ran}))
+        ran = [r.path for r in results if r.status != "cached"]
+        for path, change in side_effects(before, snapshot(root, opts.scale)):
+            problems.append(Problem(path, 1, "notebook-side-effect", {"change": change, "notebooks": ran}))
     order = {keys.relpath(p, root): i for i, p in enumerate(notebooks)}
     results.sort(key=lambda r: order.get(r.path, len(order)))
     return RunReport(results, problems, time.monotonic() - started, jobs, threads)
@@ -511,7 +506,7 @@ def execute_one(root: Path, plan: Planned, opts: Options, threads: int, store: S
     key = plan.inputs.key if plan.inputs else None
     if children.stopping:
         return NotebookResult(plan.shown, "failed", 0.0, key, plan.why), []
-    lock = store.lock(plan.shown, on_wait=lambda: progress.event("waiting", plan.shown)) if store else _null()
+    lock = store.lock(plan.shown, on_wait=lambda: progress.event("waiting", plan.shown)) if store else nullcontext()
     with lock:
         if store is not None and not opts.force:
             hit = store.get(plan.shown, key, plan.expected)      # stored by another run while we waited
@@ -544,7 +539,8 @@ EXECUTED_KEY = "book"   # the executed notebook's metadata: {"book": {"inputs_ke
 def keep_executed(root: Path, plan: Planned, key: str, device: str, outputs: list[list]) -> list[Path]:
     """A full-size run keeps the executed notebook beside each results file it wrote (the files whose
     provenance.inputs_key is this run's key): code/results/<results stem>.ipynb, the notebook with this run's outputs
-    and, in its metadata, `book.inputs_key` (with the results file, scale, device and commit) for the site to show."""
+    and, in its metadata, `book.inputs_key` (with the notebook, results file, scale, device and commit) for the
+    site and the print to show."""
     kept = []
     for path in sorted((root / "code" / "results").glob("*.json")):
         try:
@@ -562,20 +558,13 @@ def keep_executed(root: Path, plan: Planned, key: str, device: str, outputs: lis
             cell["outputs"] = [dict(out, execution_count=count) if out.get("output_type") == "execute_result"
                                else out for out in outs]
         nb.setdefault("metadata", {})[EXECUTED_KEY] = {
-            "inputs_key": key, "results": path.name, "scale": "full", "device": device,
+            "inputs_key": key, "notebook": plan.shown, "results": path.name, "scale": "full", "device": device,
             "commit": provenance.get("commit")}
         target = path.with_suffix(".ipynb")
         write_atomic(target, (json.dumps(nb, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
         kept.append(target)
     return kept
 
-
-class _null:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 def prebuild(root: Path, to_run: list[Planned], opts: Options, n_cores: int, progress: Progress) -> None:
@@ -599,85 +588,3 @@ def prebuild(root: Path, to_run: list[Planned], opts: Options, n_cores: int, pro
         ok, detail = False, [say("progress:timed-out")]
     # Not fatal: a notebook whose model cannot be trained fails at its own cell, with its own message.
     progress.event("prebuilt", "", names=names, ok=ok, seconds=time.monotonic() - started, detail=detail[0])
-
-
-def escape(text: str) -> str:
-    """Text shown through rich as it is (a path or a reason may hold brackets)."""
-    from rich.markup import escape as rich_escape
-    return rich_escape(text)
-
-
-def label(kind: str, style: str) -> str:
-    """A progress line's first column, padded to one width in the terminal's cells (a Chinese character takes two)."""
-    from rich.cells import cell_len
-    text = say(f"progress:{kind}")
-    return f"[{style}]{escape(text)}[/{style}]" + " " * max(1, 9 - cell_len(text))
-
-
-class ConsoleProgress(Progress):
-    """Progress lines as the run goes (rich): cached, running (and why), passed or failed with seconds; on a
-    terminal, a live line below them with what is running now and for how long."""
-
-    def __init__(self, console=None, total: int = 0):
-        from rich.console import Console
-        self.console = console or Console(stderr=True, highlight=False, soft_wrap=True)
-        self.running: dict[str, float] = {}
-        self.total, self.done = total, 0
-        self.lock = threading.Lock()
-        self.status = None
-
-    def _live(self):
-        if not self.console.is_terminal:
-            return
-        if self.running and self.status is None:
-            self.status = self.console.status("")
-            self.status.start()
-        if self.status is not None:
-            if not self.running:
-                self.status.stop()
-                self.status = None
-                return
-            now = time.monotonic()
-            self.status.update(escape(say("progress:live", items=", ".join(f"{Path(p).parent.name} ({now - t:.0f} s)"
-                                                                            for p, t in self.running.items()))))
-
-    def tick(self):
-        """Refresh the live line (called from a timer while notebooks run)."""
-        with self.lock:
-            self._live()
-
-    def event(self, kind: str, path: str = "", **info) -> None:
-        with self.lock:
-            show = self.console.print
-            raw, path = path, escape(path)
-            if kind == "cached":
-                self.done += 1
-                took = info.get("stored_seconds")
-                stored = f"  [dim]{escape(say('progress:stored-run', seconds=f'{took:.1f}'))}[/dim]" if took else ""
-                show(f"{label('cached', 'dim')} {path}{stored}")
-            elif kind == "waiting":
-                show(f"{label('waiting', 'yellow')} {path}  [dim]{escape(say('progress:another-run'))}[/dim]")
-            elif kind == "running":
-                self.running[raw] = time.monotonic()
-                why = escape("; ".join(info.get("why") or []))
-                show(f"{label('running', 'cyan')} {path}" + (f"  [dim]({why})[/dim]" if why else ""))
-            elif kind in ("passed", "failed"):
-                self.running.pop(raw, None)
-                self.done += 1
-                colour = "green" if kind == "passed" else "red"
-                counter = escape(f"[{self.done}/{self.total}] ") if self.total else ""
-                show(f"{label(kind, colour)} {path}  {info.get('seconds', 0):.1f} s  [dim]{counter}[/dim]")
-            elif kind == "prebuild":
-                show(f"{label('training', 'cyan')} {escape(say('progress:prebuild', names=', '.join(info['names'])))}")
-            elif kind == "prebuilt":
-                if info.get("ok"):
-                    took = say('progress:prebuilt', seconds=f"{info['seconds']:.1f}")
-                    show(f"{label('ready', 'green')} {escape(took)}")
-                else:
-                    show(f"{label('note', 'yellow')} {escape(say('progress:not-prebuilt', detail=info.get('detail')))}")
-            self._live()
-
-    def close(self):
-        with self.lock:
-            self.running.clear()
-            self._live()

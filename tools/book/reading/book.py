@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..findings import ERROR, Finding, ToolError, rel
 from ..messages import finding, say
-from . import prose, sources, toc_parse
+from . import prose, prose_map, sources, toc_parse
 from .citations import Citations
 from .repo import Repo
 from .textio import FileProblem, read_text
@@ -29,6 +29,7 @@ class SourceFile:
     problem: Finding | None = None
     document: prose.Document | None = field(default=None, repr=False)
     units: list[prose.Unit] | None = field(default=None, repr=False)
+    map: prose_map.ProseMap | None = field(default=None, repr=False)
 
 
 @contextmanager
@@ -113,6 +114,14 @@ class Book:
             doc = self.document(source)
             source.units = prose.units(doc) if doc is not None else []
         return source.units
+
+    def prose_map(self, source: SourceFile) -> prose_map.ProseMap | None:
+        """The file's prose map (prose_map.py): units, what is not prose, citations with their spans, directives;
+        None for a file that cannot be read. Citations are read only with a usable registry."""
+        if source.map is None and source.text is not None:
+            units = self.units(source)
+            source.map = prose_map.build(source.text, self.citations, self.document(source), units)
+        return source.map
 
     def prepare(self) -> None:
         """Parse every prose file and split it into units, in one bulk step."""

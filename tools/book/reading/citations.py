@@ -17,7 +17,8 @@ from .numerals import to_int
 from .sources import Registry, fold
 
 CN = r"[零一二两三四五六七八九十百千万亿]+"
-CANONICAL_CITATION = re.compile(r"\[(?P<body>\s*@[^\[\]\n\x00]*)\]")
+# A citation may wrap over a line break (`[@key,⏎p. 20]`, as hard-wrapping editors write it); never over a unit's end.
+CANONICAL_CITATION = re.compile(r"\[(?P<body>\s*@[^\[\]\x00]*)\]")
 CITATION_ITEM = re.compile(r"^\s*@(?P<key>[A-Za-z0-9_][\w:.\-]*?)\s*(?:,\s*(?P<locator>.*?))?\s*$")
 LOCATOR = re.compile(r"^(?:pp?\.|pages?|页)\s*(?P<page>.+?)\s*$")
 PAGE_RANGE = re.compile(r"^(?P<first>-?\d+)\s*(?:[-–]\s*(?P<last>-?\d+))?$")

@@ -65,6 +65,10 @@ class Document:
     tokens: list[Token]
     no_cite_lines: dict[int, str]  # 1-based line -> reason
     line_starts: list[int] = field(default_factory=list)  # offset of each line in the source
+    # What the inline step found that is not prose, as (kind, start, end) offsets into the source: "code" (a code
+    # span with its backticks), "math", "html" (a tag), "comment", "link" (an autolink or a link's target). Filled
+    # while the units are made (units()); the prose map (prose_map.py) adds the blocks.
+    inline_spans: list[tuple[str, int, int]] = field(default_factory=list)
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, col) of an offset into the source."""
@@ -85,6 +89,7 @@ class Unit:
     starts: list[int] = field(default_factory=list)
     sources: list[int] = field(default_factory=list)
     no_cite: str | None = None
+    cells: list[tuple[int, int]] | None = None  # a table row: (start, end) in the text of each cell, empty ones too
 
     def add(self, text: str, source: int) -> None:
         """Append text that lies contiguously in the source from `source` on."""
@@ -100,9 +105,17 @@ class Unit:
 
     def where(self, index: int) -> tuple[int, int]:
         """(line, col) of the unit's character at `index` (clamped to the unit)."""
+        return self.doc.position(self.offset(index))
+
+    def offset(self, index: int) -> int:
+        """Offset in the source of the unit's character at `index` (clamped to the unit)."""
         index = max(0, min(index, len(self.text) - 1))
         k = bisect_right(self.starts, index) - 1
-        return self.doc.position(self.sources[k] + index - self.starts[k])
+        return self.sources[k] + index - self.starts[k]
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """The source offsets that the unit's text[start:end] covers (whatever line breaks fall inside it)."""
+        return self.offset(start), self.offset(max(start, end - 1)) + 1
 
     def slice(self, start: int, end: int) -> "Unit":
         if len(self.starts) == 1:  # one line of plain prose
@@ -176,6 +189,18 @@ class Aligner:
         self.cursor = at + len(content)
         return at
 
+    def around(self, opening: str, content: str, closing: str) -> tuple[int, int]:
+        """Step over a delimited construct (a code span with its backticks, `\\( … \\)`): its source span."""
+        start = self.find(opening, self.cursor)
+        if start < 0:
+            at = self.skip(content)
+            return at, max(at, self.cursor)
+        self.cursor = start + len(opening)
+        self.skip(content)
+        end = self.find(closing, self.cursor)
+        self.cursor = end + len(closing) if end >= 0 else self.cursor
+        return start, self.cursor
+
     def skip_link_target(self) -> None:
         """After a link's text: step over `](target "title")` or `][ref]`."""
         rest = self.source[self.cursor:self.end]
@@ -221,11 +246,21 @@ def inline_unit(doc: Document, token: Token, kind: str) -> Unit:
             aligner.take(unit, child.content)
         elif child.type in ("softbreak", "hardbreak"):
             unit.add_at("\n", aligner.skip("\n"))
-        elif child.type in ("code_inline", "math_inline", "math_inline_double"):
-            unit.add_at(" ", aligner.skip(child.content))
+        elif child.type == "code_inline":
+            start, end = aligner.around(child.markup, child.content, child.markup)
+            doc.inline_spans.append(("code", start, end))
+            unit.add_at(" ", start)
+        elif child.type in ("math_inline", "math_inline_double"):
+            closing = child.markup.replace("(", ")").replace("[", "]")
+            start, end = aligner.around(child.markup, child.content, closing)
+            doc.inline_spans.append(("math", start, end))
+            unit.add_at(" ", start)
         elif child.type == "html_inline":
             m = NO_CITE.search(child.content)
             start = aligner.skip(child.content)
+            if doc.source.startswith(child.content, start):  # not the checkbox a task list item is given
+                doc.inline_spans.append(("comment" if child.content.startswith("<!--") else "html", start,
+                                         start + len(child.content)))
             if m:
                 doc.no_cite_lines[doc.position(start)[0]] = m["reason"].strip()
             unit.add_at(" ", start)
@@ -241,13 +276,19 @@ def inline_unit(doc: Document, token: Token, kind: str) -> Unit:
                     if name in HIDDEN_ELEMENTS and not child.content.endswith("/>"):
                         hidden = name
         elif child.type == "link_open" and child.markup == "autolink":
-            unit.add_at(" ", aligner.skip(child.attrGet("href") or ""))
+            start, end = aligner.around("<", "", ">")
+            doc.inline_spans.append(("link", start, end))
+            unit.add_at(" ", start)
             skipping_autolink = True
         elif child.type == "link_close":
+            start = aligner.cursor
             aligner.skip_link_target()
+            doc.inline_spans.append(("link", start, aligner.cursor))
         elif child.type == "image":  # its alt text is shown where the image cannot be: prose
             aligner.take(unit, child.content)
+            start = aligner.cursor
             aligner.skip_link_target()
+            doc.inline_spans.append(("link", start, aligner.cursor))
     return unit
 
 
@@ -371,6 +412,7 @@ def units(doc: Document) -> list[Unit]:
     out: list[Unit] = []
     containers: list[str] = []
     row: Unit | None = None
+    head = False  # in a table's header rows (units of kind "header", whose cells may name their column's unit)
     tokens = doc.tokens
     for i, token in enumerate(tokens):
         kind = token.type
@@ -381,8 +423,12 @@ def units(doc: Document) -> list[Unit]:
                 containers.append(kind)
             elif kind in CONTAINER_CLOSE:
                 containers.pop()
+            elif kind == "thead_open":
+                head = True
+            elif kind == "thead_close":
+                head = False
             elif kind == "tr_open":
-                row = Unit("row", doc)
+                row = Unit("header" if head else "row", doc, cells=[])
             elif kind == "tr_close" and row is not None:
                 if row.text.strip():
                     out.append(row)
@@ -402,6 +448,7 @@ def units(doc: Document) -> list[Unit]:
             cell = inline_unit(doc, token, "row")
             if row.text and cell.text:
                 row.add_at(" | ", cell.sources[0])
+            row.cells.append((len(row.text), len(row.text) + len(cell.text)))
             row.starts += [len(row.text) + s for s in cell.starts]
             row.sources += cell.sources
             row.text += cell.text

@@ -26,7 +26,7 @@ def references(registry: Registry, claims: list[Claim]) -> str:
     cited: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     for claim in claims:
         for c in claim.citations:
-            cited[c["key"]][c["page"] or "—"].add((claim.path, claim.line))
+            cited[c.key][c.page or "—"].add((claim.path, claim.line))
     out = ["# 参考来源", "", "书中引用的全部来源，以及每个页码在书中被引用的位置。", ""]
     for key, src in registry.sources.items():
         out += [f"## {src['title']} {{#{key}}}", ""]
@@ -57,9 +57,9 @@ def claims_ledger(claims: list[Claim], registry: Registry) -> str:
            f"书中共有 {len(claims)} 处数据声明。每一处都列出它所在的句子、来源与页码，供核对事实之用。", "",
            "| 位置 | 数据 | 来源 | 状态 | 句子 |", "|---|---|---|---|---|"]
     for claim in claims:
-        sources = "；".join(f"[{registry.sources[c['key']]['title']}](references.md#{c['key']})"
-                           + (f"，第 {c['page']} 页" if c["page"] and c["page"] not in ("?", "？") else "")
-                           for c in claim.citations if c["key"] in registry.sources)
+        sources = "；".join(f"[{registry.sources[c.key]['title']}](references.md#{c.key})"
+                           + (f"，第 {c.page} 页" if c.page and not c.pending else "")
+                           for c in claim.citations if c.key in registry.sources)
         if claim.status == "no-cite":
             sources = cell(claim.no_cite or "")
         sentence = claim.sentence if len(claim.sentence) <= 80 else claim.sentence[:79] + "…"

@@ -128,11 +128,23 @@ class BookPlugin(BasePlugin[BookConfig]):
             generated["todo.md"] = pages.todo_page(self.todo)
         for name, content in generated.items():
             files.append(File.generated(config, name, content=content))
+        self.downloads = self.print_outputs()
+        for name, path in self.downloads.items():
+            files.append(File.generated(config, f"downloads/{path.name}", abs_src_path=str(path)))
         return files
+
+    def print_outputs(self) -> dict[str, Path]:
+        """The PDF and EPUB that `make pdf` and `make epub` left in build/ (the draft site offers the draft PDF)."""
+        build = self.repo.root / "build"
+        found = {"PDF": build / ("book-draft.pdf" if self.draft else "book.pdf"), "EPUB": build / "book.epub"}
+        return {label: path for label, path in found.items() if path.is_file()}
 
     def on_page_markdown(self, markdown: str, page, config, files):
         if page.file.src_uri in GENERATED or page.file.src_uri.endswith(".ipynb"):
             return markdown
+        if page.file.src_uri == "index.md" and self.downloads:
+            links = "、".join(f"[{label} 版](downloads/{path.name})" for label, path in self.downloads.items())
+            markdown = markdown.rstrip("\n") + f"\n\n## 下载\n\n本书的 {links}。\n"
         return self.renderer.page(markdown if self.draft else without_todo_admonitions(markdown))
 
     def on_post_page(self, output: str, page, config):
