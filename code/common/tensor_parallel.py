@@ -83,9 +83,12 @@ def _keep_columns(linear: nn.Linear, start: int, count: int) -> None:
 
 
 def _sum_over_ranks(module, inputs, output):
-    # A functional collective: torch.compile traces it into the graph
-    # (and a CUDA graph replays it), as gpt-fast's tp.py does.
-    return funcol.all_reduce(output, "sum", dist.group.WORLD)
+    if torch.compiler.is_compiling():
+        # A functional collective: traced into the graph (and replayed
+        # by the CUDA graph), as gpt-fast's tp.py does.
+        return funcol.all_reduce(output, "sum", dist.group.WORLD)
+    dist.all_reduce(output)      # eagerly: no compiler to import
+    return output
 
 
 def shard(model: Transformer, rank: int, world: int) -> Transformer:
@@ -127,6 +130,17 @@ def setup_cache(model: Transformer, max_batch: int,
         layer.attention.cache = KVCache(
             max_batch, layer.attention.config, weight.dtype,
             weight.device, max_len)
+
+
+def random_weights(config: ModelConfig, device: torch.device,
+                   dtype: torch.dtype, seed: int = 0) -> Transformer:
+    """A model with random weights drawn on `device`, the same on every
+    rank (one seed, one kind of device). Built there directly: the meta
+    device would first cost seconds of imports in each fresh worker."""
+    torch.manual_seed(seed)
+    with torch.device(device):
+        model = Transformer(config)
+    return model.to(dtype).eval()
 
 
 def weight_bytes(model: nn.Module) -> int:
@@ -250,11 +264,12 @@ def plan(full: bool, device_type: str, timings: bool = True) -> dict:
     }
 
 
-def _release(device: torch.device) -> None:
+def _release(device: torch.device, compiled: bool) -> None:
     """Drop compiled steps (and their CUDA graphs' memory) of a model
     that is no longer used."""
     import gc
-    torch._dynamo.reset()
+    if compiled:     # importing the compiler costs seconds: only if used
+        torch._dynamo.reset()
     gc.collect()
     if device.type == "cuda":
         torch.cuda.empty_cache()
@@ -305,7 +320,6 @@ def decode_worker(rank: int, world: int, device: torch.device,
     reference and TP=1 step times on the full model (every rank at once:
     that is `world` replicas), then the sharded model's equality with the
     reference, its step times, and all-reduce times."""
-    from .decode import random_model
     config = ModelConfig(**plan["config"])
     dtype = getattr(torch, plan["dtype"])
     n, length, steps = plan["check"]
@@ -318,17 +332,17 @@ def decode_worker(rank: int, world: int, device: torch.device,
              "tp1": {}, "tp": {}, "step_allreduce": {}, "allreduce": [],
              "environment": {k: os.environ.get(k) for k in NO_MULTICAST}}
 
-    model = random_model(config, device, dtype)
+    model = random_weights(config, device, dtype)
     found["weight_bytes"] = weight_bytes(model)
     reference, reference_tokens = greedy(model, prompt, steps)
     for batch in plan["tp1_batches"] if plan["timings"] else []:
         found["tp1"][str(batch)] = step_runs(model, batch, plan, device)
     del model
-    _release(device)
+    _release(device, plan["compiled"])
     if world == 1:
         return found
 
-    model = shard(random_model(config, device, dtype), rank, world)
+    model = shard(random_weights(config, device, dtype), rank, world)
     found["weight_bytes_per_rank"] = weight_bytes(model)
     logits, tokens = greedy(model, prompt, steps)
     error = (logits.float() - reference.float()).abs().max()
@@ -345,7 +359,7 @@ def decode_worker(rank: int, world: int, device: torch.device,
             batch * config.dim * dtype.itemsize, dtype, plan, device,
             count=2 * config.n_layer)
     del model
-    _release(device)
+    _release(device, plan["compiled"])
     for nbytes in plan["allreduce_bytes"]:
         count = max(1, min(50, 2 ** 28 // nbytes))
         found["allreduce"].append({"bytes": nbytes, "runs": allreduce_runs(
