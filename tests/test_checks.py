@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from book.checks import claims, todo, toc
+from book.checks import claims, drafts, todo, toc
 from book.reading.book import Book
 from book.site.plugin import BookPlugin
 from conftest import edit
@@ -39,7 +39,7 @@ def test_strict_makes_pending_citations_errors(mini):  # noqa: F811
 def test_a_broken_registry_is_the_only_finding(mini):  # noqa: F811
     mini.sources.write_text("ark: [unclosed\n", encoding="utf-8")
     assert rows(claims.check(Book(mini), strict=False).findings) == [
-        ("manuscript/sources.yaml", 2, 1, "source-registry", "error")]
+        ("manuscript/sources.yaml", 1, 6, "source-registry", "error")]  # at the bracket left open
 
 
 def test_todo_items(mini):  # noqa: F811
@@ -73,6 +73,7 @@ def test_missing_file_and_unlisted_chapter(mini):  # noqa: F811
 def test_navigation_keeps_subfolders(mini):  # noqa: F811
     plugin = BookPlugin()
     plugin.repo, plugin.draft, plugin.notebooks = mini, False, []
+    plugin.drafts = drafts.read(Book(mini))
     nav = plugin.navigation(Book(mini).toc, mini.manuscript)
     assert nav[1] == {"第一部分 基础篇": [{"第1章 成本": "ch01-a.md"}, {"第2章 子目录中的章": "part/ch02-b.md"}]}
 

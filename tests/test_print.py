@@ -229,14 +229,25 @@ def test_epub_passes_epubcheck_and_reads_as_the_book(tmp_path):
 
 
 def test_manuscript_docx_and_separate_figures(tmp_path):
+    """The editor's .docx holds the chapters; each figure also comes as its own file, SVG and PDF."""
     needs_fonts()
+    from book.print import proof
     from book.print.ebook import build_docx
     root = copy_book(tmp_path / "book")
+    (root / "manuscript" / "figures").mkdir(exist_ok=True)
+    (root / "manuscript" / "figures" / "probe.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100pt" height="50pt"><rect width="100" height="50" '
+        'fill="#888"/></svg>', encoding="utf-8")
+    chapter = root / "manuscript" / "ch03-environment.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n![一个灰色矩形](figures/probe.svg)\n", encoding="utf-8")
     written = build_docx(Repo(root))
     with zipfile.ZipFile(written.path) as docx:
         document = docx.read("word/document.xml").decode()
-    assert "KV Cache" in document and CHINESE.search(document)
-    assert (root / "build" / "figures").is_dir()
+        media = [n for n in docx.namelist() if n.startswith("word/media/")]
+    assert "KV Cache" in document and CHINESE.search(document) and media
+    figures = root / "build" / "figures"
+    assert (figures / "probe.svg").read_bytes() == (root / "manuscript" / "figures" / "probe.svg").read_bytes()
+    assert len(proof.read(figures / "probe.pdf").texts) == 1
 
 
 def test_print_overflow_is_located_at_the_code_line(book_copy):
@@ -339,3 +350,39 @@ def test_a_citation_wrapped_over_two_lines_prints_as_one_mark(book_copy):
     appendix = typst_source[typst_source.index("appendix-c-case-studies.md"):]
     assert "\\@ark" not in appendix and "p\\. 6" not in appendix
     assert '#cite-mark("[1]6")' in appendix
+
+
+def test_release_prints_the_stored_full_size_run_and_the_draft_the_ci_outputs(book_copy):
+    """As on the site: the release prints the outputs of the run `make gpu` kept (code/results/<stem>.ipynb) under
+    a line naming device, commit and date, and a line naming the inputs changed since; never the ci outputs."""
+    from book.print.build import prepare
+    notebook = book_copy / "code" / "ch04-kv-cache" / "kv_cache.ipynb"
+    stored = json.loads(notebook.read_text(encoding="utf-8"))
+    ci_output = next(o for c in stored["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
+                     if o.get("output_type") == "stream")
+    ci_text = "".join(ci_output["text"]).strip().split("\n")[0]
+    for cell in stored["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["FULL-SIZE PROBE 4096\n"]}]
+    results = json.loads((book_copy / "code" / "results" / "ch04-kv-cache.json").read_text(encoding="utf-8"))
+    stored["metadata"]["book"] = {"inputs_key": results["provenance"]["inputs_key"], "scale": "full"}
+    (book_copy / "code" / "results" / "ch04-kv-cache.ipynb").write_text(json.dumps(stored), encoding="utf-8")
+    release = prepare(Repo(book_copy), draft=False)[0].read_text(encoding="utf-8")
+    draft = prepare(Repo(book_copy), draft=True)[0].read_text(encoding="utf-8")
+    assert "FULL-SIZE PROBE 4096" in release and "NVIDIA H100 80GB HBM3，代码提交 6181c40" in release
+    assert "已改变" in release  # the notebook's inputs changed since that run (requirements.lock at least)
+    assert "FULL-SIZE PROBE" not in draft and "小规模运行" in draft
+    assert ci_text not in release.replace("\\n", "\n")
+
+
+def test_release_leaves_out_draft_sections_and_chapters_the_draft_marks_them(printed):
+    """Drafts as the site decides them (checks/drafts.py): out of the release, in the draft with a 草稿 mark."""
+    from book.checks import drafts
+    found = drafts.read(Book(Repo(printed["root"])))
+    titles = [f"{s.number}{s.title}" for c in found.by_path.values() for s in c.draft_sections()]
+    assert titles
+    release = squash("".join(printed["release_proof"].texts))
+    draft = squash("".join(printed["draft_proof"].texts))
+    assert not [t for t in titles if squash(t) in release]
+    assert all(squash(t) in draft for t in titles)
+    assert draft.count("草稿：正式版不收") >= len(titles)

@@ -12,6 +12,7 @@ from book.commands import lint
 from book.reading import prose_map
 from book.reading.book import Book
 from book.reading.repo import Repo
+from book.site.render import Renderer
 from conftest import ROOT
 
 TEXT = """---
@@ -39,7 +40,7 @@ def test_spans_are_what_is_not_prose():
         ("html", "<b>"), ("html", "</b>"), ("link", '](http://x.y "t")'), ("url", "https://e.com/a"),
         ("attributes", "{#id}"), ("comment", "<!-- no-cite: 作者估算 -->"),
         ("code_block", "```python\nx = 1  # <!-- lint-ignore: 代码里的不是指令 -->\n```\n"),
-        ("html", "<!-- verified: 第 12 页 -->\n")]
+        ("html", "<!-- verified: 第 12 页 -->\n"), ("comment", "<!-- verified: 第 12 页 -->")]
     mask = found.mask()
     shown = "".join(ch if mask[k] else "_" for k, ch in enumerate(TEXT))
     assert "正文 ______ 和 _______ 以及 ___粗____ [链接_________________ 见 _______________ 和 _____。" in shown
@@ -108,7 +109,9 @@ def consumers(root: Path) -> dict[str, list]:
         "ledger": [(c.line, c.col, c.figure, c.status, [(x.key, x.page) for x in c.citations]) for c in result.claims],
         "draft-notes": [f.render() for f in draft_notes.check(book, False)],
         "lint": [f.render() for f in lint.check(Book(Repo(root), [chapter]))],
-        "todo": [(it.line, it.col, it.kind, it.text) for it in items],
+        "todo": [(it.line, it.col, it.kind, it.text) for it in items if it.path == "manuscript/ch01-cost-revolution.md"],
+        # The site plugin renders the page MkDocs read, in text mode as here (universal newlines).
+        "site": Renderer(book.registry, book.citations, draft=False).page(chapter.read_text(encoding="utf-8")),
     }
 
 
@@ -123,5 +126,7 @@ def test_every_consumer_reads_crlf_and_lone_cr_as_lf(book_copy, tmp_path, newlin
     assert not any(":7:" in f for f in expected["claims"])              # nothing read inside the code span
     assert sorted(it[2] for it in expected["todo"]) == ["pending-citation", "todo-note"], expected["todo"]
     assert expected["draft-notes"] and expected["lint"]
+    assert ">[1]</a>20</sup>" in expected["site"] and "[@" not in expected["site"].split("`")[0]  # wrapped citation
+    assert "`成本下降 50% TODO(data): 不算`" in expected["site"]
     chapter.write_bytes(CHAPTER.replace("\n", newline).encode("utf-8"))
     assert consumers(book_copy) == expected

@@ -85,8 +85,8 @@ def test_one_citation_grammar_for_checker_and_site(mini):
     text = "单次咨询成本 $0.20（来源：ARK报告第六页），又见 [@ark, p. 20; @ark, p. ?]。"
     cites = book.citations.find(text)
     assert [(c.key, c.page, c.problem) for c in cites] == [("ark", "6", None), ("ark", "20", None), ("ark", "?", None)]
-    html = Renderer(book.registry, book.citations, draft=False).prose(text)
-    assert "第 6 页" in html and "第 20 页" in html and "六" not in html and "[@" not in html
+    html = Renderer(book.registry, book.citations, draft=False).page(text)
+    assert ">[1]</a>6</sup>" in html and ">[1]</a>20" in html and "六" not in html and "[@" not in html
 
 
 def test_the_site_joins_a_paragraphs_lines_between_chinese_characters(mini):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from book.checks import drafts
 from book.reading.book import Book
 from book.site.plugin import BookPlugin
 from book.reading.repo import Repo
@@ -19,18 +20,35 @@ def page(site: Path, name: str) -> str:
     return (site / name / "index.html").read_text(encoding="utf-8")
 
 
-def test_chapter_one_shows_currency_citations_and_boxes(release_site):
+def test_chapter_one_shows_currency_numbered_citations_and_boxes(release_site):
     html = page(release_site, "ch01-cost-revolution")
     assert "$" in html and "<math" not in html  # currency is text, not math
-    assert re.search(r'<a class="citation" href="../references/#[\w-]+">[^<]*第 \d+ 页</a>', html)
-    assert "[@" not in html  # every citation became a link
-    chapters = [page(release_site, p.stem) for p in (ROOT / "manuscript").glob("ch*.md")]
+    # 顺序编码制: a superscript number linking to the chapter's list, the page cited after it
+    assert re.search(r'<sup class="citation"><a href="#ref-1" title="ARK Invest\. Big Ideas 2026\[R/OL\][^"]*">\[1\]</a>6</sup>',
+                     html)
+    assert re.search(r'<li id="ref-1" value="1">\[1\] ARK Invest\. Big Ideas 2026\[R/OL\]\. 2026: 6, 20', html)
+    assert "[@" not in html and "（来源：" not in html  # every citation was rendered
+    assert " <sup" not in html  # no space before a citation
+    chapters = [page(release_site, p.stem) for p in (ROOT / "manuscript").glob("ch0[1-8]*.md")]
     assert any('class="admonition' in html for html in chapters)  # Material's boxes are rendered
 
 
+def test_measurements_cite_briefly_once_per_paragraph(release_site):
+    html = page(release_site, "ch04-kv-cache")
+    paragraph = next(p for p in re.findall(r"<p>.*?</p>", html, re.S) if "8.354 ms" in p)
+    assert paragraph.count("实测") == 1
+    assert re.search(r'（<a class="measurement" href="../code/ch04-kv-cache/kv_cache/">H100 实测，见本章代码示例</a>）',
+                     paragraph)
+    assert "kv_cache.ipynb，H100" not in html  # the registry's title is not the citation
+    ch01 = page(release_site, "ch01-cost-revolution")
+    assert "实测，见第5章代码示例" in ch01 or "[@results" not in (ROOT / "manuscript/ch01-cost-revolution.md").read_text()
+
+
 def test_navigation_follows_the_toc(release_site):
-    toc = Book(Repo(ROOT)).toc
-    expected = [c.path.stem for c in toc.chapters if c.path is not None]
+    book = Book(Repo(ROOT))
+    left_out = {c.path.stem for c in drafts.read(book).by_path.values() if c.draft}
+    expected = [c.path.stem for c in book.toc.chapters if c.path is not None and c.path.stem not in left_out]
+    assert left_out == {"ch09-parallelism", "ch10-serving-engines"}
     html = page(release_site, "")
     linked = re.findall(r'<a href="([\w-]+)/" class="md-nav__link', html)
     in_order = [name for name in linked if name in expected]
@@ -38,40 +56,83 @@ def test_navigation_follows_the_toc(release_site):
     assert "附录A" in html and "附录B" not in html  # appendix A is generated; B, planned without a file, is left out
 
 
-def test_notebooks_are_pages_with_their_outputs(release_site):
+def test_notebook_pages_never_show_ci_outputs_in_the_release(release_site, draft_site):
     html = page(release_site, "code/ch04-kv-cache/kv_cache")
-    assert "tokens identical: True" in html and "device=" in html  # the stored outputs (a CI-scale run)
+    assert "全尺寸运行的结果尚未存入本书仓库" in html  # no stored full-size run yet: code and prose only
+    assert "tokens identical: True" not in html and "device=cpu" not in html
     assert "mathjax" not in html.lower()  # the CDN loader is removed: offline, and $ stays text
     assert (release_site / "code/ch04-kv-cache/kv_cache/kv_cache.ipynb").exists()
     assert 'href="../code/ch04-kv-cache/kv_cache/"' in page(release_site, "ch04-kv-cache")
+    draft = page(draft_site, "code/ch04-kv-cache/kv_cache")
+    assert "tokens identical: True" in draft and "CPU 上的小规模运行" in draft  # ci outputs, labelled
+    assert "nbval-ignore-output" not in html + draft  # the checker's tags are not shown
 
 
-def test_each_notebook_sits_under_its_chapter_and_hides_its_set_up_code(release_site):
+def test_each_notebook_sits_under_its_chapter_named_by_it(release_site):
     plugin = BookPlugin()
     plugin.repo = Repo(ROOT)
     plugin.notebooks, plugin.draft = plugin.repo.notebooks(), False
+    plugin.drafts = drafts.read(Book(plugin.repo))
     nav = plugin.navigation(Book(plugin.repo).toc, ROOT / "manuscript")
     chapters = {title: entry for part in nav for entries in part.values() if isinstance(entries, list)
                 for item in entries for title, entry in item.items()}
-    ch05 = next(entry for title, entry in chapters.items() if title.startswith("第5章"))
-    assert ch05 == [{"正文": "ch05-batching.md"},
-                    {"代码示例：continuous batching": "code/ch05-batching/continuous_batching.ipynb"}]
+    title, ch05 = next((title, entry) for title, entry in chapters.items() if title.startswith("第5章"))
+    assert ch05[0] == {title: "ch05-batching.md"}  # the chapter's page is named by the chapter, not "正文"
+    assert list(ch05[1].values()) == ["code/ch05-batching/continuous_batching.ipynb"]
+    assert list(ch05[1])[0].startswith("代码示例：")
     assert not any("代码示例" in part for part in nav)  # every notebook found its chapter
-    notebook = page(release_site, "code/ch05-batching/continuous_batching")
-    assert "scale=ci" in notebook                     # the set-up cell's output is shown
-    assert "from common import runtime" not in notebook  # its code (tagged hide-input) is not
+    assert not any(title.startswith("第9章") for title in chapters)  # a draft chapter is not published
+    html = page(release_site, "ch04-kv-cache")
+    assert "<title>第4章 KV Cache 优化 - LLM推理优化实战</title>" in html
 
 
-def test_references_and_claims_pages(release_site):
+def test_references_count_every_citing_page_and_the_ledger_is_draft_only(release_site, draft_site):
+    book = Book(Repo(ROOT))
+    marked = drafts.read(book)
+    cited = set()
+    for chapter in marked.by_path.values():
+        if chapter.draft:
+            continue
+        hidden = chapter.left_out_lines()
+        for unit in book.units(book.file(chapter.path)):
+            for c in book.citations.find(unit.text):
+                if not c.problem and unit.where(c.start)[0] - 1 not in hidden:
+                    cited.add(c.key)
     refs = page(release_site, "references")
-    assert 'id="ark-big-ideas-2026"' in refs and 'id="results-ch05"' in refs
-    ledger = page(release_site, "claims")
+    assert cited and all(f'id="{key}"' in refs for key in cited), cited
+    assert "尚未引用" not in refs
+    assert 'id="vllm-docs"' in page(draft_site, "references")  # cited where no figure is (4.6, a draft)
+    assert not (release_site / "claims").exists()
+    home = page(release_site, "")
+    assert "数据声明" in home and 'href="claims/"' not in home  # the home page's link became its text
+    ledger = page(draft_site, "claims")
     assert "数据声明" in ledger and "ch01-cost-revolution" in ledger
+
+
+def test_release_pages_hold_no_todo_state_and_say_their_edition(release_site):
+    for html_file in release_site.rglob("index.html"):
+        html = html_file.read_text(encoding="utf-8")
+        shown = re.sub(r"<[^>]+>", "", html)
+        for mark in ("来源待查", "页码待补", "TODO(data)", "写作计划", "toc/proposals"):
+            assert mark not in shown, (html_file, mark)
+        assert re.search(r"本版构建于 \d{4}-\d{2}-\d{2}", html), html_file
+        assert re.search(r'<a href="(?:[./]*errata/|\./)">勘误</a>', html), html_file
+        assert "Made with" not in html  # no generator footer
+    assert "Copied!" not in (release_site / "search/search_index.json").read_text(encoding="utf-8")  # Chinese UI only
+
+
+def test_drafts_are_left_out_of_the_release_and_boxed_in_the_draft(release_site, draft_site):
+    assert not (release_site / "ch09-parallelism").exists() and not (release_site / "ch10-serving-engines").exists()
+    ch04 = page(release_site, "ch04-kv-cache")
+    assert "4.5 实验与成本解读" in ch04 and "4.6 前缀缓存" not in ch04 and "RadixAttention" not in ch04
+    draft = page(draft_site, "ch04-kv-cache")
+    assert "4.6 前缀缓存" in draft and "草稿：发布版不包含这一节" in draft
+    assert "草稿：发布版不包含这一章" in page(draft_site, "ch09-parallelism")
 
 
 def test_drafts_show_todo_items_releases_do_not(release_site, draft_site):
     assert not (release_site / "todo").exists()
-    chapters = [p.stem for p in (ROOT / "manuscript").glob("ch*.md")]
+    chapters = [p.stem for p in (ROOT / "manuscript").glob("ch0[1-8]*.md")]
     assert not any("页码待补" in page(release_site, name) for name in chapters)
     assert "待办数据项" in page(draft_site, "todo") and "- [ ]" not in page(draft_site, "todo")
     pending = [f for f in run_book("claims", "--format", "json").json()["findings"]
@@ -82,7 +143,7 @@ def test_drafts_show_todo_items_releases_do_not(release_site, draft_site):
 def test_todo_admonitions_only_in_the_draft(release_site, draft_site):
     assert "写作计划" not in page(release_site, "ch02-gpu-hardware")
     assert "写作计划" in page(draft_site, "ch02-gpu-hardware")
-    assert "2.6 内核与启动开销" in page(release_site, "ch02-gpu-hardware")
+    assert "2.5 硬件选型与成本" in page(release_site, "ch02-gpu-hardware")
 
 
 def test_broken_link_fails_and_leaves_the_previous_site(book_copy):
@@ -100,7 +161,7 @@ def test_broken_link_fails_and_leaves_the_previous_site(book_copy):
 
 
 def test_broken_anchor_fails_the_strict_build(book_copy):
-    append(book_copy / "manuscript/ch05-batching.md", "调度器见[这里](ch04-kv-cache.md#no-such-anchor)。")
+    append(book_copy / "manuscript/ch08-production.md", "调度器见[这里](ch04-kv-cache.md#no-such-anchor)。")
     run = run_book("site", "--out", str(book_copy / "site"), cwd=book_copy)
     assert run.code == 1 and "no-such-anchor" in run.out
 

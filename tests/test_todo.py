@@ -8,7 +8,7 @@ def test_open_items_per_chapter():
     run = run_book("todo", "--format", "json")
     assert run.code == 0
     items = run.json()["items"]
-    assert items and all(i["text"] and i["line"] >= 1 and i["kind"] in ("checklist", "pending-citation", "todo-note")
+    assert items and all(i["text"] and i["line"] >= 1 and i["kind"] in ("checklist", "pending-citation", "todo-note", "draft")
                          for i in items)
     groups = [i["group"] for i in items]
     assert groups == sorted(groups, key=groups.index)  # grouped: each chapter's items together, in book order
@@ -40,4 +40,4 @@ def test_toc_errors_come_first(book_copy):
     doc = run_book("todo", "--format", "json", cwd=book_copy)
     assert doc.code == 1 and {"toc-numbering", "toc-duplicate"} <= {f["code"] for f in doc.json()["findings"]}
     csv = run_book("todo", "--format", "csv", cwd=book_copy)
-    assert csv.code == 1 and csv.out.startswith("group,") and " error toc-numbering " in csv.err
+    assert csv.code == 1 and csv.out.startswith("\ufeff章节,") and " error toc-numbering " in csv.err

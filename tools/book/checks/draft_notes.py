@@ -16,8 +16,7 @@ from bisect import bisect_right
 from ..findings import ERROR, WARNING, Finding
 from ..messages import finding
 from ..reading.book import Book
-from ..reading.markdown import HTML_COMMENT
-from ..reading.prose import Document
+from ..reading.prose_map import ProseMap
 
 # Each alternative is one way a sentence narrates the draft: what is still to check, add or write (待核实, 有待…核对,
 # 出处尚未确认), the plan the draft was written from (规划稿, 按本书整理的规划, 据规划), the TODO list itself (记为待办,
@@ -34,40 +33,31 @@ DRAFT_NOTE = re.compile("|".join([
     r"\b(?:TODO|FIXME|TBD)\b",
 ]))
 CHECKLIST = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[ \][ \t]+(?P<item>.*)$", re.M)
-CODE_SPAN = re.compile(r"(`+)(?:(?!\1)[\s\S])+?\1")
-LINK_TARGET = re.compile(r"\]\([^)\n]*\)")
 SOFT_BREAK = re.compile(r"\n[ \t]*(?=[^\s])")  # a line break inside a paragraph: the prose runs on across it
-HIDDEN_BLOCKS = {"fence", "code_block", "front_matter", "math_block", "math_block_eqno"}
+# What a reader does not read, as the prose map names it: code, math, comments, link targets, front matter.
+HIDDEN = {"front_matter", "code_block", "math", "comment", "code", "link"}
 
 
-def blank(text: str, a: int, b: int) -> str:
-    """The text with [a, b) turned into spaces, line breaks kept (offsets and lines still hold)."""
-    return text[:a] + re.sub(r"[^\n]", " ", text[a:b]) + text[b:]
+def visible_source(prose: ProseMap) -> str:
+    """The source with everything a reader does not read blanked out (line breaks kept, so offsets still hold)."""
+    text = list(prose.text)
+    hidden = [(s.start, s.end) for s in prose.spans if s.kind in HIDDEN]
+    doc = prose.document
+    for token in doc.tokens:  # a `!!! todo` box is the author's, not the reader's (draft builds show it, marked)
+        if token.type == "admonition_open" and token.meta.get("tag") == "todo" and token.map:
+            end = token.map[1]
+            hidden.append((doc.line_starts[token.map[0]],
+                           doc.line_starts[end] if end < len(doc.line_starts) else len(text)))
+    for a, b in hidden:
+        text[a:b] = [ch if ch == "\n" else " " for ch in text[a:b]]
+    return "".join(text)
 
 
-def visible_source(doc: Document) -> str:
-    """The (dedented) source with everything a reader does not read blanked out."""
-    lines = list(doc.lines)
-    hidden_lines: set[int] = set()
-    for token in doc.tokens:
-        if token.map is None:
-            continue
-        if token.type in HIDDEN_BLOCKS or (token.type == "admonition_open" and token.meta.get("tag") == "todo") \
-                or (token.type == "html_block" and token.content.lstrip().startswith("<!--")):
-            hidden_lines.update(range(*token.map))
-    for k in hidden_lines:
-        lines[k] = " " * len(lines[k])
-    text = "\n".join(lines)
-    for rx in (HTML_COMMENT, CODE_SPAN, LINK_TARGET):
-        for m in reversed(list(rx.finditer(text))):
-            text = blank(text, *m.span())
-    return text
-
-
-def scan(doc: Document) -> list[tuple[int, int, str, str]]:
-    """(line, col, key, phrase) of each draft note in a parsed file: the patterns run over the prose with its soft line
+def scan(prose: ProseMap) -> list[tuple[int, int, str, str]]:
+    """(line, col, key, phrase) of each draft note in a file: the patterns run over the prose with its soft line
     breaks joined (a phrase may wrap), then each match is placed back in the author's file."""
-    text = visible_source(doc)
+    doc = prose.document
+    text = visible_source(prose)
     found = []
     for m in CHECKLIST.finditer(text):
         line, col = doc.position(m.start("item") - 4)  # the `[ ]`
@@ -94,9 +84,9 @@ def check(book: Book, strict: bool) -> list[Finding]:
     for source in book.files:
         if source.shown.startswith("toc/"):
             continue
-        doc = book.document(source)
-        if doc is None:
+        prose = book.prose_map(source)
+        if prose is None:
             continue  # an unreadable file: the claims check reports it
-        for line, col, key, phrase in scan(doc):
+        for line, col, key, phrase in scan(prose):
             findings.append(finding(source.shown, line, col, severity, key, phrase=phrase))
     return findings

@@ -36,7 +36,7 @@ from ..findings import ERROR, WARNING, Finding
 from ..messages import MESSAGES, said_finding, say
 from ..reading import documents
 from ..reading.documents import Document, DocumentProblem, DocumentRef
-from ..reading.citations import Citation
+from ..reading.citations import Citation, filled
 from ..reading.prose_map import ProseMap, raw_offset
 from ..reading.numerals import RANGE_GAP, WORD_FIGURES, WORDS, normalise, number_text, quantities
 from . import claims as claims_check
@@ -387,7 +387,8 @@ def check(book, claims_result=None, all_documents: bool = True, missing_is_error
     read_problems: list[Finding] = []
     if claims_result is None:
         claims_result = claims_check.check(book, strict=False, ledger=True)
-        read_problems = [f for f in claims_result.findings if f.code == "claims-read"]  # files that cannot be read
+        read_problems = [f for f in claims_result.findings  # files that cannot be read
+                         if f.code in ("claims-read", "file-encoding", "file-unreadable")]
     registry_file = book.file(book.repo.sources, "source-registry")
     nodes: list = []
 
@@ -427,19 +428,6 @@ class FillPlan:
     edits: list[Edit] = field(default_factory=list)
     skipped: list[tuple[ClaimRecord, str]] = field(default_factory=list)  # pending claims left alone, and why
     texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # file -> (text on disk before, after)
-
-
-FREE_FORM_PENDING = re.compile(r"(第\s*)[?？](\s*页)")
-
-
-def filled(citation: str, key: str, page: str) -> str | None:
-    """The citation with this source's pending page replaced, or None when it has no pending page of this source."""
-    canonical = re.compile(rf"((?:\[|;)\s*@{re.escape(key)}\s*,\s*(?:pp?\.|pages?|页)\s*)[?？]")
-    new, count = canonical.subn(lambda m: m[1] + page, citation, count=1)
-    if count:
-        return new
-    new, count = FREE_FORM_PENDING.subn(lambda m: m[1] + page + m[2], citation, count=1)
-    return new if count and not citation.lstrip().startswith("[") else None
 
 
 def page_order(page: str) -> tuple:

@@ -1,7 +1,7 @@
 """`book claims [PATH...]`: every data claim needs a citation with a page; `--format json` adds the ledger (`claims`)."""
 from __future__ import annotations
 
-from ..checks import claims, draft_notes, print_layout
+from ..checks import claims, draft_notes, drafts, print_layout
 from ..findings import strict
 from ..messages import say
 from ..reading.book import Book
@@ -11,7 +11,7 @@ from .report import report
 def run(args, book: Book) -> int:
     wants_ledger = args.format == "json"
     result = claims.check(book, strict(), ledger=wants_ledger)
-    findings = result.findings + draft_notes.check(book, strict())
+    findings = result.findings + draft_notes.check(book, strict()) + drafts.check(book, strict())
     return report(findings, args.format, "book claims", {"claims": ledger(book, result)} if wants_ledger else None)
 
 
@@ -42,10 +42,12 @@ def ledger(book: Book, result: claims.ClaimsResult) -> list[dict]:
     return rows
 
 
-def tally(result: claims.ClaimsResult) -> str:
-    """The claims in numbers. The pending items are counted as `book todo` and the warnings count them: one per
-    pending citation (`p. ?`), which may cover several figures of its sentence."""
+def tally(result: claims.ClaimsResult, book: Book) -> str:
+    """The claims in numbers. The open items are counted as `book todo` counts them: one per pending citation
+    (`p. ?`, as the warnings count them) and one per TODO(data) note, each of which may cover several figures."""
+    from ..checks import todo
     count = {s: sum(c.status == s for c in result.claims) for s in ("cited", "pending", "todo", "no-cite")}
     pending = sum(f.code == "pending-citation" for f in result.findings)
+    notes = sum(len(todo.todo_notes(book, source)) for source in book.files if source.problem is None)
     return say("claims:tally", total=len(result.claims), cited=count["cited"], no_cite=count["no-cite"],
-               pending=pending, waiting=count["pending"], todo=count["todo"])
+               pending=pending, waiting=count["pending"], notes=notes, todo=count["todo"])

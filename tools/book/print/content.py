@@ -7,6 +7,7 @@ from pathlib import Path
 
 from markdown_it.token import Token
 
+from ..checks import drafts as drafts_check
 from ..reading.book import Book
 from . import notebooks
 
@@ -17,35 +18,78 @@ class Part:
     chapters: list[Path]
 
 
-def parts(book: Book) -> list[Part]:
-    """The TOC's parts with their written chapters (a chapter the TOC does not link is planned, not printed)."""
-    found = []
-    for part in book.toc.parts:
-        chapters = [ch.path for ch in part.chapters if ch.path is not None and ch.path.is_file()]
-        if chapters:
-            found.append(Part(part.label, chapters))
-    return found
+class Contents:
+    """What one build (draft or release) holds."""
+
+    def __init__(self, book: Book, draft: bool):
+        self.book, self.draft = book, draft
+        self.drafts = drafts_check.read(book)
+
+    def parts(self) -> list[Part]:
+        """The TOC's parts with their written chapters (a chapter the TOC does not link is planned, not printed; the
+        release leaves out draft chapters, and a part left with none)."""
+        found = []
+        for part in self.book.toc.parts:
+            chapters = [ch.path for ch in part.chapters if ch.path is not None and ch.path.is_file()
+                        and (self.draft or not self.draft_chapter(ch.path))]
+            if chapters:
+                found.append(Part(part.label, chapters))
+        return found
+
+    def chapter_number(self, path: Path) -> int | None:
+        """The number of the chapter in `path` (None for an appendix or a file outside the TOC)."""
+        for chapter in self.book.toc.chapters:
+            if chapter.path is not None and chapter.path == path.resolve() and chapter.kind == "chapter":
+                return int(chapter.number)
+        return None
+
+    def draft_chapter(self, path: Path) -> bool:
+        chapter = self.drafts.chapter(path)
+        return chapter is not None and chapter.draft
+
+    def skip(self, path: Path):
+        """Which blocks of the file the build leaves out: in the release, the authors' `!!! todo` boxes, the
+        `!!! draft` marks and the draft sections (checks/drafts.py decides which, for the site too)."""
+        chapter = self.drafts.chapter(path)
+        lines = chapter.left_out_lines() if chapter is not None and not self.draft else set()
+
+        def left_out(token: Token) -> bool:
+            if self.draft:
+                return False
+            if token.type == "admonition_open" and token.meta.get("tag") in ("todo", "draft"):
+                return True
+            return bool(token.map) and token.map[0] in lines
+        return left_out
+
+    def draft_headings(self, path: Path) -> set[int]:
+        """0-based lines of the headings the draft build marks as drafts (the release leaves them out)."""
+        chapter = self.drafts.chapter(path)
+        if chapter is None or not self.draft:
+            return set()
+        return {s.start for s in chapter.draft_sections()}
 
 
 def chapter_notebooks(book: Book, chapter: Path) -> list[Path]:
     return sorted((book.repo.code / chapter.stem).glob("*.ipynb"))
 
 
-def left_out(token: Token, draft: bool) -> bool:
-    """What the release leaves out: the authors' `!!! todo` boxes (draft sections join here once the site marks them)."""
-    return not draft and token.type == "admonition_open" and token.meta.get("tag") == "todo"
+@dataclass
+class Outputs:
+    """What a notebook prints under its code cells: each cell's outputs (None: code only), the lines that say where
+    they come from, and the stored run's file (None: none is printed)."""
+    cells: list[list[dict]] | None
+    lines: list[str]
+    stored: Path | None = None
 
 
-def shown_outputs(book: Book, notebook: Path, cells: list[notebooks.Cell], draft: bool
-                  ) -> tuple[list[list[dict]] | None, Path | None]:
-    """The outputs printed under each code cell, and the stored run they come from: the full-size run when there is
-    one; otherwise the ci-scale outputs in the draft, and none in the release."""
-    stored = notebooks.stored_run(book.root, notebook)
-    if stored is not None:
-        return [c.outputs for c in notebooks.read(stored) if c.kind == "code"], stored
+def shown_outputs(book: Book, notebook: Path, cells: list[notebooks.Cell], draft: bool) -> Outputs:
     if draft:
-        return [c.outputs for c in cells if c.kind == "code"], None
-    return None, None
+        return Outputs([c.outputs for c in cells if c.kind == "code"], [notebooks.CI_LINE])
+    run = notebooks.stored_run(book.root, notebook)
+    if run is None:
+        return Outputs(None, [notebooks.NO_RUN_LINE])
+    lines = [run.run_line()] + ([run.stale_line()] if run.stale_line() else [])
+    return Outputs([c.outputs for c in run.cells if c.kind == "code"], lines, run.path)
 
 
 def with_citation_places(book: Book, path: Path) -> tuple[str, list[list]]:

@@ -44,8 +44,10 @@ class HtmlBook:
 
     def __init__(self, book: Book, draft: bool = False):
         self.book, self.draft = book, draft
+        self.contents = content.Contents(book, draft)
         self.md = markdown()
         self.images: dict[str, Path] = {}   # the name an image has in the output → its file
+        self.paragraph = 0                  # the 0-based first line of the block being written
 
     def document(self) -> str:
         title = str(self.book.toc.front_matter.get("title") or "")
@@ -53,8 +55,8 @@ class HtmlBook:
         home = self.book.repo.manuscript / "index.md"
         if home.is_file():
             body.append('<h1 class="unnumbered">前言</h1>')
-            body.append(self.file(home, ChapterCitations(self.book.registry), skip_title=True, shift=1))
-        for part in content.parts(self.book):
+            body.append(self.file(home, ChapterCitations(self.book.registry, self.book.root), skip_title=True, shift=1))
+        for part in self.contents.parts():
             body.append(f'<h1 class="unnumbered">{html.escape(part.label)}</h1>')
             for chapter in part.chapters:
                 body.append(self.chapter(chapter))
@@ -63,11 +65,11 @@ class HtmlBook:
                 f'</title></head><body>\n' + text + "\n</body></html>\n")
 
     def chapter(self, path: Path) -> str:
-        cites = ChapterCitations(self.book.registry)
+        cites = ChapterCitations(self.book.registry, self.book.root, self.contents.chapter_number(path))
         pieces = [self.file(path, cites, shift=1)]
         for notebook in content.chapter_notebooks(self.book, path):
             pieces.append(self.notebook(notebook))
-        if cites.numbers:
+        if cites.cited:
             items = "".join(f"<li>{html.escape(e)}</li>" for e in cites.reference_list())
             pieces.append(f'<h3 class="unnumbered">参考文献</h3>\n<ol class="references">{items}</ol>')
         return "\n".join(pieces)
@@ -80,11 +82,13 @@ class HtmlBook:
         return self.render(tokens, path, cites, shift)
 
     def render(self, tokens: list[Token], page: Path, cites: ChapterCitations | None, shift: int) -> str:
-        kept, skip_until = [], -1
+        kept, skip_until, left_out = [], -1, self.contents.skip(page)
         for i, token in enumerate(tokens):
             if i <= skip_until or token.type == "front_matter":
                 continue
-            if content.left_out(token, self.draft):
+            if token.map and token.type != "inline":
+                self.paragraph = token.map[0]
+            if left_out(token):
                 depth, k = 0, i
                 for k in range(i, len(tokens)):
                     depth += tokens[k].nesting
@@ -116,7 +120,7 @@ class HtmlBook:
             for m in PLACE.finditer(child.content):
                 out.append(text_token(child.content[at:m.start()]))
                 if cites is not None:
-                    out.append(html_token(html_mark(cites.mark(self.places[int(m[1])]), self.draft)))
+                    out.append(html_token(html_mark(cites.mark(self.places[int(m[1])], self.paragraph), self.draft)))
                 at = m.end()
             out.append(text_token(child.content[at:]))
             return out
@@ -140,10 +144,12 @@ class HtmlBook:
 
     def notebook(self, path: Path) -> str:
         cells = notebooks.read(path)
-        outputs, _ = content.shown_outputs(self.book, path, cells, self.draft)
+        shown = content.shown_outputs(self.book, path, cells, self.draft)
+        outputs = shown.cells
         title = notebooks.title_of(cells, path.stem)
         parts = [f'<h3 class="unnumbered">代码示例：{html.escape(title)}</h3>',
                  f'<p class="notebook-file">配套 notebook：<code>{html.escape(path.name)}</code></p>']
+        parts += [f'<p class="run-note">{html.escape(line)}</p>' for line in shown.lines]
         code_index, seen_title = -1, False
         for cell in cells:
             if cell.kind == "markdown":
@@ -181,12 +187,12 @@ def html_mark(mark: Mark, draft: bool) -> str:
     return "".join(out)
 
 
-def html_token(content: str, block: bool = False) -> Token:
-    return Token("html_block" if block else "html_inline", "", 0, content=content)
+def html_token(markup: str, block: bool = False) -> Token:
+    return Token("html_block" if block else "html_inline", "", 0, content=markup)
 
 
-def text_token(content: str) -> Token:
-    return Token("text", "", 0, content=content)
+def text_token(text: str) -> Token:
+    return Token("text", "", 0, content=text)
 
 
 def pandoc(source: str, to: str, output: Path, extra: list[str], cwd: Path) -> None:
@@ -237,6 +243,13 @@ def epubcheck(path: Path) -> tuple[list[str], int]:
     return lines, len(errors)
 
 
+def svg_as_pdf(svg: Path) -> bytes:
+    """An SVG figure as a PDF of its own size (Typst draws it), for a publisher whose tools want PDF."""
+    import typst
+    page = f'#set page(width: auto, height: auto, margin: 0pt)\n#image("{svg.name}")\n'
+    return typst.compile(page.encode("utf-8"), root=str(svg.parent), format="pdf")
+
+
 def build_docx(repo: Repo) -> Written:
     """The manuscript for the editor's tracked changes (draft content: an editor sees the TODO state too), and the
     figures as separate files in build/figures/."""
@@ -249,6 +262,8 @@ def build_docx(repo: Repo) -> Written:
     figures.mkdir(parents=True, exist_ok=True)
     for name, path in writer.images.items():
         shutil.copyfile(path, figures / name)
+        if path.suffix == ".svg":
+            write_atomic(figures / f"{path.stem}.pdf", svg_as_pdf(figures / name))
     title = str(book.toc.front_matter.get("title") or "")
     with tempfile.TemporaryDirectory(dir=target.parent) as work:
         work_path = Path(work)

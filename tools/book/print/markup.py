@@ -18,6 +18,14 @@ CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 CJK_END = re.compile(f"[{CJK}\ue001]$")  # \ue001 closes a citation's place (see citing.py)
 CJK_START = re.compile(f"^[{CJK}]")
 COMMENT = re.compile(r"^<!--(.*?)-->$", re.S)
+# The figures' label syntax (reading/labels.py reads the same): a figure is an image alone in its paragraph with
+# `{#fig:name}` after it, a table's caption a paragraph `: 表题 {#tbl:name}` beside it, a reference `[](#fig:name)`,
+# `[](#tbl:name)` or `[](#sec:4.3)`.
+LABEL = r"[A-Za-z0-9][\w.\-]*"
+FIGURE_TAIL = re.compile(rf"^\s*\{{#(?P<name>fig:{LABEL})\}}\s*$")
+TABLE_CAPTION = re.compile(rf"^:\s+(?P<caption>.*?)\s*\{{#(?P<name>tbl:{LABEL})\}}\s*$", re.S)
+REFERENCE = re.compile(rf"^#(?P<name>(?:fig|tbl):{LABEL}|sec:[0-9A-Z]+(?:\.\d+)*)$")
+SECTION_NUMBER = re.compile(r"^(?:第(?P<chapter>\d+)章|附录(?P<appendix>[A-Z])|(?P<section>(?:\d+|[A-Z])(?:\.\d+)+))\s")
 
 
 def escape(text: str) -> str:
@@ -33,10 +41,12 @@ def string(text: str) -> str:
 class Hooks:
     """What the caller decides: how a text run is written (citations), what a comment shows (draft marks), where a
     link goes, how an image is placed."""
-    text: Callable[[str], str] = escape
+    text: Callable[[str, int], str] = lambda text, block: escape(text)  # a text run, and its block's first line
     comment: Callable[[str], str] = lambda body: ""
-    image: Callable[[str, str], str] = lambda src, alt: ""
+    image: Callable[[str, str], str | None] = lambda src, alt: None  # a Typst expression, None: no such file
     link: Callable[[str, str], str] = lambda href, inner: inner
+    label: Callable[[str], str | None] = lambda name: None   # 图 4-1, 表 2-1, 4.3 节 for a label; None: unknown
+    heading_note: Callable[[int], str] = lambda line: ""      # what follows a heading (the draft's marks)
 
 
 @dataclass
@@ -46,6 +56,8 @@ class Writer:
     heading_shift: int = 0              # notebook headings sit below the chapter's
     skip: Callable[[Token], bool] = lambda token: False   # a block left out (draft sections, todo boxes)
     math: Callable[[str, bool], str] = lambda tex, display: escape(tex)
+
+    block_line: int = 0                 # the 0-based first line of the block being written
 
     def marker(self, line0: int) -> str:
         return f'#metadata("{self.path}:{line0 + 1}")<src>'
@@ -59,6 +71,8 @@ class Writer:
             if self.skip(token):
                 i = end + 1
                 continue
+            if token.map:
+                self.block_line = token.map[0]
             out.append(self.block(tokens, i, end))
             i = end + 1
         return "\n".join(piece for piece in out if piece)
@@ -69,9 +83,13 @@ class Writer:
         mark = self.marker(token.map[0]) + "\n" if token.map else ""
         if kind == "heading_open":
             level = int(token.tag[1]) + self.heading_shift
-            return f"{mark}#heading(level: {min(level, 6)})[{self.inline(tokens[i + 1])}]"
+            number = SECTION_NUMBER.match(tokens[i + 1].content) if not self.heading_shift else None
+            target = f" <sec:{number['chapter'] or number['appendix'] or number['section']}>" if number else ""
+            note = self.hooks.heading_note(token.map[0]) if token.map else ""
+            return f"{mark}#heading(level: {min(level, 6)})[{self.inline(tokens[i + 1])}{note}]{target}"
         if kind == "paragraph_open":
-            return f"{mark}{self.inline(tokens[i + 1])}\n"
+            return mark + (self.figure(tokens[i + 1]) or self.table_caption(tokens[i + 1])
+                           or self.inline(tokens[i + 1])) + "\n"
         if kind in ("bullet_list_open", "ordered_list_open"):
             items, k = [], i + 1
             while k < end:
@@ -107,6 +125,28 @@ class Writer:
             return "#line(length: 100%, stroke: 0.4pt)\n"
         return ""
 
+    def figure(self, inline: Token) -> str | None:
+        """An image alone in its paragraph with a figure label: numbered, captioned (the image's title), linkable."""
+        children = inline.children or []
+        if len(children) != 2 or children[0].type != "image" or children[1].type != "text":
+            return None
+        m = FIGURE_TAIL.match(children[1].content)
+        if not m:
+            return None
+        image = children[0]
+        alt = "".join(c.content for c in image.children or []).strip()
+        number = self.hooks.label(m["name"]) or ""
+        caption = image.attrGet("title") or ""
+        drawn = self.hooks.image(image.attrGet("src") or "", alt) or f"[{escape(alt)}]"
+        return f"#book-figure({drawn}, {string(number)}, [{escape(caption)}]) <{m['name']}>"
+
+    def table_caption(self, inline: Token) -> str | None:
+        m = TABLE_CAPTION.match(inline.content)
+        if not m:
+            return None
+        number = self.hooks.label(m["name"]) or ""
+        return f"#table-caption({string(number)}, [{escape(' '.join(m['caption'].split()))}]) <{m['name']}>"
+
     def table(self, tokens: list[Token]) -> str:
         header: list[str] = []
         rows: list[list[str]] = []
@@ -137,10 +177,13 @@ class Writer:
         out: list[str] = []
         stack: list[str] = []
         children = token.children or []
+        written: set[int] = set()  # the link_close of a reference, written with its link_open
         for k, child in enumerate(children):
             kind = child.type
+            if k in written:
+                continue
             if kind == "text":
-                out.append(self.hooks.text(child.content))
+                out.append(self.hooks.text(child.content, self.block_line))
             elif kind == "softbreak":
                 before = children[k - 1].content if k else ""
                 after = children[k + 1].content if k + 1 < len(children) else ""
@@ -155,6 +198,12 @@ class Writer:
             elif kind in ("strong_close", "em_close"):
                 inner = "".join(out)
                 out = [stack.pop(), f"#{'strong' if kind == 'strong_close' else 'emph'}[{inner}]"]
+            elif kind == "link_open" and k + 1 < len(children) and children[k + 1].type == "link_close" \
+                    and REFERENCE.match(child.attrGet("href") or ""):
+                name = REFERENCE.match(child.attrGet("href") or "")["name"]
+                text = self.hooks.label(name)
+                out.append(f"#book-ref({string(name)}, {string(text)})" if text else escape(f"[](#{name})"))
+                written.add(k + 1)
             elif kind == "link_open":
                 stack.append("".join(out))
                 out = [child.attrGet("href") or ""]
@@ -162,7 +211,8 @@ class Writer:
                 href, inner = out[0], "".join(out[1:])
                 out = [stack.pop(), self.hooks.link(href, inner)]
             elif kind == "image":
-                out.append(self.hooks.image(child.attrGet("src") or "", child.content))
+                drawn = self.hooks.image(child.attrGet("src") or "", child.content)
+                out.append(f"#{drawn}" if drawn else escape(child.content))
             elif kind == "math_inline":
                 out.append(self.math(child.content, False))
             elif kind == "html_inline":

@@ -47,16 +47,14 @@ def read(path: Path) -> Proof:
         document.close()
 
 
-def toc_entries(proof: Proof, last_toc_page: int = 12) -> list[tuple[str, str]]:
-    """(title, printed page) of each TOC line, read from the pages from the one titled 目录 on."""
-    start = next(i for i, text in enumerate(proof.texts) if text.lstrip().startswith("目") and "录" in text[:6])
-    entries = []
-    for text in proof.texts[start:start + last_toc_page]:
-        if entries and not TOC_ENTRY.match(text.strip().split("\n")[0].strip() if text.strip() else ""):
-            if not any(TOC_ENTRY.match(line.strip()) for line in text.split("\n")):
-                break
-        for line in text.replace("\r", "").split("\n"):
-            m = TOC_ENTRY.match(line.strip())
-            if m:
-                entries.append((m["title"].strip(), m["page"]))
+def toc_entries(proof: Proof) -> list[tuple[str, str]]:
+    """(title, printed page) of each TOC line, read from the page titled 目录 to the last page that holds entries."""
+    start = next(i for i, text in enumerate(proof.texts) if "".join(text.split()).startswith("目录"))
+    entries: list[tuple[str, str]] = []
+    for text in proof.texts[start:]:
+        found = [TOC_ENTRY.match(line.strip()) for line in text.replace("\r", "").split("\n")]
+        found = [(m["title"].strip(), m["page"]) for m in found if m]
+        if not found:
+            break
+        entries += found
     return entries

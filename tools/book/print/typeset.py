@@ -11,8 +11,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markdown_it.token import Token
-
 from ..reading.book import Book
 from ..reading.markdown import parse
 from . import content, notebooks
@@ -35,6 +33,7 @@ class Typeset:
 class Typesetter:
     def __init__(self, book: Book, config: PrintConfig, draft: bool):
         self.book, self.config, self.draft = book, config, draft
+        self.contents = content.Contents(book, draft)
         self.math = MathConverter(book.repo)
         self.media: dict[str, bytes] = {}
         self.inputs: list[Path] = []
@@ -53,17 +52,17 @@ class Typesetter:
         ]
         home = self.book.repo.manuscript / "index.md"
         if home.is_file():
-            cites = ChapterCitations(self.book.registry)
+            cites = ChapterCitations(self.book.registry, self.book.root)
             out += ["#chapter-start()", "#heading(level: 1)[前言]", self.file(home, skip_title=True, cites=cites),
                     self.references(cites), "#end-chapter()"]
         out += ["#pagebreak(to: \"odd\")", "]", "#main-matter()"]
-        for part in content.parts(self.book):
+        for part in self.contents.parts():
             out.append(f"#part({string(part.label)})")
             out += [self.chapter(chapter) for chapter in part.chapters]
         return Typeset("\n".join(out) + "\n", self.media, self.inputs)
 
     def chapter(self, path: Path) -> str:
-        cites = ChapterCitations(self.book.registry)
+        cites = ChapterCitations(self.book.registry, self.book.root, self.contents.chapter_number(path))
         pieces = ["#chapter-start()", self.file(path, cites=cites)]
         for notebook in content.chapter_notebooks(self.book, path):
             pieces.append(self.notebook(notebook))
@@ -81,28 +80,27 @@ class Typesetter:
         if skip_title and tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
             tokens = tokens[3:]
         shown = self.book.shown(path)
-        hooks = Hooks(text=lambda t: self.text(t, places, cites), comment=self.comment,
-                      image=lambda src, alt: self.image(path, src, alt), link=link)
-        return Writer(shown, hooks, skip=self.left_out, math=self.math.convert).blocks(tokens)
+        drafts = self.contents.draft_headings(path)
+        hooks = Hooks(text=lambda t, block: self.text(t, block, places, cites), comment=self.comment,
+                      image=lambda src, alt: self.image(path, src, alt), link=link,
+                      heading_note=lambda line: "#draft-mark()" if line in drafts else "")
+        return Writer(shown, hooks, skip=self.contents.skip(path), math=self.math.convert).blocks(tokens)
 
-    def left_out(self, token: Token) -> bool:
-        return content.left_out(token, self.draft)
-
-    def text(self, text: str, places: list[list], cites: ChapterCitations | None) -> str:
+    def text(self, text: str, block: int, places: list[list], cites: ChapterCitations | None) -> str:
         """Prose, each citation's place replaced by its mark (numbered in reading order)."""
         if "\ue000" not in text:
             return escape(text)
         out, at = [], 0
         for m in PLACE.finditer(text):
-            out += [escape(text[at:m.start()]), self.mark(places[int(m[1])], cites)]
+            out += [escape(text[at:m.start()]), self.mark(places[int(m[1])], block, cites)]
             at = m.end()
         out.append(escape(text[at:]))
         return "".join(out)
 
-    def mark(self, group: list, cites: ChapterCitations | None) -> str:
+    def mark(self, group: list, block: int, cites: ChapterCitations | None) -> str:
         if cites is None:
             return ""
-        mark = cites.mark(group)
+        mark = cites.mark(group, block)
         pieces = [f"#cite-mark({string(mark.superscript)})"] if mark.numbered else []
         pieces += [f"#own-measurement({string(note)})" for note in mark.measurements]
         if mark.pending and self.draft:
@@ -115,27 +113,26 @@ class Typesetter:
             return f"#todo-mark({string(m['text'].strip() or '来源待查')})"
         return ""
 
-    def image(self, page: Path, src: str, alt: str) -> str:
+    def image(self, page: Path, src: str, alt: str) -> str | None:
         target = (page.parent / src).resolve()
         if not target.is_file():
-            return escape(alt)
+            return None
         self.inputs.append(target)
         name = hashlib.sha256(target.read_bytes()).hexdigest()[:16] + target.suffix
         self.media[name] = target.read_bytes()
-        return f'#image("media/{name}", alt: {string(alt)}, width: 100%)'
+        return f'image("/build/print/media/{name}", alt: {string(alt)}, width: 100%)'
 
     def notebook(self, path: Path) -> str:
         self.inputs.append(path)
         shown = self.book.shown(path)
         cells = notebooks.read(path)
-        shown_outputs, stored = content.shown_outputs(self.book, path, cells, self.draft)
-        if stored is not None:
-            self.inputs.append(stored)
+        shown_outputs = content.shown_outputs(self.book, path, cells, self.draft)
+        if shown_outputs.stored is not None:
+            self.inputs.append(shown_outputs.stored)
         title = notebooks.title_of(cells, path.stem)
         out = [f'#metadata("{shown}:1")<src>',
                f"#notebook-heading({string(path.name)}, [{escape(title)}])"]
-        if stored is None:
-            out.append(f"#notebook-note({string('release' if not self.draft else 'ci')})")
+        out += [f"#notebook-note({string(line)})" for line in shown_outputs.lines]
         writer = Writer(shown, Hooks(comment=self.comment), heading_shift=2, math=self.math.convert)
         code_index = -1
         seen_title = False
@@ -155,8 +152,8 @@ class Typesetter:
             if "hide-input" not in cell.tags and cell.source.strip():
                 out.append(f'#metadata("{shown}:{cell.line}")<src>')
                 out.append(f"#notebook-code({raw_expr(cell.source, 'python')})")
-            if shown_outputs is not None and code_index < len(shown_outputs):
-                out += [self.output(o) for o in shown_outputs[code_index]]
+            if shown_outputs.cells is not None and code_index < len(shown_outputs.cells):
+                out += [self.output(o) for o in shown_outputs.cells[code_index]]
         return "\n".join(piece for piece in out if piece)
 
     def output(self, output: dict) -> str:
@@ -171,7 +168,7 @@ class Typesetter:
                 raw = payload.encode() if suffix == ".svg" else base64.b64decode(payload)
                 name = hashlib.sha256(raw).hexdigest()[:16] + suffix
                 self.media[name] = raw
-                return f'#image("media/{name}", width: 100%)'
+                return f'#image("/build/print/media/{name}", width: 100%)'
         return ""
 
 

@@ -8,6 +8,7 @@ A page is read once, here: `第六页` is page "6" for the checker and for the p
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from itertools import chain
@@ -37,6 +38,19 @@ def free_form_citation(aliases: list[str]) -> re.Pattern:
         rf"[（(]\s*(?:(?P<lead>{FREE_FORM_LEAD})\s*[：:]\s*)?"
         rf"(?:(?P<alias>{names})|(?(lead)(?P<name>[^（）()\n\x00]+?)|(?!)))"
         rf"\s*(?:[，,]?\s*{FREE_FORM_PAGE})?\s*[）)]")
+
+
+FREE_FORM_PENDING = re.compile(rf"(第\s*)[?？](\s*页)")
+
+
+def filled(citation: str, key: str, page: str) -> str | None:
+    """The citation with this source's pending page replaced, or None when it has no pending page of this source."""
+    canonical = re.compile(rf"((?:\[|;)\s*@{re.escape(key)}\s*,\s*(?:pp?\.|pages?|页)\s*)[?？]")
+    new, count = canonical.subn(lambda m: m[1] + page, citation, count=1)
+    if count:
+        return new
+    new, count = FREE_FORM_PENDING.subn(lambda m: m[1] + page + m[2], citation, count=1)
+    return new if count and not citation.lstrip().startswith("[") else None
 
 
 def page_of(text: str | None) -> str | None:
@@ -99,8 +113,11 @@ class Citations:
         else:
             key = self.aliases.get(fold(m["name"]))
             if key is None:
-                return [Citation(m.start(), m.end(), m[0], None, page_of(m["page"]),
-                                 ("unknown-source:name", {"name": m["name"].strip()}, m.start("name")))]
+                name = m["name"].strip()
+                near = difflib.get_close_matches(name, self.registry.aliases(), n=1, cutoff=0.6)
+                problem = (("unknown-source:name-did-you-mean", {"name": name, "near": near[0]}) if near
+                           else ("unknown-source:name", {"name": name}))
+                return [Citation(m.start(), m.end(), m[0], None, page_of(m["page"]), (*problem, m.start("name")))]
         return [self.checked(Citation(m.start(), m.end(), m[0], key, page_of(m["page"])), m.start())]
 
     def canonical_item(self, item: str, offset: int, m: re.Match) -> Citation:
@@ -123,7 +140,9 @@ class Citations:
         page_at = key_at if page_at is None else page_at
         source = self.registry.sources.get(citation.key) if citation.key else None
         if source is None:
-            citation.problem = ("unknown-source:key", {"key": citation.key}, key_at)
+            near = difflib.get_close_matches(citation.key or "", list(self.registry.sources), n=1, cutoff=0.6)
+            citation.problem = (("unknown-source:did-you-mean", {"key": citation.key, "near": near[0]}, key_at) if near
+                                else ("unknown-source:key", {"key": citation.key}, key_at))
         elif citation.page is None:
             if source.get("paged"):
                 citation.problem = ("missing-page", {"key": citation.key}, key_at)

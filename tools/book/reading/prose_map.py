@@ -166,7 +166,9 @@ def build(text: str, citations: Citations | None = None, document: prose.Documen
             a, b = line_offset(token.map[0]), line_offset(token.map[1])
             spans.append(Span(kind, a, b))
             if token.type == "html_block":
-                comments += [m.span() for m in COMMENT.finditer(text, a, b)]
+                inside = [m.span() for m in COMMENT.finditer(text, a, b)]
+                comments += inside
+                spans += [Span("comment", c, d) for c, d in inside]
         elif token.type == "inline" and not (i and tokens[i - 1].type == "admonition_title_open"):
             a, b = line_offset(token.map[0]), line_offset(token.map[1])
             regions.append((a, b))

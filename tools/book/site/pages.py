@@ -1,11 +1,12 @@
-"""Generated pages of the site: the references (参考来源), the claims ledger (数据声明) and, in drafts, the TODO page."""
+"""Generated pages of the site: the references (参考来源), the errata page (勘误) and, in drafts, the claims ledger
+(数据声明) and the TODO page."""
 from __future__ import annotations
-
-from collections import defaultdict
 
 from ..checks.claims import Claim
 from ..checks.todo import Item, markdown_report
+from ..reading.bibliography import gbt7714, is_measurement, page_order
 from ..reading.sources import Registry
+from ..reading.toc import Toc
 
 MANUSCRIPT = "manuscript/"
 
@@ -22,31 +23,73 @@ def cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
-def references(registry: Registry, claims: list[Claim]) -> str:
-    cited: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
-    for claim in claims:
-        for c in claim.citations:
-            cited[c.key][c.page or "—"].add((claim.path, claim.line))
-    out = ["# 参考来源", "", "书中引用的全部来源，以及每个页码在书中被引用的位置。", ""]
-    for key, src in registry.sources.items():
-        out += [f"## {src['title']} {{#{key}}}", ""]
-        facts = [src.get("author"), src.get("publisher"), str(src.get("year", "")) or None]
-        out.append("，".join(f for f in facts if f) + "。")
-        if src.get("url"):
-            out.append(f"<{src['url']}>")
-        if src.get("path"):
-            out.append(f"本书配套代码的实测记录：`{src['path']}`。")
-        out.append("")
-        if key not in cited:
-            out += ["书中尚未引用。", ""]
-            continue
-        out += ["| 页码 | 引用位置 |", "|---|---|"]
-        for page in sorted(cited[key], key=lambda p: (not p.isdigit(), int(p) if p.isdigit() else 0, p)):
-            shown = "待核实" if page in ("?", "？") else page
-            places = "，".join(where(p, line) for p, line in sorted(cited[key][page]))
-            out.append(f"| {shown} | {places} |")
-        out.append("")
+def page_labels(toc: Toc) -> dict[str, str]:
+    """Each chapter file (as the site names its page) → `第4章`, `附录C`."""
+    return {c.path.name: c.label for c in toc.chapters if c.path is not None}
+
+
+def references(registry: Registry, cited: dict[str, dict[str, list[str]]], draft: bool, toc: Toc,
+               measurements: dict) -> str:
+    """Every source the published pages cite (a source counts as cited when any page cites it), in GB/T 7714 form,
+    with the chapters that cite it and the pages they cite; then the book's own measurements. The draft site also
+    lists the registered sources no page cites."""
+    labels = page_labels(toc)
+    literature = [k for k, s in registry.sources.items() if not is_measurement(s)]
+    out = ["# 参考来源", "",
+           "书中引用的全部文献，按 GB/T 7714—2015 著录，并注明引用它的章节和所引的页码。"
+           "各章正文中的上标序号指向该章末尾的参考文献。", ""]
+    for key in sorted((k for k in literature if k in cited), key=lambda k: gbt7714(registry.sources[k]).casefold()):
+        src = registry.sources[key]
+        places = []
+        for page, cited_pages in sorted(cited[key].items(), key=lambda item: order_of(item[0], labels)):
+            label = labels.get(page, "首页" if page == "index.md" else page)
+            shown = "、".join(sorted((p for p in cited_pages if p != "?"), key=page_order))
+            places.append(f"[{label}]({page}#references)" + (f"（第 {shown} 页）" if shown else ""))
+        out += [f'<div class="reference" id="{key}" markdown>', "", entry(src), "",
+                "引用于：" + "；".join(places) + "。", "", "</div>", ""]
+    measured = [k for k, s in registry.sources.items() if is_measurement(s) and (draft or k in cited)]
+    if measured:
+        out += ["## 本书的实测", "", "书中标注“实测”的数字来自本书配套代码在 GPU 上的全尺寸运行，记录在结果文件中。", ""]
+        for key in measured:
+            src, m = registry.sources[key], measurements.get(key)
+            facts = [f"**{cell(src['title'])}**：结果文件 `{src['path']}`"]
+            if m is not None and m.device:
+                facts.append(f"测量设备 {m.device}")
+            if m is not None and m.page:
+                facts.append(f"[代码示例]({m.page})")
+            out += [f'<div class="reference" id="{key}" markdown>', "", "，".join(facts) + "。", "", "</div>", ""]
+    if draft:
+        uncited = [k for k in literature if k not in cited]
+        if uncited:
+            out += ["## 登记但未引用的来源", "", "草稿版才有这一节：`manuscript/sources.yaml` 中登记了、但正文还没有引用的来源。", ""]
+            for k in uncited:
+                out += [f'<div class="reference" id="{k}" markdown>', "", f"`{k}`：{entry(registry.sources[k])}", "",
+                        "</div>", ""]
     return "\n".join(out)
+
+
+def order_of(page: str, labels: dict[str, str]) -> tuple:
+    names = list(labels)
+    return (names.index(page) if page in names else -1 if page == "index.md" else len(names), page)
+
+
+def entry(source: dict) -> str:
+    text = cell(gbt7714(source))
+    url = source.get("url")
+    return text.replace(url, f"<{url}>") if url else text
+
+
+def errata(url: str) -> str:
+    where = f"请在本书的问题跟踪页面提交：<{url}>。" if url else "请通过本书仓库的问题跟踪（issue）提交。"
+    return "\n".join([
+        "# 勘误", "",
+        "书中的数字、引用、代码和文字如有错误，欢迎指出。" + where, "",
+        "提交时请写明：", "",
+        "- 页面的地址，或章节号（例如 4.3 节）；",
+        "- 出错的原文，以及你认为正确的写法和依据；",
+        "- 页面底部的版本行（构建日期与提交号），它说明你读的是哪一版。", "",
+        "确认的勘误会在下一版中改正，并在这里列出。", "",
+    ])
 
 
 STATUS = {"cited": "已引用", "pending": "页码待补", "no-cite": "作者计算或建议", "todo": "来源待查", "uncited": "缺少来源"}
@@ -54,10 +97,10 @@ STATUS = {"cited": "已引用", "pending": "页码待补", "no-cite": "作者计
 
 def claims_ledger(claims: list[Claim], registry: Registry) -> str:
     out = ["# 数据声明", "",
-           f"书中共有 {len(claims)} 处数据声明。每一处都列出它所在的句子、来源与页码，供核对事实之用。", "",
+           f"草稿版才有这一页。书中共有 {len(claims)} 处数据声明，每一处都列出它所在的句子、来源与页码，供核对事实之用。", "",
            "| 位置 | 数据 | 来源 | 状态 | 句子 |", "|---|---|---|---|---|"]
     for claim in claims:
-        sources = "；".join(f"[{registry.sources[c.key]['title']}](references.md#{c.key})"
+        sources = "；".join(f"[{registry.sources[c.key].get('short') or c.key}](references.md#{c.key})"
                            + (f"，第 {c.page} 页" if c.page and not c.pending else "")
                            for c in claim.citations if c.key in registry.sources)
         if claim.status == "no-cite":
