@@ -276,7 +276,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "todo-kind:todo-note": {"zh": "TODO(data)", "en": "TODO(data)"},
     "todo-kind:draft": {"zh": "草稿", "en": "draft"},
     "todo:draft-section": {"zh": "{number} 节是草稿，发布版不显示", "en": "section {number} is a draft: the release leaves it out"},
-    "todo:draft-chapter": {"zh": "{name}是草稿，发布版不显示", "en": "{name} is a draft: the release leaves it out"},
+    "todo:draft-chapter": {"zh": "第{number}章是草稿，发布版不显示", "en": "chapter {number} is a draft: the release leaves it out"},
+    "todo:draft-appendix": {"zh": "附录{number}是草稿，发布版不显示", "en": "appendix {number} is a draft: the release leaves it out"},
     # Drafts: what the release leaves out.
     "draft-section:promise": {"zh": "{number} 节只有一段不超过 {limit} 字的预告，没有列表、表格、图、代码或实测：写完它，"
                                     "或在这一节里加上 `!!! draft` 标为草稿（发布版不显示草稿）",
@@ -292,8 +293,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ref-draft:link": {"zh": "链接 '{link}' 指向草稿或只有草稿版才有的页面，发布版不包含它（链接显示为普通文字）",
                        "en": "the link '{link}' leads to a draft or a page only the draft site has, which the "
                              "release leaves out (it shows as plain text)"},
-    "ref-draft:prose": {"zh": "正文提到草稿（{name}），发布版不包含它",
-                        "en": "the prose names {name}, a draft that the release leaves out"},
+    "ref-draft:section": {"zh": "正文提到草稿（{number} 节），发布版不包含它",
+                          "en": "the prose names section {number}, a draft that the release leaves out"},
+    "ref-draft:chapter": {"zh": "正文提到草稿（第{number}章），发布版不包含它",
+                          "en": "the prose names chapter {number}, a draft that the release leaves out"},
     "claims:tally": {"zh": "  数据声明 {total} 个：已注明来源 {cited} 个，注明无需引用（no-cite）{no_cite} 个，"
                            "待补页码 {pending} 处（涉及 {waiting} 个数据），来源待查（TODO(data)）{notes} 处（涉及 {todo} 个数据）",
                      "en": "  {total} data claim(s): {cited} cited, {no_cite} opted out (no-cite), "
