@@ -202,3 +202,12 @@ def test_todo_counts_each_item_once_with_its_sentence(book_copy):
     listed = re.search(r"未完成的数据项 \d+ 个：.*TODO\(data\) (\d+)", check)
     everything = run_book("todo", "--format", "json", cwd=book_copy).json()["summary"]["by_kind"]["todo-note"]
     assert int(tally[1]) == int(listed[1]) == everything
+
+
+def test_a_link_to_nothing_is_located_at_the_link(book_copy):
+    (book_copy / "manuscript" / "ch99-gone.md").symlink_to("nowhere.md")
+    for command in (["claims"], ["lint"], ["todo"]):
+        run = run_book(*command, cwd=book_copy)
+        assert run.code == 1
+        assert "manuscript/ch99-gone.md:1:1: error file-unreadable 符号链接指向的文件不存在（nowhere.md）" in run.out + run.err
+        chinese(run)

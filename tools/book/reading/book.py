@@ -6,6 +6,7 @@ into prose units once; the TOC and the source registry are read once. A check as
 from __future__ import annotations
 
 import gc
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -33,6 +34,17 @@ class SourceFile:
     document: prose.Document | None = field(default=None, repr=False)
     units: list[prose.Unit] | None = field(default=None, repr=False)
     map: prose_map.ProseMap | None = field(default=None, repr=False)
+
+
+def leads_nowhere(link: Path) -> bool:
+    """A symbolic link whose target does not exist (a loop is another fault: read, it says so)."""
+    try:
+        os.stat(link)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 @contextmanager
@@ -97,6 +109,11 @@ class Book:
         if path.is_relative_to(root) and not key.is_relative_to(root):
             shown = path.relative_to(root).as_posix()
             return SourceFile(path, shown, None, finding(shown, 1, 1, ERROR, "site-symlink", target=str(key)))
+        if path.is_symlink() and leads_nowhere(path):  # said at the link, which is what the author sees
+            link = resolved(path.parent) / path.name
+            shown = link.relative_to(root).as_posix() if link.is_relative_to(root) else link.as_posix()
+            return SourceFile(path, shown, None, finding(shown, 1, 1, ERROR, "file-unreadable:dangling-link",
+                                                         target=os.readlink(path)))
         shown = self.shown(key)
         try:
             return SourceFile(key, shown, read_text(key, shown, code))
