@@ -13,9 +13,9 @@ from pathlib import Path
 
 from ..reading.book import Book
 from ..reading.markdown import parse
+from ..reading.print_config import PrintConfig
 from . import content, notebooks
 from .citing import PLACE, ChapterCitations
-from ..reading.print_config import PrintConfig
 from .markup import Hooks, Writer, escape, raw_expr, string
 from .math import MathConverter
 
