@@ -8,9 +8,9 @@ from conftest import run_book
 
 def test_bad_usage_exits_2_in_the_authors_language():
     run = run_book("toc", "--format", "yaml")
-    assert run.code == 2 and run.err.strip().splitlines()[-1].startswith("book：无法运行：book toc：参数 --format：无效的选项")
+    assert run.code == 2 and run.err.strip().splitlines()[-1].startswith("book：无法运行：参数 --format：无效的选项")
     english = run_book("toc", "--format", "yaml", env={"BOOK_LANG": "en"})
-    assert english.code == 2 and "book: error: book toc: argument --format: invalid choice: 'yaml'" in english.err
+    assert english.code == 2 and "book: error: argument --format: invalid choice: 'yaml'" in english.err and "(see book toc --help)" in english.err
 
 
 def test_json_has_findings_and_summary_for_every_checker():
@@ -112,3 +112,27 @@ def test_check_json_replays_in_the_current_language(book_copy, tmp_path):
     assert pending and all(f["message"].startswith("page of ") for f in pending), pending[0]
     assert [(f["path"], f["line"], f["code"]) for f in again["findings"]] == \
         [(f["path"], f["line"], f["code"]) for f in doc["findings"]]
+
+
+def test_the_site_step_builds_again_only_when_a_page_changes_shape(book_copy, tmp_path, monkeypatch):
+    """A prose edit leaves the strict build's verdict as it was (the site step is answered from its cache); an
+    edited link, heading, formula or code block, or a section turned draft, builds again."""
+    from book.commands import check
+    from book.reading.book import Book
+    from book.reading.repo import Repo
+    monkeypatch.setenv("BOOK_CACHE_DIR", str(tmp_path / "cache"))
+    chapter = book_copy / "manuscript" / "ch03-environment.md"
+    original = chapter.read_text(encoding="utf-8")
+
+    def key(text: str) -> str:
+        chapter.write_text(text, encoding="utf-8")
+        book = Book(Repo(book_copy))
+        return check.step_key(book, "site", check.StepCache(book_copy))
+
+    base = key(original)
+    assert key(original + "\n新增的一段话，说明环境为什么重要。\n") == base
+    assert key(original.replace("。", "，而且。", 1)) == base
+    for edited in (original + "\n见[第4章](ch04-kv-cache.md#no-such-anchor)。\n", original + "\n## 3.9 新的一节\n\n正文。\n",
+                   original + "\n公式 \\(a^2\\) 如此。\n", original + "\n```python\nx = 1\n```\n",
+                   original + "\n<div>HTML</div>\n"):
+        assert key(edited) != base, edited[-40:]

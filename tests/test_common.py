@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import random
 import threading
+import time
 
 import pytest
 import torch
@@ -133,6 +134,67 @@ def test_padded_prefill_gives_the_same_answers():
     run_continuous(Engine(m, slots=3, max_len=40), plain)
     run_continuous(Engine(m, slots=3, max_len=40, prefill_len=12), padded)
     assert [r.output for r in plain] == [r.output for r in padded]
+
+
+def test_chunked_prefill_gives_the_same_answers_in_bounded_pieces():
+    m = model()
+    whole, chunked = requests_for_batching(), requests_for_batching()
+    a = run_continuous(Engine(m, slots=3, max_len=40), whole)
+    b = run_continuous(Engine(m, slots=3, max_len=40), chunked, chunk=3)
+    assert [r.output for r in whole] == [r.output for r in chunked]
+    assert a.largest_prefill == max(len(r.prompt) for r in whole) == 8
+    assert b.largest_prefill == 3 and b.prefills > a.prefills
+
+
+def test_a_cached_prefix_gives_the_same_answers_and_is_counted():
+    m = model()
+    g = torch.Generator().manual_seed(3)
+    system = torch.randint(0, 256, (10,), generator=g)
+
+    def requests():
+        g = torch.Generator().manual_seed(4)
+        return [Request(i, torch.cat([system, torch.randint(0, 256, (3 + i,), generator=g)]), 4,
+                        prefix_len=len(system)) for i in range(5)]
+    plain, cached = requests(), requests()
+    run_continuous(Engine(m, slots=2, max_len=40), plain)
+    stats = run_continuous(Engine(m, slots=2, max_len=40, prefix_cache=True), cached, chunk=4)
+    assert [r.output for r in plain] == [r.output for r in cached]
+    # The first two arrive together and both miss; the three after them reuse the prefix.
+    assert (stats.prefix_hits, stats.reused_tokens) == (3, 30)
+    assert stats.prompt_tokens == sum(len(r.prompt) for r in cached)
+
+
+def test_the_clock_skips_idle_time_instead_of_sleeping():
+    from common.batching import Clock
+    clock = Clock()
+    started = time.perf_counter()
+    clock.wait_until(5.0)
+    assert clock() >= 5.0 and time.perf_counter() - started < 1.0
+    m = model()
+    late = requests_for_batching(3)
+    for r in late:
+        r.arrival = 100.0 + r.rid
+    run_continuous(Engine(m, slots=3, max_len=40), late)
+    assert all(r.ttft >= 0 and r.times[0] >= 100.0 for r in late)
+    assert all(a.times[0] <= b.times[0] for a, b in zip(late, late[1:]))
+
+
+def test_a_cost_clock_charges_each_step_and_prefill_its_fixed_cost():
+    from common.batching import CostClock
+    m = model()
+    requests = requests_for_batching(3)
+    run_static(Engine(m, slots=3, max_len=40), requests,
+               clock=CostClock(step_s=1.0, prefill_s=0.5, prefill_token_s=0.25))
+    prefills = [0.5 + 0.25 * len(r.prompt) for r in requests]
+    assert [r.times[0] for r in requests] == pytest.approx([sum(prefills[:i + 1]) for i in range(3)])
+    assert all(g == pytest.approx(1.0) for r in requests for g in r.gaps[1:])
+
+
+def test_a_forward_pass_costs_the_decode_steps_of_its_positions():
+    from common.model import decode_flops, forward_flops
+    config = ModelConfig(dim=64, n_layer=2, n_head=4, n_kv_head=2)
+    assert forward_flops(config, 10) == sum(decode_flops(config, i) for i in range(1, 11))
+    assert forward_flops(config, 400) / forward_flops(config, 100) > 4  # attention: n²
 
 
 def test_poisson_trace_is_deterministic_and_has_its_rate():

@@ -65,7 +65,7 @@ def step_toc(book: Book, args) -> Step:
 def step_claims(book: Book, args) -> Step:
     result = claims.check(book, strict())
     args.claims_result = result  # the verification step reuses the claims found here
-    return found(result.findings + draft_notes.check(book, strict()) + drafts.check(book, strict()), [tally(result)])
+    return found(result.findings + draft_notes.check(book, strict()) + drafts.check(book, strict()), [tally(result, book)])
 
 
 def step_verify(book: Book, args) -> Step:
@@ -176,12 +176,57 @@ STRICT_STEPS = {"claims", "lint", "todo", "results", "print"}
 CACHE_FAILURES = {"toc", "claims", "lint", "todo", "results", "print"}  # deterministic; a failed site build runs again
 
 
-def step_key(root: Path, name: str) -> str:
+def content_key(path: Path) -> str:
+    """A file's hash; for one that cannot be read (a symbolic link loop), why: the step reports it, then runs again."""
+    try:
+        return file_sha256(path)
+    except OSError as exc:
+        return f"unreadable:{exc.errno}"
+
+
+def step_key(book: Book, name: str, cache: "StepCache") -> str:
+    root = book.root
     files = STEP_INPUTS[name](root) + toolchain(root)
-    digest = {p.relative_to(root).as_posix(): file_sha256(p) for p in files}
+    digest = {p.relative_to(root).as_posix(): content_key(p) for p in files}
+    if name == "site":
+        manuscript = book.repo.manuscript
+        digest.update(page_shapes(book, [p for p in files if p.suffix == ".md" and p.is_relative_to(manuscript)], cache))
     doc = {"step": name, "version": CACHE_VERSION, "python": sys.version_info[:2], "files": digest,
            "strict": strict() if name in STRICT_STEPS else None}
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+
+def page_shapes(book: Book, pages: list[Path], cache: "StepCache") -> dict[str, str]:
+    """For the site step, each Markdown page by its shape rather than its bytes: what of it can change the strict
+    build's verdict. That is everything that is not running prose (code, math, HTML, comments, link and image
+    targets, front matter: the prose map's spans), its headings (the anchors links point at) and its citations;
+    the words of a paragraph are not, so a prose edit is answered from the cache, while an edited link, anchor,
+    formula or HTML block builds again; so does a page whose sections turn draft or written (the release leaves
+    drafts out, and a link to one would break). Shapes are remembered by the page's SHA-256."""
+    root = book.root
+    memo = cache.load("site-shapes")
+    memo = memo if isinstance(memo, dict) else {}
+    shapes, fresh = {}, {}
+    for path in pages:
+        digest = content_key(path)
+        shape = memo.get(digest)
+        if not isinstance(shape, str):
+            source = book.file(path)
+            prose = book.prose_map(source)
+            if prose is None:
+                shape = digest  # unreadable: its bytes are its shape
+            else:
+                chapter = drafts.read_chapter(book, source)
+                pieces = [prose.text[s.start:s.end] for s in prose.spans]
+                pieces += [c.text for c in prose.citations]
+                pieces += [u.text for u in prose.units if u.kind == "heading"]
+                pieces += [chapter.draft, *(f"{s.number} {s.draft}" for s in chapter.sections)] if chapter else []
+                shape = hashlib.sha256(json.dumps(pieces, ensure_ascii=False).encode()).hexdigest()
+        fresh[digest] = shape
+        shapes[path.relative_to(root).as_posix()] = f"shape:{shape}"
+    if fresh.keys() != memo.keys():
+        cache.save("site-shapes", fresh)
+    return shapes
 
 
 class StepCache:
@@ -231,7 +276,7 @@ def run_step(name: str, step, book: Book, args, cache: StepCache | None) -> Ran:
     started = time.monotonic()
     if cache is None or name not in STEP_INPUTS:
         return Ran(name, step(book, args), False, time.monotonic() - started)
-    key = step_key(book.root, name)
+    key = step_key(book, name, cache)
     hit = cache.get(name, key)
     if hit is not None:
         return Ran(name, hit, True, time.monotonic() - started)

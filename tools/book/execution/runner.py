@@ -390,7 +390,8 @@ def judge(root: Path, plan: Planned, data: dict | None, tail: str, seconds: floa
                             {"cell": cell, "exception": rec.get("exception") or "?", "raised": raised})]
         if reason.startswith("Cell outputs differ") or reason.startswith("Unrun reference"):
             return [Problem(plan.shown, cell_location(plan.text, cell), "nbval-mismatch",
-                            {"cell": cell, "reason": reason})]
+                            {"cell": cell, "reason": reason, "expected": rec.get("expected"),
+                             "actual": rec.get("actual")})]
         return [Problem(plan.shown, cell_location(plan.text, cell), "nbval-failed",
                         {"status": data.get("exitstatus"), "detail": say("why:cell", cell=cell, reason=reason)})]
     status = data.get("exitstatus", data.get("returncode"))
