@@ -147,6 +147,34 @@ MESSAGES: dict[str, dict[str, str]] = {
     "results-mismatch:closest": {"zh": "“{figure}”引用了 {file}，但与其中任何一个指标值（按所印精度取整）都不相等；最接近的是 {name} = {value}",
                                  "en": "'{figure}' cites {file} but equals none of its metric values as printed; "
                                        "the closest is {name} = {value}"},
+    "results-mismatch:table": {"zh": "{table}中的“{figure}”与 {file} 的任何一个指标值（按所印精度取整）都不相等；最接近的是 {name} = {value}",
+                               "en": "'{figure}' in {table} equals none of the metric values of {file} as printed; "
+                                     "the closest is {name} = {value}"},
+    # Figures, tables and references to them (reading/labels.py, checks/figures.py).
+    "ref-undefined": {"zh": "引用的标签 {name} 没有定义{hint}", "en": "the label {name} is not defined{hint}"},
+    "ref-undefined:section": {"zh": "引用的 {name} 不在目录中：章节编号见 toc/table-of-contents.md",
+                              "en": "{name} is not in the TOC: section numbers are those of toc/table-of-contents.md"},
+    "ref-undefined:hint": {"zh": "（是不是 {near}？）", "en": " (did you mean {near}?)"},
+    "ref-duplicate": {"zh": "标签 {name} 已在 {first} 定义过：每个标签只能定义一次",
+                      "en": "the label {name} is already defined at {first}: a label is defined once"},
+    "figure-unreferenced": {"zh": "{text}（{name}）没有被正文引用：在讲到它的句子里写 [](#{name})",
+                            "en": "{text} ({name}) is not referred to: write [](#{name}) in the sentence that discusses it"},
+    "figure-alt": {"zh": "图片没有替代文字：在 ![…] 的方括号里写出看不到图的读者需要知道的内容",
+                   "en": "the image has no alt text: say in ![…] what a reader who cannot see it needs to know"},
+    "figure-alt:caption": {"zh": "{text}（{name}）没有图题：写在图片地址后的引号里，![替代文字](地址 \"图题\")",
+                           "en": "{text} ({name}) has no caption: put it in quotes after the image's path, "
+                                 "![alt](path \"caption\")"},
+    "figure-alt:table": {"zh": "{text}（{name}）的表题不在表格旁：把 ': 表题 {{#{name}}}' 写在表格的正上方（空一行）",
+                         "en": "the caption of {text} ({name}) is not next to a table: put ': caption {{#{name}}}' right "
+                               "above the table (after one blank line)"},
+    "stale-figure:changed": {"zh": "{figure} 绘制以来，{inputs} 已改变：运行 `make figures` 重绘",
+                             "en": "{inputs} changed since {figure} was drawn: run `make figures` to redraw it"},
+    "stale-figure:no-key": {"zh": "{figure} 没有记录绘制它的输入（不是由 make figures 画的）：运行 `make figures` 重绘",
+                            "en": "{figure} records no inputs (not drawn by make figures): run `make figures`"},
+    "stale-figure:orphan": {"zh": "{plots} 中没有代码画 {figure}：删除它，或在绘图代码里声明它（@figure）",
+                            "en": "no code in {plots} draws {figure}: delete it, or declare it in the plotting code (@figure)"},
+    "stale-figure:missing": {"zh": "绘图代码定义了 {figure}，但还没有画出来：运行 `make figures`",
+                             "en": "the plotting code defines {figure} but it is not drawn: run `make figures`"},
     "results-schema:not-object": {"zh": "不是 JSON 对象", "en": "not a JSON object"},
     "results-schema:json": {"zh": "不是有效的 JSON：{problem}", "en": "not valid JSON: {problem}"},
     "results-schema:schema": {"zh": "不符合 schemas/results.schema.json：{problem}", "en": "{problem}"},
@@ -276,7 +304,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "todo-kind:todo-note": {"zh": "TODO(data)", "en": "TODO(data)"},
     "todo-kind:draft": {"zh": "草稿", "en": "draft"},
     "todo:draft-section": {"zh": "{number} 节是草稿，发布版不显示", "en": "section {number} is a draft: the release leaves it out"},
-    "todo:draft-chapter": {"zh": "{name}是草稿，发布版不显示", "en": "{name} is a draft: the release leaves it out"},
+    "todo:draft-chapter": {"zh": "第{number}章是草稿，发布版不显示", "en": "chapter {number} is a draft: the release leaves it out"},
+    "todo:draft-appendix": {"zh": "附录{number}是草稿，发布版不显示", "en": "appendix {number} is a draft: the release leaves it out"},
     # Drafts: what the release leaves out.
     "draft-section:promise": {"zh": "{number} 节只有一段不超过 {limit} 字的预告，没有列表、表格、图、代码或实测：写完它，"
                                     "或在这一节里加上 `!!! draft` 标为草稿（发布版不显示草稿）",
@@ -292,8 +321,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ref-draft:link": {"zh": "链接 '{link}' 指向草稿或只有草稿版才有的页面，发布版不包含它（链接显示为普通文字）",
                        "en": "the link '{link}' leads to a draft or a page only the draft site has, which the "
                              "release leaves out (it shows as plain text)"},
-    "ref-draft:prose": {"zh": "正文提到草稿（{name}），发布版不包含它",
-                        "en": "the prose names {name}, a draft that the release leaves out"},
+    "ref-draft:section": {"zh": "正文提到草稿（{number} 节），发布版不包含它",
+                          "en": "the prose names section {number}, a draft that the release leaves out"},
+    "ref-draft:chapter": {"zh": "正文提到草稿（第{number}章），发布版不包含它",
+                          "en": "the prose names chapter {number}, a draft that the release leaves out"},
     "claims:tally": {"zh": "  数据声明 {total} 个：已注明来源 {cited} 个，注明无需引用（no-cite）{no_cite} 个，"
                            "待补页码 {pending} 处（涉及 {waiting} 个数据），来源待查（TODO(data)）{notes} 处（涉及 {todo} 个数据）",
                      "en": "  {total} data claim(s): {cited} cited, {no_cite} opted out (no-cite), "
@@ -312,6 +343,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "check:step-print": {"zh": "印刷版版面（print）", "en": "print"},
     "check:step-notebooks": {"zh": "notebook 运行（notebooks）", "en": "notebooks"},
     "check:step-site": {"zh": "严格构建网站（site）", "en": "site"},
+    "check:step-figures": {"zh": "图表与交叉引用（figures）", "en": "figures"},
+    "figures:drawn": {"zh": "重绘 {path}（{why}）", "en": "redrew {path} ({why})"},
+    "figures:why-missing": {"zh": "还没有画", "en": "not drawn yet"},
+    "figures:why-forced": {"zh": "--force", "en": "--force"},
+    "figures:summary": {"zh": "book figures：重绘 {drawn} 幅，{fresh} 幅是最新的（{seconds} 秒）",
+                        "en": "book figures: {drawn} redrawn, {fresh} up to date ({seconds} s)"},
+    "figures:failed": {"zh": "无法绘制 {figure}：{problem}", "en": "cannot draw {figure}: {problem}"},
+    "figures:unknown": {"zh": "绘图代码中没有名为 {name} 的图（有：{known}）", "en": "no figure named {name} (known: {known})"},
     "check:skipped": {"zh": "── {step}：已跳过（--skip）", "en": "── {step}: skipped (--skip)"},
     "check:verdict": {"zh": "{step}：{verdict}（{seconds} 秒）{note}", "en": "{step}: {verdict} ({seconds} s){note}"},
     "check:replayed": {"zh": " — 输入未变，沿用上次运行的结果", "en": " — inputs unchanged, result of the last run"},
@@ -602,9 +641,14 @@ MESSAGES.update({
                          "en": "where a pending page's (p. ?) figure is on one page only, write that page into the manuscript (atomically, listing each change)"},
     "help:verify-dry-run": {"zh": "与 --fill 同用：只打印差异，不写文件", "en": "with --fill: print the changes, write nothing"},
     "help:check": {"zh": "合并前的全部检查：目录、数据声明、来源核对（本机有来源文档时）、中文排版、待办汇总、notebook、"
-                         "实测结果、印刷版版面、严格构建网站",
+                         "实测结果、图表与交叉引用、印刷版版面、严格构建网站",
                    "en": "everything before a merge: TOC, claims, verification (with local documents), typography, TODO "
-                         "summary, notebooks, measured results, print layout, strict site build"},
+                         "summary, notebooks, measured results, figures and references, print layout, strict site build"},
+    "help:figures": {"zh": "重画输入（结果文件、绘图代码、字体、matplotlib 版本）已改变的图（manuscript/figures/）",
+                     "en": "redraw the figures (manuscript/figures/) whose inputs changed (results, plotting code, font, "
+                           "matplotlib)"},
+    "help:figures-names": {"zh": "只重画这些图（例如 ch04-step）", "en": "only these figures (e.g. ch04-step)"},
+    "help:figures-force": {"zh": "全部重画，不论输入是否改变", "en": "redraw every figure, changed or not"},
     "help:check-verbose": {"zh": "逐条列出每个警告（默认按代码汇总），并在说明旁显示第三方库的原文",
                            "en": "list each warning (by default they are summed up per code), and what the libraries underneath said"},
     "help:check-no-cache": {"zh": "每一步都重新运行（默认：输入未变的步骤直接给出上次的结果）",

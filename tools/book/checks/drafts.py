@@ -210,16 +210,16 @@ class Drafts:
         return bool(anchor) and any(anchor == s.anchor_prefix or anchor.startswith(s.anchor_prefix + "-")
                                     for s in chapter.draft_sections())
 
-    def named_left_out(self, number: str) -> str | None:
-        """What `number` names (`9` a chapter, `4.6` a section), when the release leaves it out."""
+    def named_left_out(self, number: str) -> bool:
+        """Whether what `number` names (`9` a chapter, `4.6` a section) is left out of the release."""
         if "." not in number:
             chapter = self.numbered(number)
-            return f"第{number}章" if chapter is not None and chapter.draft else None
+            return chapter is not None and chapter.draft
         chapter = self.numbered(number.split(".")[0])
         if chapter is None:
-            return None
+            return False
         section = chapter.section(number)
-        return f"{number} 节" if chapter.draft or (section is not None and section.draft) else None
+        return chapter.draft or (section is not None and section.draft)
 
 
 def read(book: Book) -> Drafts:
@@ -280,12 +280,12 @@ def references(book: Book, source: SourceFile, drafts: Drafts, severity: str) ->
             for m in rx.finditer(unit.text):
                 numbers = [m["number"]] if rx is CHAPTER_REF else [n for n in (m["first"], m["last"]) if n]
                 for number in numbers:
-                    named = drafts.named_left_out(number)
                     line, col = unit.where(m.start())
-                    if named is None or line - 1 in hidden:
+                    if not drafts.named_left_out(number) or line - 1 in hidden:
                         continue
                     if own is not None and "." in number and own.number == number.split(".")[0] \
                             and own.section_at(line - 1) is not None and own.section_at(line - 1).number == number:
                         continue
-                    found.append(finding(source.shown, line, col, severity, "ref-draft:prose", name=named))
+                    kind = "ref-draft:section" if "." in number else "ref-draft:chapter"
+                    found.append(finding(source.shown, line, col, severity, kind, number=number))
     return found

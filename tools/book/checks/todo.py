@@ -124,13 +124,16 @@ def collect(book: Book) -> tuple[list[Item], list[Finding]]:
 def draft_items(book: Book, groups: dict[str, str]) -> list[Item]:
     """The draft chapters and sections, which the release leaves out."""
     from . import drafts
+    wanted = {source.path.resolve() for source in book.files}  # the whole book, or the files asked for
     found = []
     for chapter in drafts.read(book).by_path.values():
+        if chapter.path.resolve() not in wanted:
+            continue
         group = groups.get(chapter.shown, OTHER_GROUP)
         if chapter.draft:
-            name = group.split()[0] if group != OTHER_GROUP else chapter.shown
+            kind = "todo:draft-chapter" if (chapter.number or "").isdigit() else "todo:draft-appendix"
             found.append(Item(group, chapter.shown, chapter.marker_line or 1, 1, "draft",
-                              say("todo:draft-chapter", name=name)))
+                              say(kind, number=chapter.number or chapter.shown)))
             continue
         found += [Item(group, chapter.shown, s.line, 1, "draft", say("todo:draft-section", number=s.number))
                   for s in chapter.draft_sections()]
