@@ -32,7 +32,7 @@ else
   INSTALLED   = 安装完成。命令行 book 在 $(VENV)/bin/ 中：执行 source $(VENV)/bin/activate 之后可以直接输入 book（例如 book lint）。
 endif
 
-.PHONY: help check site serve todo lint verify hooks test gpu gpu-wheels bench bench-check bench-print lock browser print-deps pdf \
+.PHONY: help check site serve todo lint verify figures hooks test gpu gpu-wheels bench bench-check bench-print lock browser print-deps pdf \
         epub manuscript-docx clean clean-cache
 
 # A failed step ends with a one-line verdict: what failed, and whether it found problems (exit status 1) or could not
@@ -68,6 +68,10 @@ todo: $(READY)
 #> 检查中文排版；DIFF=1 只显示将要做的修改，FIX=1 写回文件 | typography of the prose; DIFF=1 shows the corrections, FIX=1 writes them
 lint: $(READY)
 	$(call step,$(BOOK) lint $(if $(FIX),--fix) $(if $(DIFF),--fix --diff))
+
+#> 重画输入（结果文件、绘图代码、字体、matplotlib 版本）变了的图（manuscript/figures/），CPU 上几秒 | redraw the figures whose inputs changed (results, plotting code, font, matplotlib), seconds on a CPU
+figures: $(READY)
+	$(call step,$(BOOK) figures)
 
 #> 安装 pre-commit 钩子：每次 git commit 前检查要提交的书稿 | install the pre-commit hooks: each git commit checks what it commits
 hooks: $(READY)
