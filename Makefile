@@ -32,7 +32,7 @@ else
   INSTALLED   = 安装完成。命令行 book 在 $(VENV)/bin/ 中：执行 source $(VENV)/bin/activate 之后可以直接输入 book（例如 book lint）。
 endif
 
-.PHONY: help check site serve todo lint verify hooks test gpu bench bench-check bench-print lock browser print-deps pdf \
+.PHONY: help check site serve todo lint verify figures hooks test gpu gpu-wheels bench bench-check bench-print lock browser print-deps pdf \
         epub manuscript-docx clean clean-cache
 
 # A failed step ends with a one-line verdict: what failed, and whether it found problems (exit status 1) or could not
@@ -54,12 +54,14 @@ site: $(READY)
 # MkDocs' INFO lines (each rebuild) are left out unless V=1; its warnings stay. The theme's notice about its end of
 # life and MkDocs 2 is hidden as in `make site`.
 ADDR ?= 127.0.0.1:8000
+# MkDocs' INFO lines, and what jieba (Chinese search) says while it loads its dictionary.
+SERVE_QUIET := ^INFO|^ *$$|^Building prefix dict|^Loading model|^Dumping model|^Prefix dict has been built
 serve: $(READY)
 	@if (exec 3<>/dev/tcp/$(subst :,/,$(ADDR))) 2>/dev/null; then \
 	  echo "$(SERVE_BUSY)" >&2; exit 2; fi
 	@echo "$(SERVE_URL)" >&2
 	@DRAFT=$${DRAFT:-1} NO_MKDOCS_2_WARNING=1 PYTHONWARNINGS=ignore $(VENV)/bin/mkdocs serve -a $(ADDR) 2>&1 \
-	  $(if $(V),,| grep --line-buffered -v -E '^INFO|^ *$$')
+	  $(if $(V),,| grep --line-buffered -v -E '$(SERVE_QUIET)')
 
 #> 列出未完成的数据项（待补页码、待办清单、TODO(data)）；FORMAT=csv|markdown|json 给表格与编辑器 | the open data items; FORMAT=csv|markdown|json for spreadsheets and editors
 todo: $(READY)
@@ -68,6 +70,10 @@ todo: $(READY)
 #> 检查中文排版；DIFF=1 只显示将要做的修改，FIX=1 写回文件 | typography of the prose; DIFF=1 shows the corrections, FIX=1 writes them
 lint: $(READY)
 	$(call step,$(BOOK) lint $(if $(FIX),--fix) $(if $(DIFF),--fix --diff))
+
+#> 重画输入（结果文件、绘图代码、字体、matplotlib 版本）变了的图（manuscript/figures/），CPU 上几秒 | redraw the figures whose inputs changed (results, plotting code, font, matplotlib), seconds on a CPU
+figures: $(READY)
+	$(call step,$(BOOK) figures)
 
 #> 安装 pre-commit 钩子：每次 git commit 前检查要提交的书稿 | install the pre-commit hooks: each git commit checks what it commits
 hooks: $(READY)
@@ -98,10 +104,12 @@ test: $(READY) browser print-deps
 	@echo "$(TEST_NOTE)" >&2; $(PYTEST) -q $(PYTEST_ARGS) || $(FAILED)
 
 #> 在 GPU 机器上以全尺寸运行 notebook，结果写入 code/results/；CHAPTERS=ch05 只运行这些章 | run the notebooks at full size on a GPU machine into code/results/; CHAPTERS=ch05 for some
-# On a GPU machine, with its own CUDA build of PyTorch and nbval installed (the .venv holds a CPU-only torch):
-# runs the notebooks at full size under nbval, one at a time; they record their figures into code/results/, each
-# stamped with its run's inputs key (BOOK_INPUTS_KEY, BOOK_INPUTS) so that `book check` can tell when a result no
-# longer matches the code. CHAPTERS="ch02 ch05" runs those chapters only (one command per group keeps a run short).
+# On a GPU machine, with its own CUDA build of PyTorch and the wheels of `make gpu-wheels` installed (the .venv holds a
+# CPU-only torch): runs the notebooks at full size under nbval, one at a time; they record their figures into
+# code/results/, each stamped with its run's inputs key (BOOK_INPUTS_KEY, BOOK_INPUTS) so that `book check` can tell
+# when a result no longer matches the code, and each executed notebook is kept beside its results file
+# (code/results/<stem>.ipynb, the key in its metadata as book.inputs_key). CHAPTERS="ch02 ch05" runs those chapters
+# only (one command per group keeps a run short).
 # `common` and `book` come from the checkout (PYTHONPATH): no install needed there.
 GPU_PYTHON ?= python3
 CHAPTERS ?=
@@ -109,6 +117,13 @@ GPU_NOTEBOOKS = $(if $(CHAPTERS),$(foreach c,$(CHAPTERS),$(wildcard code/$(c)-*/
 gpu:
 	@test -n "$(GPU_NOTEBOOKS)" || { echo "$(NO_NOTEBOOKS)" >&2; exit 2; }
 	$(call step,BOOK_SCALE=full BOOK_DEVICE=cuda PYTHONPATH=$(CURDIR)/code:$(CURDIR)/tools$${PYTHONPATH:+:$$PYTHONPATH} $(GPU_PYTHON) -m book notebooks --scale full --force -j 1 $(GPU_NOTEBOOKS))
+
+#> 为不能上网的 GPU 机器下载它缺的 wheel（Python 3.12，x86-64）到 .whl/ | wheels for an offline GPU machine (Python 3.12, x86-64) into .whl/
+# For a GPU machine without internet: binary wheels (Python 3.12, x86-64 manylinux) of the pinned packages its CUDA
+# image lacks (tools/gpu/wheels.txt; never torch or numpy) into .whl/ (git-ignored, under 64 MiB). There:
+# python3 -m pip install -q --no-index --no-deps --target /tmp/site .whl/*.whl; PYTHONPATH=/tmp/site make gpu …
+gpu-wheels:
+	$(call step,$(PYTHON) tools/gpu/wheels.py .whl)
 
 #> 性能基准：约一百万字书稿的数据声明检查、100 页 PDF 的来源核对 | benchmarks: claims on a million-character book, verification on a 100-page PDF
 bench: $(READY)
@@ -129,7 +144,7 @@ bench-check: $(READY)
 # one line, and replaces a .venv that an earlier try left incomplete. Reinstalls only when the pins or the package
 # metadata change; the stamp is written last, so an interrupted install is taken up again by the next make.
 $(STAMP): requirements.lock pyproject.toml
-	@bash tools/venv.sh "$(PYTHON)" "$(VENV)"
+	@bash tools/venv.sh "$(PYTHON)" "$(VENV)" "$(origin PYTHON)"
 	@echo "$(INSTALLING)" >&2
 	@$(VENV)/bin/python -m pip install --disable-pip-version-check --progress-bar off -r requirements.lock \
 	  | grep --line-buffered -E '^(Collecting|Processing|Downloading|Successfully)'; \
