@@ -54,12 +54,14 @@ site: $(READY)
 # MkDocs' INFO lines (each rebuild) are left out unless V=1; its warnings stay. The theme's notice about its end of
 # life and MkDocs 2 is hidden as in `make site`.
 ADDR ?= 127.0.0.1:8000
+# MkDocs' INFO lines, and what jieba (Chinese search) says while it loads its dictionary.
+SERVE_QUIET := ^INFO|^ *$$|^Building prefix dict|^Loading model|^Dumping model|^Prefix dict has been built
 serve: $(READY)
 	@if (exec 3<>/dev/tcp/$(subst :,/,$(ADDR))) 2>/dev/null; then \
 	  echo "$(SERVE_BUSY)" >&2; exit 2; fi
 	@echo "$(SERVE_URL)" >&2
 	@DRAFT=$${DRAFT:-1} NO_MKDOCS_2_WARNING=1 PYTHONWARNINGS=ignore $(VENV)/bin/mkdocs serve -a $(ADDR) 2>&1 \
-	  $(if $(V),,| grep --line-buffered -v -E '^INFO|^ *$$')
+	  $(if $(V),,| grep --line-buffered -v -E '$(SERVE_QUIET)')
 
 #> 列出未完成的数据项（待补页码、待办清单、TODO(data)）；FORMAT=csv|markdown|json 给表格与编辑器 | the open data items; FORMAT=csv|markdown|json for spreadsheets and editors
 todo: $(READY)
@@ -142,7 +144,7 @@ bench-check: $(READY)
 # one line, and replaces a .venv that an earlier try left incomplete. Reinstalls only when the pins or the package
 # metadata change; the stamp is written last, so an interrupted install is taken up again by the next make.
 $(STAMP): requirements.lock pyproject.toml
-	@bash tools/venv.sh "$(PYTHON)" "$(VENV)"
+	@bash tools/venv.sh "$(PYTHON)" "$(VENV)" "$(origin PYTHON)"
 	@echo "$(INSTALLING)" >&2
 	@$(VENV)/bin/python -m pip install --disable-pip-version-check --progress-bar off -r requirements.lock \
 	  | grep --line-buffered -E '^(Collecting|Processing|Downloading|Successfully)'; \
