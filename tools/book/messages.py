@@ -289,7 +289,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                        "en": "the link '{link}' leads to a draft or a page only the draft site has, which the "
                              "release leaves out (it shows as plain text)"},
     "ref-draft:prose": {"zh": "正文提到草稿（{name}），发布版不包含它",
-                        "en": "the prose names {name}, a draft that the release leaves out"},
+                        "en": "the prose names '{name}', a draft that the release leaves out"},
     "claims:tally": {"zh": "  数据声明 {total} 个：已注明来源 {cited} 个，注明无需引用（no-cite）{no_cite} 个，"
                            "待补页码 {pending} 处（涉及 {waiting} 个数据），来源待查（TODO(data)）{todo} 个",
                      "en": "  {total} data claim(s): {cited} cited, {no_cite} opted out (no-cite), "
