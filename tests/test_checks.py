@@ -39,7 +39,7 @@ def test_strict_makes_pending_citations_errors(mini):  # noqa: F811
 def test_a_broken_registry_is_the_only_finding(mini):  # noqa: F811
     mini.sources.write_text("ark: [unclosed\n", encoding="utf-8")
     assert rows(claims.check(Book(mini), strict=False).findings) == [
-        ("manuscript/sources.yaml", 2, 1, "source-registry", "error")]
+        ("manuscript/sources.yaml", 1, 6, "source-registry", "error")]  # at the bracket left open
 
 
 def test_todo_items(mini):  # noqa: F811

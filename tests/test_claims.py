@@ -92,7 +92,7 @@ def test_non_utf8_chapter_is_located(book_copy):
     chapter.write_bytes(chapter.read_bytes().replace("本章".encode(), b"\xb1\xbe\xd5\xc2", 1))
     run = run_book("claims", cwd=book_copy)
     assert run.code == 1
-    [finding] = run.lines("claims-read")
+    [finding] = run.lines("file-encoding")
     assert finding.startswith("manuscript/ch03-environment.md:") and "UTF-8" in finding
 
 
@@ -104,10 +104,11 @@ def test_paths_outside_the_repo_use_the_repos_registry(tmp_path):
 
 
 def test_author_files_are_never_modified(book_copy):
-    before = {p: p.read_bytes() for p in (book_copy / "manuscript").glob("*")}
+    files = [p for p in (book_copy / "manuscript").rglob("*") if p.is_file()]   # the figures' folder included
+    before = {p: p.read_bytes() for p in files}
     run_book("claims", cwd=book_copy)
     run_book("todo", cwd=book_copy)
-    assert before == {p: p.read_bytes() for p in (book_copy / "manuscript").glob("*")}
+    assert before == {p: p.read_bytes() for p in files}
 
 
 def test_results_source_must_point_at_a_file(book_copy):
@@ -137,7 +138,7 @@ def test_the_ledger_does_not_change_the_findings(tmp_path):
     assert sorted(with_ledger.findings) == sorted(findings_only.findings)
     assert findings_only.claims == []
     codes = {f.code for f in with_ledger.findings}
-    assert {"claims-read", "bad-page", "uncited-claim", "pending-citation"} <= codes
+    assert {"file-encoding", "bad-page", "uncited-claim", "pending-citation"} <= codes
     assert len(with_ledger.claims) > 10_000
 
 

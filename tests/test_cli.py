@@ -8,9 +8,9 @@ from conftest import run_book
 
 def test_bad_usage_exits_2_in_the_authors_language():
     run = run_book("toc", "--format", "yaml")
-    assert run.code == 2 and run.err.strip().splitlines()[-1].startswith("book：无法运行：book toc：参数 --format：无效的选项")
+    assert run.code == 2 and run.err.strip().splitlines()[-1].startswith("book：无法运行：参数 --format：无效的选项")
     english = run_book("toc", "--format", "yaml", env={"BOOK_LANG": "en"})
-    assert english.code == 2 and "book: error: book toc: argument --format: invalid choice: 'yaml'" in english.err
+    assert english.code == 2 and "book: error: argument --format: invalid choice: 'yaml'" in english.err and "(see book toc --help)" in english.err
 
 
 def test_json_has_findings_and_summary_for_every_checker():
@@ -100,7 +100,7 @@ def test_check_json_replays_in_the_current_language(book_copy, tmp_path):
     doc = first.json()
     assert set(doc) == {"findings", "summary", "steps"}
     assert [s["name"] for s in doc["steps"]] == ["toc", "claims", "verify", "lint", "todo", "notebooks", "results",
-                                                  "print", "site"]
+                                                  "figures", "print", "site"]
     assert {s["name"]: s["status"] for s in doc["steps"]}["notebooks"] == "skipped"
     assert not any(s["cached"] for s in doc["steps"])
     assert any(f["code"] == "stale-result" for f in doc["findings"])                 # results without notebooks

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import random
 import threading
+import time
 
 import pytest
 import torch
@@ -14,7 +15,7 @@ from common.generate import (accept_or_resample, acceptance_from_tokens_per_pass
                              expected_tokens_per_pass, generate, generate_no_cache, sample, speculative_generate,
                              speculative_sample)
 from common.model import ModelConfig, Transformer, kv_bytes_per_token, parameter_bytes
-from common.quantize import Int4Linear, Int8Linear, quantize, use_tinygemm
+from common.quantize import Int4Linear, Int8Linear, linear_bytes, quantize, use_tinygemm
 from conftest import ROOT
 
 CPU = torch.device("cpu")
@@ -135,6 +136,83 @@ def test_padded_prefill_gives_the_same_answers():
     assert [r.output for r in plain] == [r.output for r in padded]
 
 
+def test_chunked_prefill_gives_the_same_answers_in_bounded_pieces():
+    m = model()
+    whole, chunked = requests_for_batching(), requests_for_batching()
+    a = run_continuous(Engine(m, slots=3, max_len=40), whole)
+    b = run_continuous(Engine(m, slots=3, max_len=40), chunked, chunk=3)
+    assert [r.output for r in whole] == [r.output for r in chunked]
+    assert a.largest_prefill == max(len(r.prompt) for r in whole) == 8
+    assert b.largest_prefill == 3 and b.prefills > a.prefills
+
+
+def test_a_cached_prefix_gives_the_same_answers_and_is_counted():
+    m = model()
+    g = torch.Generator().manual_seed(3)
+    system = torch.randint(0, 256, (10,), generator=g)
+
+    def requests():
+        g = torch.Generator().manual_seed(4)
+        return [Request(i, torch.cat([system, torch.randint(0, 256, (3 + i,), generator=g)]), 4,
+                        prefix_len=len(system)) for i in range(5)]
+    plain, cached = requests(), requests()
+    run_continuous(Engine(m, slots=2, max_len=40), plain)
+    stats = run_continuous(Engine(m, slots=2, max_len=40, prefix_cache=True), cached, chunk=4)
+    assert [r.output for r in plain] == [r.output for r in cached]
+    # The first two arrive together and both miss; the three after them reuse the prefix.
+    assert (stats.prefix_hits, stats.reused_tokens) == (3, 30)
+    assert stats.prompt_tokens == sum(len(r.prompt) for r in cached)
+
+
+def test_the_clock_skips_idle_time_instead_of_sleeping():
+    from common.batching import Clock
+    clock = Clock()
+    started = time.perf_counter()
+    clock.wait_until(5.0)
+    assert clock() >= 5.0 and time.perf_counter() - started < 1.0
+    m = model()
+    late = requests_for_batching(3)
+    for r in late:
+        r.arrival = 100.0 + r.rid
+    run_continuous(Engine(m, slots=3, max_len=40), late)
+    assert all(r.ttft >= 0 and r.times[0] >= 100.0 for r in late)
+    assert all(a.times[0] <= b.times[0] for a, b in zip(late, late[1:]))
+
+
+def test_a_cost_clock_charges_each_step_and_prefill_its_fixed_cost():
+    from common.batching import CostClock
+    m = model()
+    requests = requests_for_batching(3)
+    run_static(Engine(m, slots=3, max_len=40), requests,
+               clock=CostClock(step_s=1.0, prefill_s=0.5, prefill_token_s=0.25))
+    prefills = [0.5 + 0.25 * len(r.prompt) for r in requests]
+    assert [r.times[0] for r in requests] == pytest.approx([sum(prefills[:i + 1]) for i in range(3)])
+    assert all(g == pytest.approx(1.0) for r in requests for g in r.gaps[1:])
+
+
+def test_a_forward_pass_costs_the_decode_steps_of_its_positions():
+    from common.model import decode_flops, forward_flops
+    config = ModelConfig(dim=64, n_layer=2, n_head=4, n_kv_head=2)
+    assert forward_flops(config, 10) == sum(decode_flops(config, i) for i in range(1, 11))
+    assert forward_flops(config, 400) / forward_flops(config, 100) > 4  # attention: n²
+
+
+def test_slo_share_counts_requests_within_both_targets():
+    from common.batching import meets_slo
+    fast = Request(0, torch.zeros(2, dtype=torch.long), 3, times=[0.1, 0.2, 0.3])
+    slow_first = Request(1, torch.zeros(2, dtype=torch.long), 2, arrival=0.0, times=[0.5, 0.6])
+    slow_tokens = Request(2, torch.zeros(2, dtype=torch.long), 2, times=[0.1, 0.9])
+    one_token = Request(3, torch.zeros(2, dtype=torch.long), 1, times=[0.1])
+    assert meets_slo([fast, slow_first, slow_tokens, one_token], ttft=0.2, tpot=0.2) == 0.5
+
+
+def test_unit_costs_are_measured_and_never_negative():
+    from common.batching import unit_costs
+    engine = Engine(model(), slots=2, max_len=64)
+    step_s, prefill_s, per_token_s = unit_costs(engine, torch.arange(200) % 256, lengths=(8, 48))
+    assert step_s > 0 and prefill_s >= 0 and per_token_s >= 0
+
+
 def test_poisson_trace_is_deterministic_and_has_its_rate():
     data = torch.arange(1000) % 256
     a, b = poisson_trace(2000, 50.0, data, seed=3), poisson_trace(2000, 50.0, data, seed=3)
@@ -190,6 +268,29 @@ def test_int8_fused_single_token_form_equals_the_dequantized_product():
     reference = x @ q.dequantized().T
     torch.testing.assert_close(q(x), reference, atol=1e-5, rtol=1e-5)
     torch.testing.assert_close(naive(x), reference, atol=1e-5, rtol=1e-5)
+
+
+def test_bytes_a_step_moves_are_counted_from_the_weights_shapes():
+    m = model()                                   # fp32 on a CPU: 4-byte activations
+    shapes = [mod.weight.shape for mod in m.modules() if isinstance(mod, torch.nn.Linear)]
+    weights = sum(n * k for n, k in shapes)
+    assert linear_bytes(m) == {"stored": 4 * weights, "widened": 4 * weights}
+    int8 = quantize(model(), bits=8)
+    # int8 weights and one fp32 scale per output channel; widened: a 4-byte copy written and read again
+    stored = weights + 4 * sum(n for n, _ in shapes)
+    assert linear_bytes(int8) == {"stored": stored, "widened": stored + 2 * 4 * weights}
+    int4 = quantize(model(), bits=4, group_size=32)
+    assert linear_bytes(int4)["stored"] == weights // 2 + 4 * sum(n * k // 32 for n, k in shapes)
+
+
+def test_profile_names_the_operators_a_call_ran_with_their_time():
+    from common.measure import profile
+    a, b = torch.randn(64, 64), torch.randn(64, 64)
+    rows = profile(lambda: (a @ b).relu(), CPU)
+    by_name = {name: (calls, us) for name, calls, us in rows}
+    assert by_name["aten::mm"][0] == 1 and by_name["aten::mm"][1] > 0
+    assert "aten::relu" in by_name or "aten::clamp_min" in by_name
+    assert [us for _, _, us in rows] == sorted((us for _, _, us in rows), reverse=True)
 
 
 def test_int4_reference_path_on_a_cpu():
@@ -306,13 +407,13 @@ def test_a_second_notebook_of_a_chapter_records_its_own_stem(tmp_path, monkeypat
 
 
 def test_concurrent_result_writes_never_collide(tmp_path):
-    from common.results import write_json_atomic
+    from common.results import write_atomic
     errors = []
 
     def writer(n):
         try:
             for i in range(200):
-                write_json_atomic(tmp_path / "r.json", {"writer": n, "i": i})
+                write_atomic(tmp_path / "r.json", json.dumps({"writer": n, "i": i}))
         except Exception as error:  # noqa: BLE001
             errors.append(error)
 
@@ -323,6 +424,22 @@ def test_concurrent_result_writes_never_collide(tmp_path):
         t.join()
     assert not errors and json.loads((tmp_path / "r.json").read_text())["i"] == 199
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+def test_results_keep_a_files_mode_and_give_a_new_one_the_umasks(tmp_path):
+    import os
+    from common.results import write_atomic
+    previous = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "new.json", "{}")
+        kept = tmp_path / "kept.json"
+        kept.write_text("{}")
+        kept.chmod(0o640)
+        write_atomic(kept, "[]")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "new.json").stat().st_mode & 0o777 == 0o644
+    assert kept.stat().st_mode & 0o777 == 0o640 and kept.read_text() == "[]"
 
 
 def test_a_corrupted_cached_model_is_named_and_rebuilt(tmp_path, monkeypatch, capsys):
@@ -338,3 +455,17 @@ def test_a_corrupted_cached_model_is_named_and_rebuilt(tmp_path, monkeypatch, ca
     assert any(str(saved) in m and "unreadable" in m for m in messages)
     assert torch.load(saved, weights_only=True).keys() == first.state_dict().keys()
     assert again.training_report["steps"] == 2
+
+
+@pytest.mark.parametrize("rowwise", [False, True])
+def test_fp8_product_equals_the_widened_product_and_stays_close_to_exact(rowwise):
+    from common import fp8
+    generator = torch.Generator().manual_seed(0)
+    x, w = torch.randn(32, 64, generator=generator), torch.randn(48, 64, generator=generator) * 0.02
+    xq, xs = fp8.quantize(x, rowwise)
+    wq, ws = fp8.quantize(w, rowwise)
+    assert xq.dtype == torch.float8_e4m3fn and xq.float().abs().max() == 448  # the largest value reaches E4M3's max
+    assert xs.shape == ((32, 1) if rowwise else ())
+    out = fp8.matmul(xq, xs, wq, ws, out_dtype=torch.float32)
+    assert fp8.relative_error(out, fp8.reference(xq, xs, wq, ws)) < 1e-6
+    assert 1e-3 < fp8.relative_error(out, x @ w.t()) < 0.1        # E4M3 keeps 3 mantissa bits

@@ -143,6 +143,37 @@ def test_side_effects_outside_the_caches_are_found(repo):
     assert not run(repo, [nb]).problems
 
 
+def test_a_full_size_run_keeps_the_executed_notebook_beside_its_results(repo):
+    writer = ("import json, os\nfrom pathlib import Path\n"
+              "doc = {'provenance': {'inputs_key': os.environ['BOOK_INPUTS_KEY'], 'commit': 'c0ffee'}}\n"
+              "Path('../results').mkdir(exist_ok=True)\n"
+              "Path('../results/ch01-demo.json').write_text(json.dumps(doc))")
+    nb = write_nb(repo, "demo.ipynb", [new_markdown_cell("# 演示"), new_code_cell(writer),
+                                       new_code_cell("print('六')\n7 * 6")])
+    other = repo / "code" / "results" / "ch02-other.json"      # another notebook's results: left alone
+    other.parent.mkdir()
+    other.write_text(json.dumps({"provenance": {"inputs_key": "another run"}}))
+    previous = os.umask(0o022)
+    try:
+        report = runner.run(repo, [nb], runner.Options(scale="full", device="cpu"),
+                            store=Store(Path(os.environ["BOOK_CACHE_DIR"])))
+    finally:
+        os.umask(previous)
+    assert [r.status for r in report.notebooks] == ["executed"] and not report.problems
+    assert sorted(p.name for p in other.parent.iterdir()) == ["ch01-demo.ipynb", "ch01-demo.json", "ch02-other.json"]
+    kept = other.parent / "ch01-demo.ipynb"
+    assert kept.stat().st_mode & 0o777 == 0o644
+    executed = nbformat.read(kept, as_version=4)
+    nbformat.validate(executed)
+    assert executed.metadata["book"] == {"inputs_key": report.notebooks[0].key, "notebook": "code/ch01-demo/demo.ipynb",
+                                         "results": "ch01-demo.json",
+                                         "scale": "full", "device": "cpu", "commit": "c0ffee"}
+    last = executed.cells[2]
+    assert last.execution_count == 2
+    assert [o.output_type for o in last.outputs] == ["stream", "execute_result"]
+    assert last.outputs[0].text == "六\n" and last.outputs[1].data["text/plain"] == "42"
+
+
 def test_two_workers_run_side_by_side(repo):
     nbs = [write_nb(repo, f"n{i}.ipynb", [new_code_cell("import time\ntime.sleep(2)")]) for i in range(2)]
     report = run(repo, nbs, jobs=2)

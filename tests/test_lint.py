@@ -51,7 +51,7 @@ def test_every_code_has_a_chinese_and_an_english_message(monkeypatch):
 
 
 def test_a_bad_glossary_is_named_with_its_line():
-    with pytest.raises(typography.GlossaryError, match=r"^manuscript/glossary.yaml:4:1: "):
+    with pytest.raises(typography.GlossaryError, match=r"^manuscript/glossary.yaml:3:10: 不是有效的 YAML：方括号“\[”没有闭合"):
         typography.Glossary.parse("terms:\n  GPU:\n  - bad: [\n")
     with pytest.raises(typography.GlossaryError, match=r"^manuscript/glossary.yaml:3:1: 术语“GPU”应写成"):
         typography.Glossary.parse("terms:\n  CPU:\n  GPU: 3\n")
@@ -125,10 +125,10 @@ def test_unreadable_file_and_bad_glossary(book_copy):
     page = book_copy / "manuscript/ch03-environment.md"
     page.write_bytes("第一行\n第二行\xff".encode("utf-8")[:-2] + b"\xff\n")
     run = run_lint("manuscript/ch03-environment.md", cwd=book_copy)
-    assert run.code == 1 and run.lines("typo-read")[0].startswith("manuscript/ch03-environment.md:2:4: error typo-read")
+    assert run.code == 1 and run.lines("file-encoding")[0].startswith("manuscript/ch03-environment.md:2:4: error file-encoding")
     (book_copy / "manuscript/glossary.yaml").write_text("terms: [\n", encoding="utf-8")
     bad = run_lint(cwd=book_copy)
-    assert bad.code == 2 and "manuscript/glossary.yaml:2:1" in bad.err
+    assert bad.code == 2 and "manuscript/glossary.yaml:1:8: 不是有效的 YAML：方括号“[”没有闭合" in bad.err
 
 
 def test_fix_with_json_keeps_stdout_one_json_object(book_copy):

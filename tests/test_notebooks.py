@@ -35,6 +35,7 @@ def test_changed_expected_output(planted):
     assert run.code == 1
     [finding] = run.lines("nbval-mismatch")
     assert finding.startswith("code/ch99-planted/changed.ipynb:") and "code cell 3:" in finding
+    assert "(- stored, + this run): -“3” +“2”;" in finding  # what was stored against what this run printed
     line = int(finding.split(":")[1])
     assert "print(1 + 1)" in nb.read_text(encoding="utf-8").splitlines()[line - 1]
 

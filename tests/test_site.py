@@ -59,12 +59,12 @@ def test_navigation_follows_the_toc(release_site):
 def test_notebook_pages_never_show_ci_outputs_in_the_release(release_site, draft_site):
     html = page(release_site, "code/ch04-kv-cache/kv_cache")
     assert "全尺寸运行的结果尚未存入本书仓库" in html  # no stored full-size run yet: code and prose only
-    assert "tokens identical: True" not in html and "device=cpu" not in html
+    assert "生成的 token 完全相同： True" not in html and "device=cpu" not in html
     assert "mathjax" not in html.lower()  # the CDN loader is removed: offline, and $ stays text
     assert (release_site / "code/ch04-kv-cache/kv_cache/kv_cache.ipynb").exists()
     assert 'href="../code/ch04-kv-cache/kv_cache/"' in page(release_site, "ch04-kv-cache")
     draft = page(draft_site, "code/ch04-kv-cache/kv_cache")
-    assert "tokens identical: True" in draft and "CPU 上的小规模运行" in draft  # ci outputs, labelled
+    assert "生成的 token 完全相同： True" in draft and "CPU 上的小规模运行" in draft  # ci outputs, labelled
     assert "nbval-ignore-output" not in html + draft  # the checker's tags are not shown
 
 
@@ -78,8 +78,9 @@ def test_each_notebook_sits_under_its_chapter_named_by_it(release_site):
                 for item in entries for title, entry in item.items()}
     title, ch05 = next((title, entry) for title, entry in chapters.items() if title.startswith("第5章"))
     assert ch05[0] == {title: "ch05-batching.md"}  # the chapter's page is named by the chapter, not "正文"
-    assert list(ch05[1].values()) == ["code/ch05-batching/continuous_batching.ipynb"]
-    assert list(ch05[1])[0].startswith("代码示例：")
+    assert [uri for entry in ch05[1:] for uri in entry.values()] == [
+        "code/ch05-batching/chunked_prefill.ipynb", "code/ch05-batching/continuous_batching.ipynb"]
+    assert all(name.startswith("代码示例：") for entry in ch05[1:] for name in entry)
     assert not any("代码示例" in part for part in nav)  # every notebook found its chapter
     assert not any(title.startswith("第9章") for title in chapters)  # a draft chapter is not published
     html = page(release_site, "ch04-kv-cache")

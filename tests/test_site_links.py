@@ -45,6 +45,7 @@ def test_missing_local_targets_are_located_as_written(mini):  # noqa: F811
         (CH1, 33, 49, "site-link", "error"),   # a Chinese file name, written percent-encoded
         (CH1, 35, 14, "site-link", "error"),   # srcset: each candidate
         (CH1, 35, 24, "site-link", "error"),
+        (CH1, 35, 71, "site-link", "error"),   # #top: no heading of the page has that anchor (MkDocs refuses it too)
     ]
     first = next(f for f in site.preflight(Book(mini)) if f.line == 29)
     assert "../code/ch99-x/gone.ipynb" in first.message and "code/ch99-x/gone.ipynb）" in first.message
@@ -96,3 +97,23 @@ def test_book_site_refuses_a_leaking_symlink_and_copies_nothing(book_copy, tmp_p
     assert [line.split(" ", 1)[0] for line in run.lines("site-symlink")] == [
         "manuscript/leak.md:1:1:", "manuscript/leak.txt:1:1:"]
     assert not out.exists() or not any("机密内容" in p.read_text(errors="ignore") for p in out.rglob("*") if p.is_file())
+
+
+def test_a_link_to_a_missing_anchor_names_the_real_slug(mini):  # noqa: F811
+    page = (mini.manuscript / "ch01-a.md").read_text(encoding="utf-8")
+    heading = next(line for line in page.splitlines() if line.startswith("## "))[3:]
+    slug = links.slugifier()(heading, "-")
+    append(mini, f"\n见[上一节](#{slug[:-2]})与[同一节](ch01-a.md#{slug})。\n")
+    [found] = site.preflight(Book(mini))
+    assert (found.path, found.line, found.code) == (CH1, 29, "site-link")
+    assert f"是不是 #{slug}（标题“{heading}”）？" in found.message, found.message
+
+
+def test_anchors_follow_the_sites_slugs():
+    """The slug function is the one mkdocs.yml gives the site's headings, and repeated headings get _1, _2."""
+    from conftest import ROOT
+    assert "pymdownx.slugs.slugify" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    from book.reading.prose import parse
+    doc = parse("# 第3章 推理环境搭建\n\n## 5.3 连续批处理：迭代级调度\n\n## 小结\n\n## 小结\n\n## 配置 {#setup}\n")
+    assert list(links.anchors(doc, links.slugifier())) == [
+        "第3章-推理环境搭建", "53-连续批处理迭代级调度", "小结", "小结_1", "setup"]

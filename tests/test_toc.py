@@ -104,7 +104,7 @@ def test_non_utf8_file_is_located(book_copy):
     toc.write_bytes(data)
     run = run_book("toc", cwd=book_copy)
     assert run.code == 1
-    [finding] = run.lines("toc-parse")
+    [finding] = run.lines("file-encoding")
     bad_line = line_of_bytes(data, b"\xff")
     assert finding.startswith(f"{TOC}:{bad_line}:") and "UTF-8" in finding
 

@@ -40,4 +40,4 @@ def test_toc_errors_come_first(book_copy):
     doc = run_book("todo", "--format", "json", cwd=book_copy)
     assert doc.code == 1 and {"toc-numbering", "toc-duplicate"} <= {f["code"] for f in doc.json()["findings"]}
     csv = run_book("todo", "--format", "csv", cwd=book_copy)
-    assert csv.code == 1 and csv.out.startswith("group,") and " error toc-numbering " in csv.err
+    assert csv.code == 1 and csv.out.startswith("\ufeff章节,") and " error toc-numbering " in csv.err

@@ -18,12 +18,19 @@ def test_table_never_breaks_a_location(columns):
     assert shown == {f"{i['path']}:{i['line']}:{i['col']}" for i in items}
 
 
-def test_csv_has_one_row_per_item():
+KIND_NAMES = {"checklist": "待办清单", "pending-citation": "待补页码", "todo-note": "TODO(data)", "draft": "草稿"}
+
+
+def test_csv_has_one_row_per_item_for_excel():
+    """Chinese headers and kinds, and a UTF-8 byte order mark first: Excel on a Chinese Windows then reads UTF-8."""
     items = run_book("todo", "--format", "json").json()["items"]
-    rows = list(csv.DictReader(io.StringIO(run_book("todo", "--format", "csv").out)))
-    assert [(r["path"], int(r["line"]), int(r["col"]), r["kind"]) for r in rows] == \
-        [(i["path"], i["line"], i["col"], i["kind"]) for i in items]
-    assert set(rows[0]) == {"group", "path", "line", "col", "kind", "text"}
+    out = run_book("todo", "--format", "csv").out
+    assert out.startswith("\ufeff章节,文件,行,列,类型,内容\n")  # \r\n on disk; text mode reads \n
+    rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
+    assert [(r["文件"], int(r["行"]), int(r["列"]), r["类型"], r["内容"]) for r in rows] == \
+        [(i["path"], i["line"], i["col"], KIND_NAMES[i["kind"]], i["text"]) for i in items]
+    english = run_book("todo", "--format", "csv", env={"BOOK_LANG": "en"}).out
+    assert english.startswith("\ufeffchapter,file,line,column,kind,item\n")
 
 
 def test_one_count_of_pending_items_everywhere():

@@ -438,7 +438,7 @@ def test_cli_bad_input_is_a_finding_not_a_traceback(book, tmp_path):
     binary = tmp_path / "notes.md"
     binary.write_bytes(b"\xff\xfe not utf-8")
     run = run_book("sources", "verify", str(binary), cwd=book)
-    assert run.code == 1 and run.lines("claims-read")
+    assert run.code == 1 and run.lines("file-encoding")
     assert run_book("sources", "verify", str(tmp_path / "missing.md"), cwd=book).code == 2
     (book / "manuscript" / "sources.yaml").write_text("report: [unclosed\n", encoding="utf-8")
     broken = run_book("sources", "verify", cwd=book)

@@ -68,13 +68,23 @@ def test_pull_requests_run_the_readme_commands_with_cpu_torch_and_caches():
     assert cached == ["~/.cache/pip", ".cache"]
 
 
-def test_gpu_run_is_manual_on_a_self_hosted_gpu_runner_and_opens_a_pull_request():
+def test_gpu_run_is_manual_a_matrix_of_chapter_groups_on_gpu_runners_joined_into_one_pull_request():
     doc = load("gpu.yml")
     assert list(doc["on"]) == ["workflow_dispatch"]
-    job, = doc["jobs"].values()
-    assert "self-hosted" in job["runs-on"] and "gpu" in job["runs-on"]
-    assert "make gpu" in runs(doc)
-    assert "peter-evans/create-pull-request" in uses(doc)
+    wheels, gpu, join = doc["jobs"]["wheels"], doc["jobs"]["gpu"], doc["jobs"]["join"]
+    assert "make gpu-wheels" in runs({"jobs": {"w": wheels}})
+    assert "self-hosted" in gpu["runs-on"] and "gpu" in gpu["runs-on"]
+    assert gpu["strategy"]["matrix"]["chapters"] == "${{ fromJSON(needs.wheels.outputs.groups) }}"
+    gpu_run = runs({"jobs": {"g": gpu}})
+    assert "make gpu" in gpu_run and "--no-index" in gpu_run and "PIPESTATUS" in gpu_run
+    # every job at the workflow's commit; the join refuses results of different commits
+    checkouts = [step for job in (gpu, join) for step in job["steps"] if step.get("uses", "").startswith("actions/checkout")]
+    assert all(step["with"]["ref"] == "${{ github.sha }}" for step in checkouts)
+    assert join["needs"] == "gpu" and join["if"] == "${{ !cancelled() }}"
+    assert "tools/gpu/join.py" in runs({"jobs": {"j": join}})
+    assert "peter-evans/create-pull-request" in uses({"jobs": {"j": join}})
+    for name in ("NCCL_NVLS_ENABLE", "TORCH_SYMM_MEM_DISABLE_MULTICAST", "NVSHMEM_DISABLE_NVLS"):
+        assert name in next(s["env"] for s in gpu["steps"] if s.get("name") == "make gpu")
     assert doc["permissions"] == {"contents": "write", "pull-requests": "write"}
 
 

@@ -1,4 +1,5 @@
-"""Byte-level tokenizer: every UTF-8 byte is a token, so any text (Chinese included) round-trips exactly."""
+"""Byte-level tokenizer: every UTF-8 byte is a token, so any text (Chinese
+included) round-trips exactly."""
 from __future__ import annotations
 
 import torch
@@ -8,8 +9,10 @@ class ByteTokenizer:
     vocab_size = 256
 
     def encode(self, text: str) -> torch.Tensor:
-        return torch.frombuffer(bytearray(text.encode("utf-8")), dtype=torch.uint8).long()
+        data = bytearray(text.encode("utf-8"))
+        return torch.frombuffer(data, dtype=torch.uint8).long()
 
     def decode(self, tokens) -> str:
-        values = tokens.tolist() if hasattr(tokens, "tolist") else list(tokens)
-        return bytes(values).decode("utf-8", errors="replace")
+        if hasattr(tokens, "tolist"):
+            tokens = tokens.tolist()
+        return bytes(list(tokens)).decode("utf-8", errors="replace")

@@ -22,9 +22,15 @@ class Finding:
     # a finding stored by `book check` is shown again in the language of the run that replays it.
     message_id: str = field(default="", compare=False, repr=False)
     params: dict = field(default_factory=dict, compare=False, repr=False)
+    # What the library underneath said (PyYAML, jsonschema, the JSON decoder), in its own words: shown under -v only.
+    detail: str = field(default="", compare=False)
 
     def render(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
+        text = f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
+        if self.detail and verbose():
+            from .messages import say  # the catalogue imports this module
+            text += say("detail", text=self.detail)
+        return text
 
     def shown(self) -> dict:
         """The finding as JSON reports list it."""
@@ -36,6 +42,11 @@ class ToolError(Exception):
     """The tool could not run at all (bad usage, unreadable configuration): exit status 2."""
 
 
+def verbose() -> bool:
+    """-v (BOOK_VERBOSE=1): findings show what the library underneath said beside the catalogue's message."""
+    return os.environ.get("BOOK_VERBOSE", "") not in ("", "0")
+
+
 def strict() -> bool:
     """STRICT=1: pending citations and open data items fail the check (read here and nowhere else)."""
     return os.environ.get("STRICT", "") not in ("", "0")
@@ -43,7 +54,10 @@ def strict() -> bool:
 
 def rel(path: Path, root: Path) -> str:
     """A path as findings print it: relative to the repository root where it lies inside it."""
-    path = Path(path).resolve()
+    try:
+        path = Path(path).resolve()
+    except (RuntimeError, OSError):  # a symbolic link loop: shown as written
+        path = Path(os.path.abspath(path))
     try:
         return path.relative_to(root).as_posix()
     except ValueError:

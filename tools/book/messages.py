@@ -11,12 +11,8 @@ import os
 from .findings import Finding
 
 MESSAGES: dict[str, dict[str, str]] = {
-    # Reading any file (the finding's code is that of the check that read it).
+    # A file that is not there (the finding's code is that of the check that read it; see also file-encoding).
     "file:not-found": {"zh": "找不到文件", "en": "file not found"},
-    "file:is-folder": {"zh": "这是文件夹，不是文件", "en": "is a folder, not a file"},
-    "file:unreadable": {"zh": "无法读取文件：{reason}", "en": "cannot read file: {reason}"},
-    "file:not-utf8": {"zh": "不是有效的 UTF-8（字节 0x{byte}）；请把文件存为 UTF-8",
-                      "en": "not valid UTF-8 (byte 0x{byte}); save the file as UTF-8"},
     # The source registry, manuscript/sources.yaml.
     "source-registry:yaml": {"zh": "不是有效的 YAML：{problem}", "en": "not valid YAML: {problem}"},
     "source-registry:not-mapping": {"zh": "来源登记表必须是“来源键 → 来源”的映射",
@@ -103,7 +99,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "notebook-invalid:utf8": {"zh": "不是有效的 UTF-8：{reason}", "en": "not valid UTF-8: {reason}"},
     "notebook-invalid:json": {"zh": "不是有效的 JSON：{problem}", "en": "not valid JSON: {problem}"},
     "notebook-invalid:unreadable": {"zh": "无法读取：{reason}", "en": "cannot read: {reason}"},
-    "notebook-invalid:schema": {"zh": "不是有效的 notebook：{where}：{problem}", "en": "not a valid notebook: {where}: {problem}"},
+    "notebook-invalid:schema": {"zh": "不是有效的 notebook：{problem}", "en": "not a valid notebook: {problem}"},
+    "notebook-invalid:structure": {"zh": "{where}：结构不符合 nbformat 第 4 版（-v 显示 nbformat 的原文）",
+                                   "en": "{where}: not laid out as nbformat 4 wants (-v shows nbformat's words)"},
     "notebook-invalid:inputs": {"zh": "无法计算这个 notebook 的输入哈希：{reason}", "en": "cannot hash this notebook's inputs: {reason}"},
     "nbval-exception": {"zh": "第 {cell} 个代码单元抛出异常：{exception}",
                         "en": "code cell {cell} raised {exception}"},
@@ -115,10 +113,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "nbval-timeout:output": {"zh": "第 {cell} 个代码单元执行完后，内核在 {seconds} 秒内没有送来它的输出（nbval 的固定等待时间；机器过载时会发生），请重新运行",
                              "en": "code cell {cell} finished but its output did not arrive within {seconds} s (nbval's "
                                    "fixed wait; happens on an overloaded machine): run it again"},
-    "nbval-mismatch": {"zh": "第 {cell} 个代码单元的输出与 notebook 中保存的不一致（{reason}）；"
+    "nbval-mismatch": {"zh": "第 {cell} 个代码单元的输出与 notebook 中保存的不一致（- 保存的，+ 这次的）：{diff}；"
                              "随机器变化的输出（计时等）请给单元加 nbval-ignore-output 标签",
-                       "en": "code cell {cell}: the outputs differ from those stored in the notebook ({reason}); "
-                             "tag cells whose output depends on the machine (timings) nbval-ignore-output"},
+                       "en": "code cell {cell}: the outputs differ from those stored in the notebook (- stored, + this run): "
+                             "{diff}; tag cells whose output depends on the machine (timings) nbval-ignore-output"},
+    "nbval-mismatch:more": {"zh": "（另有 {count} 行不同）", "en": " (and {count} more line(s))"},
+    "nbval-mismatch:whitespace": {"zh": "差别只在空格或换行", "en": "they differ in spaces or line ends only"},
+    "nbval-mismatch:unknown": {"zh": "nbval 没有给出两者的内容", "en": "nbval did not report them"},
     "nbval-failed": {"zh": "nbval 未能运行这个 notebook（pytest 状态 {status}）：{detail}",
                      "en": "nbval could not run this notebook (pytest status {status}): {detail}"},
     "kernel-start": {"zh": "Jupyter 内核无法启动：{reason}", "en": "the Jupyter kernel could not start: {reason}"},
@@ -148,17 +149,43 @@ MESSAGES: dict[str, dict[str, str]] = {
     "results-mismatch:closest": {"zh": "“{figure}”引用了 {file}，但与其中任何一个指标值（按所印精度取整）都不相等；最接近的是 {name} = {value}",
                                  "en": "'{figure}' cites {file} but equals none of its metric values as printed; "
                                        "the closest is {name} = {value}"},
+    "results-mismatch:table": {"zh": "{table}中的“{figure}”与 {file} 的任何一个指标值（按所印精度取整）都不相等；最接近的是 {name} = {value}",
+                               "en": "'{figure}' in {table} equals none of the metric values of {file} as printed; "
+                                     "the closest is {name} = {value}"},
+    # Figures, tables and references to them (reading/labels.py, checks/figures.py).
+    "ref-undefined": {"zh": "引用的标签 {name} 没有定义{hint}", "en": "the label {name} is not defined{hint}"},
+    "ref-undefined:section": {"zh": "引用的 {name} 不在目录中：章节编号见 toc/table-of-contents.md",
+                              "en": "{name} is not in the TOC: section numbers are those of toc/table-of-contents.md"},
+    "ref-undefined:hint": {"zh": "（是不是 {near}？）", "en": " (did you mean {near}?)"},
+    "ref-duplicate": {"zh": "标签 {name} 已在 {first} 定义过：每个标签只能定义一次",
+                      "en": "the label {name} is already defined at {first}: a label is defined once"},
+    "figure-unreferenced": {"zh": "{text}（{name}）没有被正文引用：在讲到它的句子里写 [](#{name})",
+                            "en": "{text} ({name}) is not referred to: write [](#{name}) in the sentence that discusses it"},
+    "figure-alt": {"zh": "图片没有替代文字：在 ![…] 的方括号里写出看不到图的读者需要知道的内容",
+                   "en": "the image has no alt text: say in ![…] what a reader who cannot see it needs to know"},
+    "figure-alt:caption": {"zh": "{text}（{name}）没有图题：写在图片地址后的引号里，![替代文字](地址 \"图题\")",
+                           "en": "{text} ({name}) has no caption: put it in quotes after the image's path, "
+                                 "![alt](path \"caption\")"},
+    "figure-alt:table": {"zh": "{text}（{name}）的表题不在表格旁：把 ': 表题 {{#{name}}}' 写在表格的正上方（空一行）",
+                         "en": "the caption of {text} ({name}) is not next to a table: put ': caption {{#{name}}}' right "
+                               "above the table (after one blank line)"},
+    "stale-figure:changed": {"zh": "{figure} 绘制以来，{inputs} 已改变：运行 `make figures` 重绘",
+                             "en": "{inputs} changed since {figure} was drawn: run `make figures` to redraw it"},
+    "stale-figure:no-key": {"zh": "{figure} 没有记录绘制它的输入（不是由 make figures 画的）：运行 `make figures` 重绘",
+                            "en": "{figure} records no inputs (not drawn by make figures): run `make figures`"},
+    "stale-figure:orphan": {"zh": "{plots} 中没有代码画 {figure}：删除它，或在绘图代码里声明它（@figure）",
+                            "en": "no code in {plots} draws {figure}: delete it, or declare it in the plotting code (@figure)"},
+    "stale-figure:missing": {"zh": "绘图代码定义了 {figure}，但还没有画出来：运行 `make figures`",
+                             "en": "the plotting code defines {figure} but it is not drawn: run `make figures`"},
     "results-schema:not-object": {"zh": "不是 JSON 对象", "en": "not a JSON object"},
     "results-schema:json": {"zh": "不是有效的 JSON：{problem}", "en": "not valid JSON: {problem}"},
     "results-schema:schema": {"zh": "不符合 schemas/results.schema.json：{problem}", "en": "{problem}"},
     # The site build.
-    "site-link": {"zh": "网站构建发现失效链接：{problem}", "en": "{problem}"},
     "site-link:missing": {"zh": "链接 '{link}' 指向的文件不存在（{path}）", "en": "link '{link}': no such file ({path})"},
     "site-link:outside": {"zh": "链接 '{link}' 指向仓库之外", "en": "link '{link}' leads out of the repository"},
     "site-symlink": {"zh": "符号链接指向仓库之外（{target}）：工具链与网站都不会读取、修改或复制它，请换成真实文件",
                      "en": "symbolic link out of the repository ({target}): neither the toolchain nor the site reads, "
                            "changes or copies it; replace it with a real file"},
-    "site-build": {"zh": "网站构建失败：{problem}", "en": "{problem}"},
     # Source verification (book sources verify): figures against the local source documents.
     "page-mismatch": {"zh": "“{figure}”不在 {source} 第 {page} 页，而在第 {found} 页",
                       "en": "'{figure}' is not on p. {page} of {source} but on p. {found}"},
@@ -267,12 +294,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "todo:strict": {"zh": "book todo：STRICT=1 时未完成的数据项（{count} 个）算作错误",
                     "en": "book todo: STRICT=1 and {count} open data item(s)"},
     "todo:check-line": {"zh": "{counts}（make todo 列出全部）", "en": "{counts} (make todo lists them)"},
+    "todo:csv-group": {"zh": "章节", "en": "chapter"},
+    "todo:csv-path": {"zh": "文件", "en": "file"},
+    "todo:csv-line": {"zh": "行", "en": "line"},
+    "todo:csv-col": {"zh": "列", "en": "column"},
+    "todo:csv-kind": {"zh": "类型", "en": "kind"},
+    "todo:csv-text": {"zh": "内容", "en": "item"},
+    "todo:note-sentence": {"zh": "{note}：{sentence}", "en": "{note}: {sentence}"},
     "todo-kind:checklist": {"zh": "待办清单", "en": "checklist"},
     "todo-kind:pending-citation": {"zh": "待补页码", "en": "pending page"},
     "todo-kind:todo-note": {"zh": "TODO(data)", "en": "TODO(data)"},
     "todo-kind:draft": {"zh": "草稿", "en": "draft"},
     "todo:draft-section": {"zh": "{number} 节是草稿，发布版不显示", "en": "section {number} is a draft: the release leaves it out"},
-    "todo:draft-chapter": {"zh": "{name}是草稿，发布版不显示", "en": "{name} is a draft: the release leaves it out"},
+    "todo:draft-chapter": {"zh": "第{number}章是草稿，发布版不显示", "en": "chapter {number} is a draft: the release leaves it out"},
+    "todo:draft-appendix": {"zh": "附录{number}是草稿，发布版不显示", "en": "appendix {number} is a draft: the release leaves it out"},
     # Drafts: what the release leaves out.
     "draft-section:promise": {"zh": "{number} 节只有一段不超过 {limit} 字的预告，没有列表、表格、图、代码或实测：写完它，"
                                     "或在这一节里加上 `!!! draft` 标为草稿（发布版不显示草稿）",
@@ -288,12 +323,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ref-draft:link": {"zh": "链接 '{link}' 指向草稿或只有草稿版才有的页面，发布版不包含它（链接显示为普通文字）",
                        "en": "the link '{link}' leads to a draft or a page only the draft site has, which the "
                              "release leaves out (it shows as plain text)"},
-    "ref-draft:prose": {"zh": "正文提到草稿（{name}），发布版不包含它",
-                        "en": "the prose names '{name}', a draft that the release leaves out"},
+    "ref-draft:section": {"zh": "正文提到草稿（{number} 节），发布版不包含它",
+                          "en": "the prose names section {number}, a draft that the release leaves out"},
+    "ref-draft:chapter": {"zh": "正文提到草稿（第{number}章），发布版不包含它",
+                          "en": "the prose names chapter {number}, a draft that the release leaves out"},
     "claims:tally": {"zh": "  数据声明 {total} 个：已注明来源 {cited} 个，注明无需引用（no-cite）{no_cite} 个，"
-                           "待补页码 {pending} 处（涉及 {waiting} 个数据），来源待查（TODO(data)）{todo} 个",
+                           "待补页码 {pending} 处（涉及 {waiting} 个数据），来源待查（TODO(data)）{notes} 处（涉及 {todo} 个数据）",
                      "en": "  {total} data claim(s): {cited} cited, {no_cite} opted out (no-cite), "
-                           "{pending} pending page(s) (covering {waiting} figure(s)), {todo} source(s) to be found (TODO(data))"},
+                           "{pending} pending page(s) (covering {waiting} figure(s)), {notes} source(s) to be found "
+                           "(TODO(data), covering {todo} figure(s))"},
     # What every command prints besides its findings: the summary line (always last), book check's steps.
     "report:summary": {"zh": "{what}：{verdict} — {errors} 个错误，{warnings} 个警告",
                        "en": "{what}: {verdict} — {errors} error(s), {warnings} warning(s)"},
@@ -307,6 +345,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "check:step-print": {"zh": "印刷版版面（print）", "en": "print"},
     "check:step-notebooks": {"zh": "notebook 运行（notebooks）", "en": "notebooks"},
     "check:step-site": {"zh": "严格构建网站（site）", "en": "site"},
+    "check:step-figures": {"zh": "图表与交叉引用（figures）", "en": "figures"},
+    "figures:drawn": {"zh": "重绘 {path}（{why}）", "en": "redrew {path} ({why})"},
+    "figures:why-missing": {"zh": "还没有画", "en": "not drawn yet"},
+    "figures:why-forced": {"zh": "--force", "en": "--force"},
+    "figures:summary": {"zh": "book figures：重绘 {drawn} 幅，{fresh} 幅是最新的（{seconds} 秒）",
+                        "en": "book figures: {drawn} redrawn, {fresh} up to date ({seconds} s)"},
+    "figures:failed": {"zh": "无法绘制 {figure}：{problem}", "en": "cannot draw {figure}: {problem}"},
+    "figures:unknown": {"zh": "绘图代码中没有名为 {name} 的图（有：{known}）", "en": "no figure named {name} (known: {known})"},
     "check:skipped": {"zh": "── {step}：已跳过（--skip）", "en": "── {step}: skipped (--skip)"},
     "check:verdict": {"zh": "{step}：{verdict}（{seconds} 秒）{note}", "en": "{step}: {verdict} ({seconds} s){note}"},
     "check:replayed": {"zh": " — 输入未变，沿用上次运行的结果", "en": " — inputs unchanged, result of the last run"},
@@ -324,7 +370,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "check:errors-more": {"zh": "……另有 {count} 个错误，见上方", "en": "… and {count} more error(s), see above"},
     # The tool could not run (exit status 2).
     "cli:error": {"zh": "book：无法运行：{problem}", "en": "book: error: {problem}"},
-    "cli:usage": {"zh": "{prog}：{message}", "en": "{prog}: {message}"},
+    "cli:usage": {"zh": "{message}（{prog} --help 显示用法）", "en": "{message} (see {prog} --help)"},
     "cli:interrupted": {"zh": "book：已中断", "en": "book: interrupted"},
     "cli:no-repo": {"zh": "这里不是书稿仓库：{here} 及其上级文件夹中都没有 {toc}",
                     "en": "no book repository here: no {toc} in {here} or any folder above it"},
@@ -332,7 +378,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli:unknown-action": {"zh": "未知的操作 {action}", "en": "unknown action {action}"},
     "schema:unusable": {"zh": "{path}：无法使用的 schema：{problem}", "en": "{path}: unusable schema: {problem}"},
     "schema:invalid": {"zh": "{path}：schema 本身有误：{problem}", "en": "{path}: invalid schema: {problem}"},
-    "schema:not-one-of": {"zh": "{where}：{value} 不是以下取值之一：{allowed}", "en": "{where}: {value} is not one of: {allowed}"},
+    "schema:not-one-of": {"zh": "{where}：{value}不是以下取值之一：{allowed}", "en": "{where}: {value} is not one of: {allowed}"},
     "schema:empty": {"zh": "{where}：不能为空", "en": "{where}: must not be empty"},
     "schema:value": {"zh": "值", "en": "value"},
     "yaml:duplicate-key": {"zh": "键“{key}”重复（首次出现在第 {first} 行）", "en": "duplicate key '{key}' (first at line {first})"},
@@ -384,6 +430,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "progress:prebuilt": {"zh": "共用模型已训练好（{seconds} 秒）", "en": "shared models ({seconds} s)"},
     "progress:not-prebuilt": {"zh": "共用模型未能预先训练（{detail}）；各 notebook 自行训练",
                               "en": "shared models not prebuilt ({detail}); each notebook trains its own"},
+    "progress:seconds": {"zh": "{seconds} 秒", "en": "{seconds} s"},
+    "progress:why": {"zh": "（{why}）", "en": " ({why})"},
+    "progress:separator": {"zh": "；", "en": "; "},
     "progress:timed-out": {"zh": "超时", "en": "timed out"},
     "progress:live": {"zh": "运行中：{items}", "en": "running: {items}"},
     "why:forced": {"zh": "--force", "en": "forced"},
@@ -456,6 +505,162 @@ MESSAGES: dict[str, dict[str, str]] = {
     "word:section": {"zh": "节", "en": "section"},
     "word:subsection": {"zh": "小节", "en": "subsection"},
 }
+
+
+# What the libraries underneath say (PyYAML, jsonschema, the JSON decoder, the operating system), told in the author's
+# terms; the library's own words stay with the finding as its detail, shown under -v (BOOK_VERBOSE=1).
+MESSAGES.update({
+    # Reading any file: one code per fault kind, whichever command read it.
+    "file-encoding": {"zh": "不是有效的 UTF-8（字节 0x{byte}）；请把文件存为 UTF-8（例如在编辑器中“另存为 UTF-8”，不要用 GBK）",
+                      "en": "not valid UTF-8 (byte 0x{byte}); save the file as UTF-8 (not GBK)"},
+    "file-unreadable": {"zh": "无法读取文件：{reason}", "en": "cannot read file: {reason}"},
+    "file-unreadable:dangling-link": {"zh": "符号链接指向的文件不存在（{target}）",
+                                      "en": "symbolic link to a file that does not exist ({target})"},
+    "os-error:ELOOP": {"zh": "符号链接循环（链接最终指向它自己），请换成真实的文件",
+                       "en": "symbolic link loop (the link leads back to itself); replace it with a real file"},
+    "os-error:EACCES": {"zh": "没有读取权限", "en": "permission denied"},
+    "os-error:EPERM": {"zh": "操作不被允许", "en": "operation not permitted"},
+    "os-error:ENOENT": {"zh": "文件不存在", "en": "no such file"},
+    "os-error:EISDIR": {"zh": "这是文件夹，不是文件", "en": "is a folder, not a file"},
+    "os-error:ENOTDIR": {"zh": "路径中的某一级不是文件夹", "en": "a part of the path is not a folder"},
+    "os-error:EIO": {"zh": "磁盘读写错误", "en": "input/output error"},
+    "os-error:ENAMETOOLONG": {"zh": "文件名太长", "en": "file name too long"},
+    "os-error:other": {"zh": "系统错误 {name}", "en": "system error {name}"},
+    "detail": {"zh": "（原文：{text}）", "en": " (original: {text})"},
+    # YAML (sources.yaml, the TOC's front matter, the glossary): what PyYAML found, as the author would fix it.
+    "yaml:unclosed-bracket": {"zh": "方括号“[”没有闭合：在列表末尾加上“]”",
+                              "en": "the bracket '[' is not closed: end the list with ']'"},
+    "yaml:unclosed-brace": {"zh": "花括号“{{”没有闭合：在末尾加上“}}”", "en": "the brace '{{' is not closed: end it with '}}'"},
+    "yaml:unclosed-quote": {"zh": "引号没有闭合：在值的末尾补上同样的引号", "en": "the quote is not closed: end the value with the same quote"},
+    "yaml:colon-in-value": {"zh": "值里有“: ”：请给整个值加引号，例如 title: \"A: B\"",
+                            "en": "the value holds ': ': put the whole value in quotes, e.g. title: \"A: B\""},
+    "yaml:missing-colon": {"zh": "缺少冒号：写成“键: 值”（冒号后有一个空格）",
+                           "en": "a colon is missing: write 'key: value' (a space after the colon)"},
+    "yaml:indentation": {"zh": "缩进不对：这一行没有与同一层的键对齐（同一层的键左边的空格数要相同）",
+                         "en": "wrong indentation: this line is not aligned with the keys of its level"},
+    "yaml:list-indentation": {"zh": "列表项“- ”没有与同一列表的其他项对齐", "en": "the list item '- ' is not aligned with the other items of its list"},
+    "yaml:list-in-mapping": {"zh": "这里出现了列表项“- ”，但上面是“键: 值”：检查缩进，或在列表前加上键",
+                             "en": "a list item '- ' where 'key: value' lines are: check the indentation, or give the list a key"},
+    "yaml:tab": {"zh": "YAML 的缩进不能用 Tab：请改用空格", "en": "YAML cannot be indented with tabs: use spaces"},
+    "yaml:reserved-start": {"zh": "值不能以“{char}”开头：请给整个值加引号", "en": "a value cannot start with '{char}': put it in quotes"},
+    "yaml:alias": {"zh": "以“*”开头的值会被读成 YAML 的别名：请给整个值加引号", "en": "a value starting with '*' reads as a YAML alias: put it in quotes"},
+    "yaml:escape": {"zh": "双引号里的“\\{char}”不是有效的转义：反斜杠请写成 \\\\，或改用单引号",
+                    "en": "'\\{char}' is not a valid escape in double quotes: write the backslash as \\\\, or use single quotes"},
+    "yaml:tag": {"zh": "“{tag}”是 YAML 的标签，这里不支持：若是文字，请给整个值加引号",
+                 "en": "'{tag}' is a YAML tag, not supported here: if it is text, put it in quotes"},
+    "yaml:documents": {"zh": "文件里只能有一份内容：删除这一行的“---”或它后面的内容",
+                       "en": "the file may hold one document only: remove this '---' or what follows it"},
+    "yaml:syntax": {"zh": "这一行的 YAML 写法有误：检查缩进、冒号和引号", "en": "this line is not valid YAML: check the indentation, colons and quotes"},
+    # JSON (notebooks, results files): what the decoder found.
+    "json:unterminated-string": {"zh": "字符串没有结束：缺少右引号（\"）", "en": "the string is not closed: a closing quote (\") is missing"},
+    "json:missing-comma": {"zh": "缺少逗号：两项之间要用“,”分开", "en": "a comma is missing between two items"},
+    "json:missing-colon": {"zh": "缺少冒号：键后面要写“:”", "en": "a colon is missing after the key"},
+    "json:key-quotes": {"zh": "这里应是用双引号括起来的键（也许上一项后面多了一个逗号）",
+                        "en": "a key in double quotes belongs here (perhaps a comma too many after the item before)"},
+    "json:missing-value": {"zh": "这里缺少一个值（也许多了一个逗号，或文字没有加引号）",
+                           "en": "a value is missing here (perhaps a comma too many, or text without quotes)"},
+    "json:truncated": {"zh": "文件不完整：JSON 在这里提前结束了（文件被截断？）", "en": "the file ends too early (truncated?)"},
+    "json:control-character": {"zh": "字符串里有控制字符（例如直接换行）：换行请写成 \\n",
+                               "en": "a control character inside a string (a raw line break?): write it as \\n"},
+    "json:escape": {"zh": "无效的转义：字符串里的反斜杠请写成 \\\\", "en": "invalid escape: write a backslash in a string as \\\\"},
+    "json:extra-data": {"zh": "JSON 已经结束，后面还有多余的内容", "en": "extra content after the end of the JSON"},
+    "json:syntax": {"zh": "JSON 写法有误", "en": "not valid JSON"},
+    # JSON Schema (the registry, the TOC model, results files): what the validator found, said per keyword.
+    "schema:where-root": {"zh": "整个文件", "en": "the file"},
+    "schema:type": {"zh": "{where}：应为{expected}，而不是{value}", "en": "{where}: {expected} expected, not {value}"},
+    "schema:type-integer": {"zh": "整数（例如 2024）", "en": "a whole number (e.g. 2024)"},
+    "schema:type-number": {"zh": "数字", "en": "a number"},
+    "schema:type-string": {"zh": "文字", "en": "text"},
+    "schema:type-boolean": {"zh": " true 或 false", "en": "true or false"},
+    "schema:type-array": {"zh": "列表（例如 [甲, 乙]）", "en": "a list (e.g. [a, b])"},
+    "schema:type-object": {"zh": "“键: 值”的映射", "en": "a mapping of 'key: value'"},
+    "schema:type-null": {"zh": "空值", "en": "null"},
+    "schema:type-or": {"zh": "或", "en": " or "},
+    "schema:required": {"zh": "{where}：缺少必填的键 {key}", "en": "{where}: the required key {key} is missing"},
+    "schema:unknown-key": {"zh": "{where}：未知的键“{key}”{hint}", "en": "{where}: unknown key '{key}'{hint}"},
+    "schema:did-you-mean": {"zh": "，是不是 {name}？", "en": ": did you mean {name}?"},
+    "schema:allowed-keys": {"zh": "（可用的键：{keys}）", "en": " (keys: {keys})"},
+    "schema:key-pattern": {"zh": "键“{key}”只能用小写字母、数字和连字符，例如“{example}”",
+                           "en": "the key '{key}' may hold lower-case letters, digits and hyphens only, e.g. '{example}'"},
+    "schema:url": {"zh": "{where}：网址应以 http:// 或 https:// 开头，而不是{value}",
+                   "en": "{where}: a web address starts with http:// or https://, not {value}"},
+    "schema:pattern": {"zh": "{where}：{value}的写法不符合要求（正则表达式 {pattern}）",
+                       "en": "{where}: {value} does not match {pattern}"},
+    "schema:minimum": {"zh": "{where}：{value}小于允许的最小值 {limit}", "en": "{where}: {value} is below the minimum {limit}"},
+    "schema:maximum": {"zh": "{where}：{value}大于允许的最大值 {limit}", "en": "{where}: {value} is above the maximum {limit}"},
+    "schema:unique": {"zh": "{where}：列表中有重复的项{item}", "en": "{where}: the list holds {item} twice"},
+    "schema:other": {"zh": "{where}：不符合 schema 的“{keyword}”规则（值：{value}）",
+                     "en": "{where}: breaks the schema's '{keyword}' rule (value: {value})"},
+    # Names close to a mistyped one.
+    "unknown-source:did-you-mean": {"zh": "“{key}”不是已登记的来源（manuscript/sources.yaml）：是不是 {near}？",
+                                    "en": "'{key}' is not a registered source (manuscript/sources.yaml): did you mean {near}?"},
+    "unknown-source:name-did-you-mean": {"zh": "“{name}”不是已登记的来源或别名（manuscript/sources.yaml）：是不是“{near}”？",
+                                         "en": "'{name}' is not a registered source or alias (manuscript/sources.yaml): did you mean '{near}'?"},
+    "glossary:regex-at": {"zh": "第 {pos} 个字符处有误（括号或转义没有配对？）", "en": "wrong at character {pos} (an unpaired bracket or escape?)"},
+    # What MkDocs reports (its English sentence is the detail, under -v).
+    "site-link:unresolved": {"zh": "链接 '{link}' 在网站上找不到目标（文件或锚点）", "en": "link '{link}': its target (a file or an anchor) is not in the site"},
+    "site-build:config": {"zh": "mkdocs.yml 中的设置 {key} 有误（book site -v 显示 MkDocs 的原文）",
+                          "en": "the setting {key} in mkdocs.yml is wrong (book site -v shows MkDocs' words)"},
+    "site-build:mkdocs": {"zh": "网站构建失败（book site -v 显示 MkDocs 的原文）", "en": "the site build failed (book site -v shows MkDocs' words)"},
+    # A link to a heading that its page does not have (the site's anchor is the heading's slug).
+    "site-link:anchor": {"zh": "链接 '{link}' 的锚点 #{anchor} 在 {page} 中不存在{hint}",
+                         "en": "link '{link}': {page} has no anchor #{anchor}{hint}"},
+    "site-link:anchor-near": {"zh": "：是不是 #{near}（标题“{heading}”）？", "en": ": did you mean #{near} (heading '{heading}')?"},
+    # book --help: each command and option, in the author's language.
+    "help:book": {"zh": "《LLM推理优化实战》的工具链：检查目录、数据来源、代码示例并发布网站。",
+                  "en": "The toolchain of the book: checks the TOC, the sources of its figures, the code, and builds the site."},
+    "help:verbose": {"zh": "在说明旁显示第三方库（YAML、JSON Schema、JSON）的原文", "en": "show what the libraries underneath (YAML, JSON Schema, JSON) said, beside each message"},
+    "help:toc": {"zh": "检查目录：解析、JSON Schema、编号、链接的章节文件与标题漂移",
+                 "en": "check the TOC: parsing, JSON Schema, numbering, linked chapter files, heading drift"},
+    "help:claims": {"zh": "检查每个数据声明是否在同一句中标注了带页码的来源",
+                    "en": "check that every data claim cites a source with a page in the same sentence"},
+    "help:lint": {"zh": "检查中文排版：中英文之间的空格、全角标点、百分号、术语写法（manuscript/glossary.yaml）",
+                  "en": "check the typography: spaces between Chinese and Latin, full-width punctuation, percentages, terms (manuscript/glossary.yaml)"},
+    "help:lint-fix": {"zh": "把修正写回文件（原子替换）", "en": "write the corrections into the files (atomically)"},
+    "help:lint-diff": {"zh": "与 --fix 一起用：只显示将要做的修改（unified diff），不写文件",
+                       "en": "with --fix: show the corrections as a unified diff, write nothing"},
+    "help:todo": {"zh": "列出未完成的数据项（待办清单、待补页码、TODO(data)）；--format markdown|json|csv 供编辑器与表格使用",
+                  "en": "list the open data items (checklists, pending pages, TODO(data)); --format markdown|json|csv for editors and spreadsheets"},
+    "help:notebooks": {"zh": "用 pytest --nbval 运行每个章节的 notebook", "en": "run each chapter's notebooks under pytest --nbval"},
+    "help:notebooks-scale": {"zh": "BOOK_SCALE（默认取环境变量，否则 ci）", "en": "BOOK_SCALE (default: the environment's, else ci)"},
+    "help:notebooks-jobs": {"zh": "同时运行的 notebook 数（默认每个 CPU 核一个；每个分得相应的线程数）",
+                            "en": "notebooks run at once (default: one per CPU core, each with its share of threads)"},
+    "help:notebooks-force": {"zh": "全部重新运行，不使用已存的通过结果（.cache/notebooks）",
+                             "en": "run them all again, ignoring the stored passing runs (.cache/notebooks)"},
+    "help:notebooks-update": {"zh": "执行 notebook 并把输出写回文件（原子替换）；不做比较",
+                              "en": "execute the notebooks and store their outputs in the files (atomically); no comparison"},
+    "help:notebooks-epilog": {"zh": "-- 之后的参数原样传给 pytest，例如：book notebooks -- -x",
+                              "en": "arguments after -- go to pytest as they are, e.g. book notebooks -- -x"},
+    "help:site": {"zh": "构建网站到 site/（原子替换：构建失败时保留旧的 site/）",
+                  "en": "build the site into site/ (atomically: a failed build keeps the old site/)"},
+    "help:site-draft": {"zh": "草稿版：显示待办页与待补来源标记（亦可 DRAFT=1）",
+                        "en": "the draft: shows the TODO page and pending-source marks (or DRAFT=1)"},
+    "help:site-out": {"zh": "输出目录（默认 site/；只会替换本命令构建的目录）",
+                      "en": "output folder (default site/; only a folder this command built is replaced)"},
+    "help:sources": {"zh": "来源文档：核对引用的数字是否在所引页码上", "en": "source documents: check cited figures against their pages"},
+    "help:verify": {"zh": "用本机的来源文档（sources/<key>.pdf 或登记表中的 file:）核对每个引用的数字与页码",
+                    "en": "check each cited figure and page against the local documents (sources/<key>.pdf or the registry's file:)"},
+    "help:verify-fill": {"zh": "待补页码（p. ?）的数字只出现在一页时，把该页码写入书稿（原子写入，并列出改动）",
+                         "en": "where a pending page's (p. ?) figure is on one page only, write that page into the manuscript (atomically, listing each change)"},
+    "help:verify-dry-run": {"zh": "与 --fill 同用：只打印差异，不写文件", "en": "with --fill: print the changes, write nothing"},
+    "help:check": {"zh": "合并前的全部检查：目录、数据声明、来源核对（本机有来源文档时）、中文排版、待办汇总、notebook、"
+                         "实测结果、图表与交叉引用、印刷版版面、严格构建网站",
+                   "en": "everything before a merge: TOC, claims, verification (with local documents), typography, TODO "
+                         "summary, notebooks, measured results, figures and references, print layout, strict site build"},
+    "help:figures": {"zh": "重画输入（结果文件、绘图代码、字体、matplotlib 版本）已改变的图（manuscript/figures/）",
+                     "en": "redraw the figures (manuscript/figures/) whose inputs changed (results, plotting code, font, "
+                           "matplotlib)"},
+    "help:figures-names": {"zh": "只重画这些图（例如 ch04-step）", "en": "only these figures (e.g. ch04-step)"},
+    "help:figures-force": {"zh": "全部重画，不论输入是否改变", "en": "redraw every figure, changed or not"},
+    "help:check-verbose": {"zh": "逐条列出每个警告（默认按代码汇总），并在说明旁显示第三方库的原文",
+                           "en": "list each warning (by default they are summed up per code), and what the libraries underneath said"},
+    "help:check-no-cache": {"zh": "每一步都重新运行（默认：输入未变的步骤直接给出上次的结果）",
+                            "en": "run every step again (default: a step whose inputs did not change gives its last result)"},
+    "help:check-jobs": {"zh": "同时运行的 notebook 数（默认每核一个）", "en": "notebooks run at once (default: one per core)"},
+    # The language setting itself.
+    "cli:unknown-lang": {"zh": "book：BOOK_LANG={value} 不是支持的语言（zh 或 en），使用中文",
+                         "en": "book: BOOK_LANG={value} is not a supported language (zh or en); using Chinese"},
+})
 
 
 # argparse's own usage texts (bad usage: exit 2), in the author's language. Keyed by argparse's English template.
@@ -533,20 +738,23 @@ def said_finding(path: str, line: int, col: int, severity: str, code: str, messa
 
 
 def finding_data(f: Finding) -> dict:
-    """A finding as JSON data that can be said again in another language."""
+    """A finding as JSON data that can be said again in another language (with the library's words, if any)."""
     doc = f.shown()
     if f.message_id:
         doc["say"] = data(Said(f.message, f.message_id, f.params))
+    if f.detail:
+        doc["detail"] = f.detail
     return doc
 
 
 def finding_from(doc: dict) -> Finding:
     """A finding from `finding_data`, its message in the current language where the catalogue still has it."""
     message = from_data(doc["say"]) if isinstance(doc.get("say"), dict) else None
+    detail = str(doc.get("detail") or "")
     if message is None:
-        return Finding(doc["path"], doc["line"], doc["col"], doc["severity"], doc["code"], doc["message"])
+        return Finding(doc["path"], doc["line"], doc["col"], doc["severity"], doc["code"], doc["message"], detail=detail)
     return Finding(doc["path"], doc["line"], doc["col"], doc["severity"], doc["code"], message, message.message_id,
-                   message.params)
+                   message.params, detail)
 
 
 def code_of(message_id: str) -> str:
@@ -557,3 +765,25 @@ def finding(path: str, line: int, col: int, severity: str, message_id: str, code
             **params) -> Finding:
     """A finding whose message comes from the catalogue; its code is the id's own unless given (file problems)."""
     return Finding(path, line, col, severity, code or code_of(message_id), say(message_id, **params), message_id, params)
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the operating system refused, in the author's language (strerror is English on most systems)."""
+    import errno
+    name = errno.errorcode.get(exc.errno or 0, "")
+    message_id = f"os-error:{name}"
+    if message_id in MESSAGES:
+        return say(message_id)
+    return say("os-error:other", name=name or exc.__class__.__name__)
+
+
+def unknown_lang() -> str | None:
+    """The BOOK_LANG value when it names no language this toolchain speaks (it then speaks Chinese), else None."""
+    value = os.environ.get("BOOK_LANG", "")
+    return value if value and not value.lower().startswith(("en", "zh")) else None
+
+
+def detailed(found: Finding, detail: str) -> Finding:
+    """The finding with what the library underneath said (shown under -v)."""
+    from dataclasses import replace
+    return replace(found, detail=detail) if detail else found

@@ -27,6 +27,7 @@ from ..messages import finding
 from ..reading.bibliography import is_measurement
 from ..reading.book import Book, SourceFile
 from ..reading.prose import Document
+from ..reading.repo import resolved
 from .links import local_target, written_links
 
 PROMISE_LIMIT = 200  # Chinese characters
@@ -194,7 +195,7 @@ class Drafts:
     by_path: dict[Path, ChapterDrafts]
 
     def chapter(self, path: Path) -> ChapterDrafts | None:
-        return self.by_path.get(Path(path).resolve())
+        return self.by_path.get(resolved(path))
 
     def numbered(self, number: str) -> ChapterDrafts | None:
         return next((c for c in self.by_path.values() if c.number == number), None)
@@ -210,30 +211,30 @@ class Drafts:
         return bool(anchor) and any(anchor == s.anchor_prefix or anchor.startswith(s.anchor_prefix + "-")
                                     for s in chapter.draft_sections())
 
-    def named_left_out(self, number: str) -> str | None:
-        """What `number` names (`9` a chapter, `4.6` a section), when the release leaves it out."""
+    def named_left_out(self, number: str) -> bool:
+        """Whether what `number` names (`9` a chapter, `4.6` a section) is left out of the release."""
         if "." not in number:
             chapter = self.numbered(number)
-            return f"第{number}章" if chapter is not None and chapter.draft else None
+            return chapter is not None and chapter.draft
         chapter = self.numbered(number.split(".")[0])
         if chapter is None:
-            return None
+            return False
         section = chapter.section(number)
-        return f"{number} 节" if chapter.draft or (section is not None and section.draft) else None
+        return chapter.draft or (section is not None and section.draft)
 
 
 def read(book: Book) -> Drafts:
-    return Drafts({c.path.resolve(): c for c in chapters(book)})
+    return Drafts({resolved(c.path): c for c in chapters(book)})
 
 
 def check(book: Book, strict: bool, drafts: Drafts | None = None) -> list[Finding]:
     severity = ERROR if strict else WARNING
     drafts = drafts or read(book)
-    wanted = {s.path.resolve() for s in book.files if s.problem is None}
+    wanted = {resolved(s.path) for s in book.files if s.problem is None}
     found: list[Finding] = []
     ordered = list(drafts.by_path.values())
     for k, chapter in enumerate(ordered):
-        if chapter.path.resolve() not in wanted:
+        if resolved(chapter.path) not in wanted:
             continue
         for s in chapter.sections:
             if s.promise_only and not s.marked and not chapter.marked:
@@ -250,7 +251,7 @@ def check(book: Book, strict: bool, drafts: Drafts | None = None) -> list[Findin
             found.append(finding(chapter.shown, chapter.marker_line or 1, 1, severity, "draft-section:chapter-gap",
                                  number=chapter.number, after=written.number))
     for source in book.files:
-        if source.problem is None and source.path.resolve() in wanted and not source.shown.startswith("toc/"):
+        if source.problem is None and resolved(source.path) in wanted and not source.shown.startswith("toc/"):
             found += references(book, source, drafts, severity)
     return found
 
@@ -271,8 +272,8 @@ def references(book: Book, source: SourceFile, drafts: Drafts, severity: str) ->
             continue
         target = local_target(written)
         anchor = written.split("#", 1)[1] if "#" in written else ""
-        path = (source.path.parent / target).resolve() if target else source.path.resolve()
-        draft_only = path.parent == book.repo.manuscript.resolve() and path.name in DRAFT_ONLY_PAGES
+        path = resolved(source.path.parent / target) if target else resolved(source.path)
+        draft_only = path.parent == resolved(book.repo.manuscript) and path.name in DRAFT_ONLY_PAGES
         if (target or anchor) and (draft_only or drafts.left_out(path, anchor)):
             found.append(finding(source.shown, line, col, severity, "ref-draft:link", link=written))
     for unit in book.units(source):
@@ -280,12 +281,12 @@ def references(book: Book, source: SourceFile, drafts: Drafts, severity: str) ->
             for m in rx.finditer(unit.text):
                 numbers = [m["number"]] if rx is CHAPTER_REF else [n for n in (m["first"], m["last"]) if n]
                 for number in numbers:
-                    named = drafts.named_left_out(number)
                     line, col = unit.where(m.start())
-                    if named is None or line - 1 in hidden:
+                    if not drafts.named_left_out(number) or line - 1 in hidden:
                         continue
                     if own is not None and "." in number and own.number == number.split(".")[0] \
                             and own.section_at(line - 1) is not None and own.section_at(line - 1).number == number:
                         continue
-                    found.append(finding(source.shown, line, col, severity, "ref-draft:prose", name=named))
+                    kind = "ref-draft:section" if "." in number else "ref-draft:chapter"
+                    found.append(finding(source.shown, line, col, severity, kind, number=number))
     return found

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ..findings import ERROR, Finding
 from ..messages import finding
 from ..reading.book import Book
+from ..reading.repo import resolved
 from ..reading.toc import Chapter
 from . import typography
 
@@ -40,19 +41,19 @@ def prose_of(book: Book, source) -> str:
 
 def appendix_chapter(book: Book) -> Chapter | None:
     """The TOC's entry for the generated appendix, if the TOC links it."""
-    target = (book.root / APPENDIX_FILE).resolve()
-    return next((c for c in book.toc.chapters if c.path is not None and c.path.resolve() == target), None)
+    target = resolved(book.root / APPENDIX_FILE)
+    return next((c for c in book.toc.chapters if c.path is not None and resolved(c.path) == target), None)
 
 
 def entries(book: Book, glossary: typography.Glossary) -> list[Entry]:
     """The listed terms, each with its first use (None where the book does not use it), by English name."""
-    target = (book.root / APPENDIX_FILE).resolve()
+    target = resolved(book.root / APPENDIX_FILE)
     pending = [t for t in glossary.terms if t.listed]
     found: list[Entry] = []
     for chapter in book.toc.chapters:
         if not pending:
             break
-        if chapter.path is None or chapter.path.resolve() == target or not chapter.path.is_file():
+        if chapter.path is None or resolved(chapter.path) == target or not chapter.path.is_file():
             continue
         source = book.file(chapter.path, "typo-read")
         if source.text is None:
@@ -72,7 +73,7 @@ def render(book: Book, glossary: typography.Glossary, title: str) -> str:
         if entry.chapter is None:
             where = "—"
         else:
-            link = os.path.relpath(entry.chapter.path.resolve(), folder.resolve()).replace(os.sep, "/")
+            link = os.path.relpath(resolved(entry.chapter.path), resolved(folder)).replace(os.sep, "/")
             where = f"[{entry.chapter.label}]({link})"
         rows.append(f"| {term} | {entry.term.en} | {where} |")
     return "\n".join([

@@ -2,18 +2,22 @@
 reach a file, and nothing the site is built from may be a symbolic link that leaves the repository.
 
 A finding is located where the link is written, and names it as the author wrote it (`../code/…`, not the form the
-site rewrites it to). Links to the web, to anchors of the same page and to `mailto:` are not checked here.
+site rewrites it to). Links to the web and to `mailto:` are not checked here. A link to a heading (`#anchor`, on the
+same page or another) must name an anchor the page has: the heading's slug as the site makes it, or the nearest
+one is suggested.
 """
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from pathlib import Path
 from urllib.parse import unquote
 
 from ..findings import ERROR, Finding, rel
-from ..messages import finding
+from ..messages import finding, say
 from ..reading.book import Book
+from ..reading.labels import REFERENCE as LABEL_REFERENCE
 from ..reading.prose import HTML_ATTRIBUTE, HTML_PIECE, Document, block_source
 from ..reading.repo import Repo
 
@@ -124,6 +128,77 @@ def check_links(book: Book) -> list[Finding]:
             elif not path.exists():
                 findings.append(finding(source.shown, line, col, ERROR, "site-link:missing", link=written,
                                         path=rel(path, root)))
+    return findings
+
+
+EXPLICIT_ID = re.compile(r"\{[^}]*#(?P<id>[\w-]+)[^}]*\}\s*$")  # `## 标题 {#my-id}` (attr_list)
+
+
+def slugifier():
+    """The slug function of the site's headings: mkdocs.yml's `toc: slugify:` (pymdownx.slugs, lower case)."""
+    from pymdownx.slugs import slugify
+    return slugify(case="lower")
+
+
+def anchors(doc: Document, slug) -> dict[str, str]:
+    """Each anchor of a page (the id the site gives each heading) → the heading's text. Python-Markdown's toc makes a
+    repeated slug unique with `_1`, `_2`, … in order."""
+    found: dict[str, str] = {}
+    tokens = doc.tokens
+    for i, token in enumerate(tokens):
+        if token.type != "heading_open" or i + 1 >= len(tokens):
+            continue
+        inline = tokens[i + 1]
+        text = "".join(c.content for c in inline.children or [] if c.type in ("text", "code_inline"))
+        explicit = EXPLICIT_ID.search(text)
+        if explicit:
+            found[explicit["id"]] = EXPLICIT_ID.sub("", text).strip()
+            continue
+        anchor = slug(text.strip(), "-")
+        while anchor in found or not anchor:
+            numbered = re.match(r"^(.*)_([0-9]+)$", anchor)
+            anchor = f"{numbered[1]}_{int(numbered[2]) + 1}" if numbered else f"{anchor}_1"
+        found[anchor] = text.strip()
+    return found
+
+
+def check_anchors(book: Book) -> list[Finding]:
+    """Links to a heading (`ch05-batching.md#53-连续批处理迭代级调度`, `#本节`) that no heading of the page has, with
+    the nearest real anchor. A page's anchors are its headings' slugs, as the site makes them."""
+    repo = book.repo
+    slug, pages, findings = None, {}, []
+    for source in book.files:
+        if source.problem is not None or not source.path.is_relative_to(repo.manuscript):
+            continue
+        doc = book.document(source)
+        if doc is None:
+            continue
+        for written, at in written_links(doc):
+            if "#" not in written or EXTERNAL.match(written):
+                continue
+            page, anchor = written.split("#", 1)
+            if not page and LABEL_REFERENCE.match("#" + unquote(anchor)):
+                continue  # [](#fig:…), [](#sec:4.3): numbered references, resolved by the figures check (ref-undefined)
+            target = source.path if not page else Path(os.path.normpath(source.path.parent / unquote(page)))
+            if not anchor or target.suffix != ".md" or not target.is_file() or not target.is_relative_to(repo.manuscript):
+                continue
+            if target not in pages:
+                target_source = book.file(target)
+                target_doc = book.document(target_source) if target_source.problem is None else None
+                slug = slug or slugifier()
+                pages[target] = anchors(target_doc, slug) if target_doc is not None else None
+                labelled = book.labels.files.get(target.resolve())
+                if pages[target] is not None and labelled is not None:  # a figure's or table's label is its id
+                    pages[target].update({d.name: d.caption for d in labelled.definitions})
+            known = pages[target]
+            anchor = unquote(anchor)
+            if known is None or anchor in known:
+                continue
+            near = difflib.get_close_matches(anchor, list(known), n=1, cutoff=0.4)
+            hint = say("site-link:anchor-near", near=near[0], heading=known[near[0]]) if near else ""
+            line, col = doc.position(max(0, min(at, len(doc.source))))
+            findings.append(finding(source.shown, line, col, ERROR, "site-link:anchor", link=written, anchor=anchor,
+                                    page=rel(target, repo.root), hint=hint))
     return findings
 
 

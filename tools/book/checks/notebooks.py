@@ -7,17 +7,22 @@ created or changed in the repository.
 """
 from __future__ import annotations
 
+import difflib
 import json
 import os
+import warnings
+from itertools import zip_longest
 from pathlib import Path
 
 from ..cache import write_atomic
 from ..execution import runner
 from ..execution.keys import file_sha256
 from ..findings import ERROR, Finding, ToolError, rel
+from ..messages import detailed, finding_data, finding_from, say
 from ..messages import finding as make_finding
-from ..messages import finding_data, finding_from, say
 from ..reading.repo import Repo
+from ..reading.schemas import describe
+from ..reading.textio import FileProblem, explain_json, read_text
 
 DEFAULT_CELL_TIMEOUT = runner.DEFAULT_CELL_TIMEOUT
 
@@ -35,7 +40,7 @@ def finding(problem: runner.Problem) -> Finding:
     elif code == "nbval-timeout":
         params = {"cell": p["cell"] + 1, "seconds": p["seconds"], "limit": p["limit"]}
     elif code == "nbval-mismatch":
-        params = {"cell": p["cell"] + 1, "reason": p.get("reason", "")}
+        params = {"cell": p["cell"] + 1, "diff": output_diff(p.get("expected"), p.get("actual"))}
     elif code == "nbval-failed":
         params = {"status": p.get("status", "?"), "detail": p.get("detail", "")}
     elif code == "kernel-start":
@@ -49,6 +54,28 @@ def finding(problem: runner.Problem) -> Finding:
     return make_finding(problem.path, problem.line, 1, problem.severity, message_id, **params)
 
 
+def output_diff(expected: str | None, actual: str | None, pairs: int = 2, width: int = 60) -> str:
+    """The first lines that differ between a cell's stored and new outputs, as a short one-line diff:
+    `-“stored” +“new”`, each line cut to `width`, and how many more lines differ."""
+    if expected is None or actual is None:
+        return say("nbval-mismatch:unknown")
+
+    def short(line: str) -> str:
+        return line if len(line) <= width else line[:width - 1] + "…"
+
+    old, new = expected.splitlines(), actual.splitlines()
+    changed = []  # (stored line or None, new line or None), a changed line beside its replacement
+    for tag, a0, a1, b0, b1 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag != "equal":
+            changed += list(zip_longest(old[a0:a1], new[b0:b1]))
+    if not changed:  # the same lines: the difference is in spaces or line ends
+        return say("nbval-mismatch:whitespace")
+    shown = " ".join(" ".join(f"{mark}“{short(line)}”" for mark, line in (("-", was), ("+", now)) if line is not None)
+                     for was, now in changed[:pairs])
+    more = len(changed) - min(len(changed), pairs)
+    return shown + (say("nbval-mismatch:more", count=more) if more else "")
+
+
 def cell_timeout(scale: str) -> int:
     try:
         return runner.cell_timeout(scale)
@@ -59,27 +86,31 @@ def cell_timeout(scale: str) -> int:
 def load_findings(path: Path, shown: str) -> list[Finding]:
     """A notebook that is not valid JSON or not a valid notebook, located where possible."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, shown, "notebook-invalid")
         data = json.loads(text)
-    except UnicodeDecodeError as exc:
-        return [make_finding(shown, 1, 1, ERROR, "notebook-invalid:utf8", reason=exc.reason)]
+    except FileProblem as problem:  # not UTF-8, unreadable: the same codes as for any file the toolchain reads
+        return [problem.finding]
     except json.JSONDecodeError as exc:
-        return [make_finding(shown, exc.lineno, exc.colno, ERROR, "notebook-invalid:json", problem=exc.msg)]
-    except OSError as exc:
-        return [make_finding(shown, 1, 1, ERROR, "notebook-invalid:unreadable", reason=exc.strerror)]
+        line, col, problem = explain_json(exc)
+        return [detailed(make_finding(shown, line, col, ERROR, "notebook-invalid:json", problem=problem), exc.msg)]
     if not isinstance(data, dict) or data.get("nbformat") != 4 or not isinstance(data.get("nbformat_minor"), int):
         # nbformat's validator assumes a version it has a schema for; it raises anything else on other input
         version = data.get("nbformat") if isinstance(data, dict) else None
         return [make_finding(shown, 1, 1, ERROR, "notebook-invalid:version", version=repr(version))]
     import nbformat        # here, not at the top: a check whose notebooks are all validated before never loads it
     try:
-        nbformat.validate(nbformat.from_dict(data))
-    except nbformat.ValidationError as exc:
-        where = "/".join(map(str, exc.absolute_path)) or "notebook"
-        return [make_finding(shown, 1, 1, ERROR, "notebook-invalid:schema", where=where, problem=exc.message)]
+        with warnings.catch_warnings():  # nbformat's advice in English on stderr (MissingIDFieldWarning): not ours
+            warnings.simplefilter("ignore")
+            nbformat.validate(nbformat.from_dict(data))
+    except nbformat.ValidationError as exc:  # a JSON Schema error (said per keyword, its place in it) or nbformat's own
+        where = "/".join(map(str, getattr(exc, "absolute_path", ()))) or "notebook"
+        problem = describe(exc) if isinstance(getattr(exc, "validator", None), str) else \
+            say("notebook-invalid:structure", where=where)
+        return [detailed(make_finding(shown, 1, 1, ERROR, "notebook-invalid:schema", problem=problem), exc.message)]
     except (AssertionError, KeyError, TypeError, ValueError, AttributeError, ImportError) as exc:
-        return [make_finding(shown, 1, 1, ERROR, "notebook-invalid:schema", where="notebook",
-                        problem=f"{type(exc).__name__}: {exc}")]
+        return [detailed(make_finding(shown, 1, 1, ERROR, "notebook-invalid:schema",
+                                      problem=say("notebook-invalid:structure", where="notebook")),
+                         f"{type(exc).__name__}: {exc}")]
     return []
 
 

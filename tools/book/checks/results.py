@@ -26,8 +26,9 @@ from ..findings import ERROR, WARNING, Finding, rel
 from ..reading.book import Book
 from ..reading.numerals import first_quantity
 from ..reading.repo import Repo
-from ..reading.schemas import errors
-from ..messages import finding
+from ..messages import detailed, finding
+from ..reading.schemas import describe, errors
+from ..reading.textio import FileProblem, explain_json, read_text
 from .claims import find_claims
 
 RESULTS_KEY = re.compile(r"^results-(?P<chapter>ch\d{2})(?:-[\w-]*)?$")
@@ -39,20 +40,22 @@ class ResultsFile:
     shown: str
     text: str
     data: dict | None
+    problem: Finding | None = None  # why it could not be read (not UTF-8, unreadable)
 
 
 def results_files(repo: Repo) -> list[ResultsFile]:
     out = []
     for path in sorted((repo.code / "results").glob("*.json")):
+        shown = rel(path, repo.root)
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            text = ""
+            text, problem = read_text(path, shown, "results-schema"), None
+        except FileProblem as exc:
+            text, problem = "", exc.finding
         try:
             data = json.loads(text)
         except ValueError:
             data = None
-        out.append(ResultsFile(path, rel(path, repo.root), text, data if isinstance(data, dict) else None))
+        out.append(ResultsFile(path, shown, text, data if isinstance(data, dict) else None, problem))
     return out
 
 
@@ -64,18 +67,23 @@ def line_of(text: str, needle: str) -> int:
 def schema_findings(repo: Repo, files: list[ResultsFile]) -> list[Finding]:
     found = []
     for f in files:
+        if f.problem is not None:
+            found.append(f.problem)
+            continue
         if f.data is None:
             try:
                 json.loads(f.text)
                 found.append(finding(f.shown, 1, 1, ERROR, "results-schema:not-object"))
             except json.JSONDecodeError as exc:
-                found.append(finding(f.shown, exc.lineno, exc.colno, ERROR, "results-schema:json", problem=exc.msg))
+                line, col, problem = explain_json(exc)
+                found.append(detailed(finding(f.shown, line, col, ERROR, "results-schema:json", problem=problem),
+                                      exc.msg))
             continue
         for e in errors(repo.schemas / "results.schema.json", f.data):
             where = "/".join(map(str, e.absolute_path))
             line = line_of(f.text, f'"{e.absolute_path[-1]}"') if e.absolute_path else 1
-            found.append(finding(f.shown, line, 1, ERROR, "results-schema:schema",
-                                 problem=f"{where}: {e.message}" if where else e.message))
+            found.append(detailed(finding(f.shown, line, 1, ERROR, "results-schema:schema", problem=describe(e)),
+                                  e.message))
     return found
 
 

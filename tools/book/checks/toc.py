@@ -14,6 +14,7 @@ from ..findings import ERROR, WARNING, Finding
 from ..messages import finding, say
 from ..reading.book import Book
 from ..reading.markdown import headings
+from ..reading.repo import resolved
 from ..reading.schemas import describe, error_path, errors, nearest_line
 from ..reading.toc import Chapter, Toc
 from ..reading.toc_parse import APPENDIX, CHAPTER, SECTION, SUBSECTION, heading_text
@@ -171,10 +172,10 @@ def unlisted_findings(toc: Toc, book: Book) -> list[Finding]:
     """Pages in manuscript/ that the TOC never links (the home page aside): a warning, since the site does not
     publish them."""
     manuscript = book.repo.manuscript
-    linked = {c.path for c in toc.chapters if c.path is not None} | {(manuscript / "index.md").resolve()}
+    linked = {c.path for c in toc.chapters if c.path is not None} | {resolved(manuscript / "index.md")}
     candidates = sorted(p for p in manuscript.rglob("*.md") if p.is_file())
     return [finding(book.shown(p), 1, 1, WARNING, "toc-unlisted", toc=toc.shown)
-            for p in candidates if p.resolve() not in linked]
+            for p in candidates if resolved(p) not in linked]
 
 
 def check_toc(book: Book, toc: Toc) -> list[Finding]:
@@ -186,7 +187,7 @@ def check_toc(book: Book, toc: Toc) -> list[Finding]:
     structure_sound = not found
     # A chapter file's headings are compared with a TOC whose own structure holds; else they would only repeat it.
     found += file_findings(toc, book, drift=structure_sound)
-    if toc.path == book.repo.toc.resolve():
+    if toc.path == resolved(book.repo.toc):
         found += unlisted_findings(toc, book)
     return fold_consequences(toc, book, found)
 
@@ -214,7 +215,7 @@ def fold_consequences(toc: Toc, book: Book, found: list[Finding]) -> list[Findin
         after = next((n for n in range(cause.line + 1, len(lines) + 1)
                       if (h := HEADING_LINE.match(lines[n - 1])) and len(h[1]) <= len(level)), None)
         targets = LINK_TARGET.findall(lines[cause.line - 1])
-        linked = {book.shown((toc.path.parent / unquote(t)).resolve()) for t in targets}
+        linked = {book.shown(resolved(toc.path.parent / unquote(t))) for t in targets}
         consequences = [f for f in found if f not in taken and f is not cause and (
             (f.path == toc.shown and f.line == after and f.code in ("toc-numbering", "toc-duplicate")
              and lines[after - 1].startswith(level + " ")) or

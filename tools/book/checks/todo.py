@@ -2,11 +2,14 @@
 with its file, line and the chapter it belongs to."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..findings import Finding
 from ..messages import say
 from ..reading.book import Book, SourceFile
+from ..reading.repo import resolved
+from ..reading.prose import TODO_MARK
 from .claims import snippet
 
 OTHER_GROUP, TOC_GROUP, HOME_GROUP = "其他", "目录与提案", "首页"
@@ -34,19 +37,48 @@ def open_checkbox(token) -> bool:
         and "checked" not in children[0].content
 
 
+def shorten(text: str, limit: int = 80) -> str:
+    """One line of at most `limit` characters; no space is left before Chinese punctuation (where a comment was)."""
+    text = re.sub(r"\s+(?=[，。；：！？、）])", "", " ".join(text.split()))
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def todo_notes(book: Book, source: SourceFile) -> list[tuple[int, int, str, str | None]]:
+    """(line, col, note, sentence) of each `TODO(data):` note of a prose file, as the prose map finds them (in a
+    comment or in the prose, never in code). A comment placed after a sentence on its line (`…增长 30%。<!--
+    TODO(data): 来源待查 -->`) is about that sentence, which comes with it; a note on lines of its own, or written in
+    the prose, says all there is (sentence None)."""
+    prose = book.prose_map(source)
+    notes = []
+    for note in prose.directives_of("todo"):
+        line, col = prose.position(source.text.find(TODO_MARK, note.start))
+        sentence = None
+        if source.text.startswith("<!--", note.start):
+            same_line = [u for u in prose.units if u.text.strip() and u.where(len(u.text.rstrip()) - 1)[0] == line
+                         and u.sources[0] < note.start]
+            sentence = same_line[-1].text if same_line else None
+        notes.append((line, col, note.note, sentence))
+    return notes
+
+
 def items_of(book: Book, source: SourceFile, group: str) -> list[Item]:
+    """The file's open items, one per line that holds any: a checklist line that also carries a TODO(data) note or
+    a pending citation is listed as those (the items every count shares), with the checklist's text."""
     doc = book.document(source)
     shown, found = source.shown, []
     tokens = doc.tokens
+    checklist: dict[int, Item] = {}
     for i, token in enumerate(tokens):
         if token.type == "inline" and i >= 2 and tokens[i - 2].type == "list_item_open" and open_checkbox(token):
             line = token.map[0] + 1
             col = doc.lines[token.map[0]].find("[ ]") + 1
-            found.append(Item(group, shown, line, col, "checklist", " ".join(token.content.split())))
-    prose = book.prose_map(source)
-    for note in prose.directives_of("todo"):  # never one written in code
-        line, col = prose.position(source.text.find("TODO(data)", note.start))
-        found.append(Item(group, shown, line, col, "todo-note", note.note))
+            text = " ".join(u.text for u in book.units(source) if u.where(0)[0] == line) or token.content
+            checklist[line] = Item(group, shown, line, col, "checklist", shorten(text, 200))
+    for line, col, note, sentence in todo_notes(book, source):
+        if line in checklist:
+            sentence = checklist.pop(line).text
+        text = say("todo:note-sentence", note=shorten(note), sentence=shorten(sentence)) if sentence else shorten(note, 200)
+        found.append(Item(group, shown, line, col, "todo-note", text))
     citations = book.citations
     if citations is not None:
         for unit in book.units(source):
@@ -57,7 +89,8 @@ def items_of(book: Book, source: SourceFile, group: str) -> list[Item]:
                     line, col = unit.where(c.start)
                     found.append(Item(group, shown, line, col, "pending-citation",
                                       pending_message(c.key, unit.text, c.start)))
-    return found
+                    checklist.pop(line, None)
+    return found + list(checklist.values())
 
 
 def pending_message(key: str, text: str, start: int) -> str:
@@ -92,13 +125,16 @@ def collect(book: Book) -> tuple[list[Item], list[Finding]]:
 def draft_items(book: Book, groups: dict[str, str]) -> list[Item]:
     """The draft chapters and sections, which the release leaves out."""
     from . import drafts
+    wanted = {resolved(source.path) for source in book.files}  # the whole book, or the files asked for
     found = []
     for chapter in drafts.read(book).by_path.values():
+        if resolved(chapter.path) not in wanted:
+            continue
         group = groups.get(chapter.shown, OTHER_GROUP)
         if chapter.draft:
-            name = group.split()[0] if group != OTHER_GROUP else chapter.shown
+            kind = "todo:draft-chapter" if (chapter.number or "").isdigit() else "todo:draft-appendix"
             found.append(Item(group, chapter.shown, chapter.marker_line or 1, 1, "draft",
-                              say("todo:draft-chapter", name=name)))
+                              say(kind, number=chapter.number or chapter.shown)))
             continue
         found += [Item(group, chapter.shown, s.line, 1, "draft", say("todo:draft-section", number=s.number))
                   for s in chapter.draft_sections()]

@@ -25,7 +25,7 @@ from pathlib import Path
 import autocorrect_py
 
 from ..findings import ERROR, WARNING, Finding, strict
-from ..messages import finding, say
+from ..messages import finding, os_reason, say
 from ..reading import prose_map
 from ..reading.citations import Citations
 from ..reading.sources import Registry
@@ -119,7 +119,7 @@ class Glossary:
             try:
                 keep.append(re.compile(pattern))
             except re.error as exc:
-                raise fail(["keep", k], say("glossary:keep-regex", pattern=pattern, problem=exc)) from None
+                raise fail(["keep", k], say("glossary:keep-regex", pattern=pattern, problem=say("glossary:regex-at", pos=(exc.pos or 0) + 1))) from None
         return cls(shown, tuple(terms), tuple(keep))
 
     @classmethod
@@ -129,8 +129,11 @@ class Glossary:
             text = Path(path).read_text(encoding="utf-8")
         except FileNotFoundError:
             return cls(shown)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise GlossaryError(say("glossary:unreadable", where=f"{shown}:1:1", reason=exc)) from None
+        except UnicodeDecodeError as exc:
+            raise GlossaryError(say("glossary:unreadable", where=f"{shown}:1:1",
+                                    reason=say("file-encoding", byte=f"{exc.object[exc.start]:02x}"))) from None
+        except OSError as exc:
+            raise GlossaryError(say("glossary:unreadable", where=f"{shown}:1:1", reason=os_reason(exc))) from None
         return cls.parse(text, shown)
 
 

@@ -388,7 +388,8 @@ def check(book, claims_result=None, all_documents: bool = True, missing_is_error
     read_problems: list[Finding] = []
     if claims_result is None:
         claims_result = claims_check.check(book, strict=False, ledger=True)
-        read_problems = [f for f in claims_result.findings if f.code == "claims-read"]  # files that cannot be read
+        read_problems = [f for f in claims_result.findings  # files that cannot be read
+                         if f.code in ("claims-read", "file-encoding", "file-unreadable")]
     registry_file = book.file(book.repo.sources, "source-registry")
     nodes: list = []
 

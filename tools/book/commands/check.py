@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cache import cache_dir, read_json, write_json
-from ..checks import claims, draft_notes, drafts, print_layout, results, toc, todo, verify
+from ..checks import claims, draft_notes, drafts, figures, print_layout, results, toc, todo, verify
 from ..execution.keys import file_sha256
 from ..findings import ERROR, Finding, exit_status, strict
 from ..messages import MESSAGES, data, finding_data, finding_from, from_data, say
@@ -65,7 +65,7 @@ def step_toc(book: Book, args) -> Step:
 def step_claims(book: Book, args) -> Step:
     result = claims.check(book, strict())
     args.claims_result = result  # the verification step reuses the claims found here
-    return found(result.findings + draft_notes.check(book, strict()) + drafts.check(book, strict()), [tally(result)])
+    return found(result.findings + draft_notes.check(book, strict()) + drafts.check(book, strict()), [tally(result, book)])
 
 
 def step_verify(book: Book, args) -> Step:
@@ -109,6 +109,12 @@ def step_results(book: Book, args) -> Step:
     return found(results.check(book, strict()))
 
 
+def step_figures(book: Book, args) -> Step:
+    """Labels and references, alt text and captions, tables against their results, figures against their inputs;
+    it never draws (`make figures` does)."""
+    return found(figures.check(book))
+
+
 def step_print(book: Book, args) -> Step:
     """What would not fit the printed page (code lines wider than the text block); no typesetting."""
     return found(print_layout.check(book, strict()))
@@ -120,7 +126,8 @@ def step_site(book: Book, args) -> Step:
 
 
 STEPS = [("toc", step_toc), ("claims", step_claims), ("verify", step_verify), ("lint", step_lint), ("todo", step_todo),
-         ("notebooks", step_notebooks), ("results", step_results), ("print", step_print), ("site", step_site)]
+         ("notebooks", step_notebooks), ("results", step_results), ("figures", step_figures), ("print", step_print),
+         ("site", step_site)]
 NAMES = [name for name, _ in STEPS]
 
 
@@ -157,6 +164,12 @@ def code_inputs(root: Path) -> list[Path]:
     return prose_inputs(root) + files_under(root, "code")
 
 
+def figure_inputs(root: Path) -> list[Path]:
+    """What the figures step reads: the prose (the figures under manuscript/figures/ included), the results they are
+    drawn from and the plotting code (with its font)."""
+    return prose_inputs(root) + files_under(root, "code/results") + files_under(root, "code/plots")
+
+
 def print_inputs(root: Path) -> list[Path]:
     """What the print step reads: the prose, the notebooks, and print.yaml's code_columns."""
     return prose_inputs(root) + files_under(root, "code", (".ipynb",)) + files_under(root, "print.yaml")
@@ -171,15 +184,23 @@ def site_inputs(root: Path) -> list[Path]:
 # The verify step is not here: the source documents it reads lie outside the repository. Nor are the notebooks:
 # they have their own store.
 STEP_INPUTS = {"toc": prose_inputs, "claims": prose_inputs, "lint": prose_inputs, "todo": prose_inputs,
-               "results": code_inputs, "print": print_inputs, "site": site_inputs}
+               "results": code_inputs, "figures": figure_inputs, "print": print_inputs, "site": site_inputs}
 STRICT_STEPS = {"claims", "lint", "todo", "results", "print"}
-CACHE_FAILURES = {"toc", "claims", "lint", "todo", "results", "print"}  # deterministic; a failed site build runs again
+CACHE_FAILURES = {"toc", "claims", "lint", "todo", "results", "figures", "print"}  # deterministic; a failed site build runs again
+
+
+def content_key(path: Path) -> str:
+    """A file's hash; for one that cannot be read (a symbolic link loop), why: the step reports it, then runs again."""
+    try:
+        return file_sha256(path)
+    except OSError as exc:
+        return f"unreadable:{exc.errno}"
 
 
 def step_key(book: Book, name: str, cache: "StepCache") -> str:
     root = book.root
     files = STEP_INPUTS[name](root) + toolchain(root)
-    digest = {p.relative_to(root).as_posix(): file_sha256(p) for p in files}
+    digest = {p.relative_to(root).as_posix(): content_key(p) for p in files}
     if name == "site":
         manuscript = book.repo.manuscript
         digest.update(page_shapes(book, [p for p in files if p.suffix == ".md" and p.is_relative_to(manuscript)], cache))
@@ -200,7 +221,7 @@ def page_shapes(book: Book, pages: list[Path], cache: "StepCache") -> dict[str, 
     memo = memo if isinstance(memo, dict) else {}
     shapes, fresh = {}, {}
     for path in pages:
-        digest = file_sha256(path)
+        digest = content_key(path)
         shape = memo.get(digest)
         if not isinstance(shape, str):
             source = book.file(path)

@@ -37,10 +37,12 @@ def ledger(book: Book, result: claims.ClaimsResult) -> list[dict]:
     return rows
 
 
-def tally(result: claims.ClaimsResult) -> str:
-    """The claims in numbers. The pending items are counted as `book todo` and the warnings count them: one per
-    pending citation (`p. ?`), which may cover several figures of its sentence."""
+def tally(result: claims.ClaimsResult, book: Book) -> str:
+    """The claims in numbers. The open items are counted as `book todo` counts them: one per pending citation
+    (`p. ?`, as the warnings count them) and one per TODO(data) note, each of which may cover several figures."""
+    from ..checks import todo
     count = {s: sum(c.status == s for c in result.claims) for s in ("cited", "pending", "todo", "no-cite")}
     pending = sum(f.code == "pending-citation" for f in result.findings)
+    notes = sum(len(todo.todo_notes(book, source)) for source in book.files if source.problem is None)
     return say("claims:tally", total=len(result.claims), cited=count["cited"], no_cite=count["no-cite"],
-               pending=pending, waiting=count["pending"], todo=count["todo"])
+               pending=pending, waiting=count["pending"], notes=notes, todo=count["todo"])

@@ -15,6 +15,7 @@ from ..checks import glossary_appendix, typography
 from ..findings import Finding, ToolError
 from ..messages import say
 from ..reading.book import Book
+from ..reading.repo import resolved
 from .report import report
 
 
@@ -28,8 +29,8 @@ def glossary(book: Book) -> typography.Glossary:
 def prose_paths(book: Book) -> list:
     """The files whose typography is checked: all but the generated appendix A (its English column would read as
     misspelt terms; it is checked against what it should be generated as instead)."""
-    generated = (book.root / glossary_appendix.APPENDIX_FILE).resolve()
-    return [p for p in book.markdown_paths() if p.resolve() != generated]
+    generated = resolved(book.root / glossary_appendix.APPENDIX_FILE)
+    return [p for p in book.markdown_paths() if resolved(p) != generated]
 
 
 def check(book: Book) -> list[Finding]:

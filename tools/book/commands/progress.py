@@ -46,8 +46,9 @@ class ConsoleProgress(runner.Progress):
                 self.status = None
                 return
             now = time.monotonic()
-            self.status.update(escape(say("progress:live", items=", ".join(f"{Path(p).parent.name} ({now - t:.0f} s)"
-                                                                            for p, t in self.running.items()))))
+            running = [Path(p).parent.name + say("progress:why", why=say("progress:seconds", seconds=f"{now - t:.0f}"))
+                       for p, t in self.running.items()]
+            self.status.update(escape(say("progress:live", items=", ".join(running))))
 
     def event(self, kind: str, path: str = "", **info) -> None:
         with self.lock:
@@ -62,14 +63,15 @@ class ConsoleProgress(runner.Progress):
                 show(f"{label('waiting', 'yellow')} {path}  [dim]{escape(say('progress:another-run'))}[/dim]")
             elif kind == "running":
                 self.running[raw] = time.monotonic()
-                why = escape("; ".join(info.get("why") or []))
-                show(f"{label('running', 'cyan')} {path}" + (f"  [dim]({why})[/dim]" if why else ""))
+                why = escape(say("progress:separator").join(info.get("why") or []))
+                show(f"{label('running', 'cyan')} {path}" + (f" [dim]{say('progress:why', why=why)}[/dim]" if why else ""))
             elif kind in ("passed", "failed"):
                 self.running.pop(raw, None)
                 self.done += 1
                 colour = "green" if kind == "passed" else "red"
                 counter = escape(f"[{self.done}/{self.total}] ") if self.total else ""
-                show(f"{label(kind, colour)} {path}  {info.get('seconds', 0):.1f} s  [dim]{counter}[/dim]")
+                took = say("progress:seconds", seconds=f"{info.get('seconds', 0):.1f}")
+                show(f"{label(kind, colour)} {path}  {took}  [dim]{counter}[/dim]")
             elif kind == "prebuild":
                 show(f"{label('training', 'cyan')} {escape(say('progress:prebuild', names=', '.join(info['names'])))}")
             elif kind == "prebuilt":

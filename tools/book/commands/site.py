@@ -22,7 +22,7 @@ from ..checks import links as links_check
 from ..checks import notebooks as notebooks_check
 from ..checks import toc as toc_check
 from ..findings import ERROR, Finding, ToolError, rel
-from ..messages import finding, say
+from ..messages import detailed, finding, say
 from ..reading.book import Book
 from ..reading.repo import SOURCE_FOLDERS, Repo
 from .report import report
@@ -98,6 +98,7 @@ def mkdocs_build(repo: Repo, out: Path, draft: bool) -> tuple[int, str]:
     return proc.returncode, log
 
 
+CONFIG_PROBLEM = re.compile(r"Config value '(?P<key>[^']+)'")
 LINK_PROBLEM = re.compile(r"Doc file '(?P<file>[^']+)' contains (?:a link|an absolute link|a link to) '(?P<link>[^']+)'")
 
 
@@ -114,11 +115,13 @@ def build_findings(log: str, repo: Repo, docs: Path) -> list[Finding]:
             link = m["link"].split("#")[0] or m["link"]
             written = as_written(path, link)
             where = locate(path, written)
-            message = message.replace(f"'{m['link']}'", f"'{written}{m['link'][len(link):]}'")
-            message = message.replace(f"Doc file '{m['file']}'", f"'{rel(path, repo.root)}'")
-            found.append(finding(rel(path, repo.root), where[0], where[1], ERROR, "site-link", problem=message))
+            shown_link = f"{written}{m['link'][len(link):]}"
+            found.append(detailed(finding(rel(path, repo.root), where[0], where[1], ERROR, "site-link:unresolved",
+                                          link=shown_link), message))
         else:
-            found.append(finding("mkdocs.yml", 1, 1, ERROR, "site-build", problem=message))
+            config = CONFIG_PROBLEM.search(message)
+            found.append(detailed(finding("mkdocs.yml", 1, 1, ERROR, "site-build:config", key=config["key"]) if config
+                                  else finding("mkdocs.yml", 1, 1, ERROR, "site-build:mkdocs"), message))
     return found
 
 
@@ -155,7 +158,8 @@ def preflight(book: Book) -> list[Finding]:
     symlinks = links_check.outside_symlinks(book.repo)
     if blocking or symlinks:
         return blocking + symlinks
-    return notebooks_check.validate(book.repo.notebooks(), book.repo) + links_check.check_links(book)
+    return (notebooks_check.validate(book.repo.notebooks(), book.repo) + links_check.check_links(book)
+            + links_check.check_anchors(book))
 
 
 def strict_check(book: Book) -> tuple[list[Finding], list[str]]:
@@ -202,8 +206,9 @@ def build(book: Book, draft: bool, out: Path | None, fmt: str = "text") -> int:
             print(say("site:building", kind=say(f"site:kind-{kind}")), file=log_to, flush=True)
             status, log = mkdocs_build(repo, staging, draft)
             if status != 0:
-                found = build_findings(log, repo, repo.manuscript) or [
-                    finding("mkdocs.yml", 1, 1, ERROR, "site-build", problem=(log.strip().splitlines() or [say("site:build-failed")])[-1])]
+                found = build_findings(log, repo, repo.manuscript) or [detailed(
+                    finding("mkdocs.yml", 1, 1, ERROR, "site-build:mkdocs"),
+                    (log.strip().splitlines() or [say("site:build-failed")])[-1])]
                 report(found, fmt, "book site", notes=[say("site:failed", folder=target.name)])
                 return 1
             (staging / MARKER).write_text("built by `book site`; the next build replaces this folder\n",

@@ -64,12 +64,15 @@ def table(items: list[todo.Item]) -> None:
 
 
 def csv_report(items: list[todo.Item]) -> str:
+    """One row per item, headed in the author's language, the kinds named as the table names them. It starts with a
+    UTF-8 byte order mark: without it Excel on a Chinese Windows reads the file as GBK."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([say(f"todo:csv-{column}") for column in CSV_COLUMNS])
     for it in items:
-        writer.writerow({k: v for k, v in asdict(it).items() if k in CSV_COLUMNS})
-    return out.getvalue()
+        row = asdict(it)
+        writer.writerow([kind_label(it.kind) if column == "kind" else row[column] for column in CSV_COLUMNS])
+    return "\ufeff" + out.getvalue()
 
 
 def toc_errors(book: Book) -> list[Finding]:

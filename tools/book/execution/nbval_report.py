@@ -31,6 +31,26 @@ def last_line(text: str) -> str:
     return lines[-1] if lines else ""
 
 
+def output_text(item, outputs) -> str:
+    """The text of a cell's outputs as nbval compares them (streams, text/plain, errors), through nbval's own
+    sanitizing: what differs between the stored and the new outputs, without the parts nbval is told to ignore."""
+    pieces = []
+    for out in outputs or []:
+        kind = out.get("output_type")
+        if kind == "stream":
+            text = out.get("text", "")
+        elif kind in ("execute_result", "display_data"):
+            text = (out.get("data") or {}).get("text/plain", "")
+        elif kind == "error":
+            text = f"{out.get('ename', '')}: {out.get('evalue', '')}"
+        else:
+            continue
+        text = "".join(text) if isinstance(text, list) else str(text)
+        sanitize = getattr(item, "sanitize", None)
+        pieces.append(sanitize(text) if callable(sanitize) else text)
+    return "".join(piece if piece.endswith("\n") else piece + "\n" for piece in pieces)
+
+
 def jsonable(value):
     try:
         return json.loads(json.dumps(value, default=str))
@@ -56,6 +76,9 @@ def pytest_runtest_makereport(item, call):
             traceback = plain(getattr(exc, "inner_traceback", None) or "")
             record.update(reason=reason, exception=last_line(traceback) if "exception" in reason.lower() or
                           "Timeout" in reason else "", traceback=traceback[-4000:])
+            if reason.startswith("Cell outputs differ"):  # what was stored, and what this run printed instead
+                record.update(expected=output_text(item, getattr(item.cell, "outputs", None)),
+                              actual=output_text(item, getattr(item, "test_outputs", None)))
         elif call.when == "setup" and getattr(item.parent, "kernel", None) is None:
             # nbval starts the kernel in the notebook's setup: a failure here is the kernel that could not start
             reason = last_line(str(exc)) or type(exc).__name__

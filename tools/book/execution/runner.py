@@ -29,6 +29,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..cache import write_atomic
 from ..messages import say
 from . import keys
 from .store import Store
@@ -390,7 +391,8 @@ def judge(root: Path, plan: Planned, data: dict | None, tail: str, seconds: floa
                             {"cell": cell, "exception": rec.get("exception") or "?", "raised": raised})]
         if reason.startswith("Cell outputs differ") or reason.startswith("Unrun reference"):
             return [Problem(plan.shown, cell_location(plan.text, cell), "nbval-mismatch",
-                            {"cell": cell, "reason": reason})]
+                            {"cell": cell, "reason": reason, "expected": rec.get("expected"),
+                             "actual": rec.get("actual")})]
         return [Problem(plan.shown, cell_location(plan.text, cell), "nbval-failed",
                         {"status": data.get("exitstatus"), "detail": say("why:cell", cell=cell, reason=reason)})]
     status = data.get("exitstatus", data.get("returncode"))
@@ -518,16 +520,51 @@ def execute_one(root: Path, plan: Planned, opts: Options, threads: int, store: S
         if found:
             progress.event("failed", plan.shown, seconds=seconds, problems=found)
             return NotebookResult(plan.shown, "failed", round(seconds, 2), key, plan.why), found
+        cells, outputs = [], []
+        for rec in (data or {}).get("cells", []):
+            if rec.get("when") == "call":
+                cells.append({"cell": rec["cell"], "outcome": rec["outcome"], "seconds": rec["seconds"]})
+                outputs.append(rec.get("outputs") or [])
+        if opts.scale == "full" and key is not None:
+            keep_executed(root, plan, key, opts.device, outputs)
         if store is not None and plan.inputs is not None:
-            cells, outputs = [], []
-            for rec in (data or {}).get("cells", []):
-                if rec.get("when") == "call":
-                    cells.append({"cell": rec["cell"], "outcome": rec["outcome"], "seconds": rec["seconds"]})
-                    outputs.append(rec.get("outputs") or [])
             store.put(plan.shown, key, scale=opts.scale, device=opts.device, inputs=plan.inputs.inputs,
                       expected=plan.expected, seconds=seconds, cells=cells, outputs=outputs)
         progress.event("passed", plan.shown, seconds=seconds, key=key)
         return NotebookResult(plan.shown, "executed", round(seconds, 2), key, plan.why), []
+
+
+EXECUTED_KEY = "book"   # the executed notebook's metadata: {"book": {"inputs_key", "results", ...}}
+
+
+def keep_executed(root: Path, plan: Planned, key: str, device: str, outputs: list[list]) -> list[Path]:
+    """A full-size run keeps the executed notebook beside each results file it wrote (the files whose
+    provenance.inputs_key is this run's key): code/results/<results stem>.ipynb, the notebook with this run's outputs
+    and, in its metadata, `book.inputs_key` (with the notebook, results file, scale, device and commit) for the
+    site and the print to show."""
+    kept = []
+    for path in sorted((root / "code" / "results").glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            continue
+        provenance = data.get("provenance") if isinstance(data, dict) else None
+        if not isinstance(provenance, dict) or provenance.get("inputs_key") != key:
+            continue
+        nb = json.loads(plan.text)
+        code = [cell for cell in nb.get("cells", []) if cell.get("cell_type") == "code"]
+        for count, cell in enumerate(code, start=1):
+            outs = outputs[count - 1] if count <= len(outputs) else []
+            cell["execution_count"] = count
+            cell["outputs"] = [dict(out, execution_count=count) if out.get("output_type") == "execute_result"
+                               else out for out in outs]
+        nb.setdefault("metadata", {})[EXECUTED_KEY] = {
+            "inputs_key": key, "notebook": plan.shown, "results": path.name, "scale": "full", "device": device,
+            "commit": provenance.get("commit")}
+        target = path.with_suffix(".ipynb")
+        write_atomic(target, (json.dumps(nb, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        kept.append(target)
+    return kept
 
 
 

@@ -13,9 +13,12 @@ from pathlib import Path
 
 from ..findings import ERROR, Finding, ToolError, rel
 from ..messages import finding, say
-from . import prose, prose_map, sources, toc_parse
+from . import labels, prose, prose_map, sources, toc_parse
 from .citations import Citations
-from .repo import Repo
+from .repo import Repo, resolved
+
+# Problems of reading a file that keep their code whichever check read the file: one code per fault kind.
+SAME_CODE_EVERYWHERE = ("site-symlink", "file-encoding", "file-unreadable")
 from .textio import FileProblem, read_text
 from .toc import Toc
 
@@ -79,18 +82,18 @@ class Book:
 
     def file(self, path: Path, code: str = "claims-read") -> SourceFile:
         """A file as read (once); `code` names the finding of a file that cannot be read."""
-        key = Path(path).resolve()
+        key = resolved(path)
         found = self._texts.get(key)
         if found is None:
             found = self._texts[key] = self.read(Path(path).absolute(), key, code)
-        if found.problem is not None and found.problem.code not in (code, "site-symlink"):
+        if found.problem is not None and found.problem.code not in (code, *SAME_CODE_EVERYWHERE):
             return replace(found, problem=replace(found.problem, code=code))
         return found
 
     def read(self, path: Path, key: Path, code: str) -> SourceFile:
         """A file inside the repository reached through a link that leads out of it is neither read nor, with
         --fix, ever written: it is located at the link, with the link's target."""
-        root = self.root.resolve()
+        root = resolved(self.root)
         if path.is_relative_to(root) and not key.is_relative_to(root):
             shown = path.relative_to(root).as_posix()
             return SourceFile(path, shown, None, finding(shown, 1, 1, ERROR, "site-symlink", target=str(key)))
@@ -130,7 +133,7 @@ class Book:
                 self.units(source)
 
     def read_toc(self, path: Path) -> Toc:
-        key = Path(path).resolve()
+        key = resolved(path)
         if key not in self._tocs:
             source = self.file(key, "toc-parse")
             if source.text is None:
@@ -147,6 +150,11 @@ class Book:
     @cached_property
     def registry(self) -> sources.Registry:
         return sources.load(self.repo)
+
+    @cached_property
+    def labels(self) -> labels.Labels:
+        """Figures, tables and references to them and to sections, numbered per chapter (reading/labels.py)."""
+        return labels.read(self)
 
     @cached_property
     def citations(self) -> Citations | None:

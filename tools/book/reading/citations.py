@@ -8,6 +8,7 @@ A page is read once, here: `第六页` is page "6" for the checker and for the p
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from itertools import chain
@@ -112,8 +113,11 @@ class Citations:
         else:
             key = self.aliases.get(fold(m["name"]))
             if key is None:
-                return [Citation(m.start(), m.end(), m[0], None, page_of(m["page"]),
-                                 ("unknown-source:name", {"name": m["name"].strip()}, m.start("name")))]
+                name = m["name"].strip()
+                near = difflib.get_close_matches(name, self.registry.aliases(), n=1, cutoff=0.6)
+                problem = (("unknown-source:name-did-you-mean", {"name": name, "near": near[0]}) if near
+                           else ("unknown-source:name", {"name": name}))
+                return [Citation(m.start(), m.end(), m[0], None, page_of(m["page"]), (*problem, m.start("name")))]
         return [self.checked(Citation(m.start(), m.end(), m[0], key, page_of(m["page"])), m.start())]
 
     def canonical_item(self, item: str, offset: int, m: re.Match) -> Citation:
@@ -136,7 +140,9 @@ class Citations:
         page_at = key_at if page_at is None else page_at
         source = self.registry.sources.get(citation.key) if citation.key else None
         if source is None:
-            citation.problem = ("unknown-source:key", {"key": citation.key}, key_at)
+            near = difflib.get_close_matches(citation.key or "", list(self.registry.sources), n=1, cutoff=0.6)
+            citation.problem = (("unknown-source:did-you-mean", {"key": citation.key, "near": near[0]}, key_at) if near
+                                else ("unknown-source:key", {"key": citation.key}, key_at))
         elif citation.page is None:
             if source.get("paged"):
                 citation.problem = ("missing-page", {"key": citation.key}, key_at)

@@ -40,10 +40,19 @@ class Repo:
     def prose_files(self) -> list[Path]:
         """The Markdown an author writes: manuscript/ and toc/, in a stable order."""
         files = sorted(self.manuscript.rglob("*.md")) + sorted((self.root / "toc").rglob("*.md"))
-        return [f for f in files if f.is_file()]
+        return [f for f in files if f.is_file() or f.is_symlink()]  # a broken link is reported, not skipped
 
     def notebooks(self) -> list[Path]:
         return sorted(p for p in self.code.glob("ch*/*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def resolved(path: Path) -> Path:
+    """The path with its links followed; a link that loops (or cannot be followed) stays as written, made absolute,
+    so that reading it reports the loop at the file instead of crashing on the way there."""
+    try:
+        return Path(path).resolve()
+    except (RuntimeError, OSError):  # RuntimeError: Python before 3.13 on a symlink loop
+        return Path(os.path.abspath(path))
 
 
 def is_repo(folder: Path) -> bool:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..findings import ERROR, Finding, rel
-from ..messages import finding
+from ..messages import detailed, finding
 from .repo import Repo
 from .schemas import describe, error_path, errors
-from .textio import FileProblem, YamlProblem, node_line, read_text, read_yaml
+from .textio import FileProblem, YamlProblem, node_line, node_position, read_text, read_yaml
 
 CODE = "source-registry"
 
@@ -45,11 +45,11 @@ def load(repo: Repo) -> Registry:
     try:
         root, data = read_yaml(text)
     except YamlProblem as exc:
-        return Registry(findings=[finding(shown, exc.line + 1, exc.col + 1, ERROR, "source-registry:yaml",
-                                          problem=exc.problem)])
+        return Registry(findings=[detailed(finding(shown, exc.line + 1, exc.col + 1, ERROR, "source-registry:yaml",
+                                                   problem=exc.problem), exc.detail)])
     if not isinstance(data, dict) or root is None:
         return Registry(findings=[finding(shown, 1, 1, ERROR, "source-registry:not-mapping")])
-    found = [finding(shown, node_line(root, error_path(e)), 1, ERROR, "source-registry:schema", problem=describe(e))
+    found = [finding(shown, *node_position(root, error_path(e)), ERROR, "source-registry:schema", problem=describe(e))
              for e in errors(repo.schemas / "sources.schema.json", data)]
     if found:
         return Registry(findings=found)

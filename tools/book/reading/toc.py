@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..findings import Finding
 from .numerals import to_chinese
+from .repo import resolved
 
 
 @dataclass
@@ -51,7 +52,7 @@ class Chapter:
 
     def __post_init__(self):
         self.label = f"第{self.number}章" if self.kind == "chapter" else f"附录{self.number}"
-        self.path = (self.base / self.file.split("#")[0]).resolve() if self.file else None
+        self.path = resolved(self.base / self.file.split("#")[0]) if self.file else None
 
     @property
     def heading(self) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 from markdown_it.token import Token
 
 from ..findings import ERROR
-from ..messages import finding
+from ..messages import detailed, finding
 from .markdown import first_link, inline_text, parse as parse_markdown
 from .numerals import to_int
 from .textio import YamlProblem, read_yaml
@@ -52,7 +52,8 @@ def read_front_matter(token: Token, toc: Toc) -> None:
         root, data = read_yaml(token.content)
     except YamlProblem as exc:
         toc.front_matter_broken = True
-        toc.findings.append(finding(toc.shown, exc.line + 2, exc.col + 1, ERROR, "toc-parse:yaml", problem=exc.problem))
+        toc.findings.append(detailed(finding(toc.shown, exc.line + 2, exc.col + 1, ERROR, "toc-parse:yaml",
+                                             problem=exc.problem), exc.detail))
         return
     if data is None:
         return
