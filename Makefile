@@ -32,7 +32,7 @@ else
   INSTALLED   = 安装完成。命令行 book 在 $(VENV)/bin/ 中：执行 source $(VENV)/bin/activate 之后可以直接输入 book（例如 book lint）。
 endif
 
-.PHONY: help check site serve todo lint verify hooks test gpu gpu-wheels bench bench-check bench-print lock browser print-deps pdf \
+.PHONY: help check site serve todo lint verify figures hooks test gpu gpu-wheels bench bench-check bench-print lock browser print-deps pdf \
         epub manuscript-docx clean clean-cache
 
 # A failed step ends with a one-line verdict: what failed, and whether it found problems (exit status 1) or could not
@@ -54,12 +54,14 @@ site: $(READY)
 # MkDocs' INFO lines (each rebuild) are left out unless V=1; its warnings stay. The theme's notice about its end of
 # life and MkDocs 2 is hidden as in `make site`.
 ADDR ?= 127.0.0.1:8000
+# MkDocs' INFO lines, and what jieba (Chinese search) says while it loads its dictionary.
+SERVE_QUIET := ^INFO|^ *$$|^Building prefix dict|^Loading model|^Dumping model|^Prefix dict has been built
 serve: $(READY)
 	@if (exec 3<>/dev/tcp/$(subst :,/,$(ADDR))) 2>/dev/null; then \
 	  echo "$(SERVE_BUSY)" >&2; exit 2; fi
 	@echo "$(SERVE_URL)" >&2
 	@DRAFT=$${DRAFT:-1} NO_MKDOCS_2_WARNING=1 PYTHONWARNINGS=ignore $(VENV)/bin/mkdocs serve -a $(ADDR) 2>&1 \
-	  $(if $(V),,| grep --line-buffered -v -E '^INFO|^ *$$')
+	  $(if $(V),,| grep --line-buffered -v -E '$(SERVE_QUIET)')
 
 #> 列出未完成的数据项（待补页码、待办清单、TODO(data)）；FORMAT=csv|markdown|json 给表格与编辑器 | the open data items; FORMAT=csv|markdown|json for spreadsheets and editors
 todo: $(READY)
@@ -68,6 +70,10 @@ todo: $(READY)
 #> 检查中文排版；DIFF=1 只显示将要做的修改，FIX=1 写回文件 | typography of the prose; DIFF=1 shows the corrections, FIX=1 writes them
 lint: $(READY)
 	$(call step,$(BOOK) lint $(if $(FIX),--fix) $(if $(DIFF),--fix --diff))
+
+#> 重画输入（结果文件、绘图代码、字体、matplotlib 版本）变了的图（manuscript/figures/），CPU 上几秒 | redraw the figures whose inputs changed (results, plotting code, font, matplotlib), seconds on a CPU
+figures: $(READY)
+	$(call step,$(BOOK) figures)
 
 #> 安装 pre-commit 钩子：每次 git commit 前检查要提交的书稿 | install the pre-commit hooks: each git commit checks what it commits
 hooks: $(READY)
@@ -138,7 +144,7 @@ bench-check: $(READY)
 # one line, and replaces a .venv that an earlier try left incomplete. Reinstalls only when the pins or the package
 # metadata change; the stamp is written last, so an interrupted install is taken up again by the next make.
 $(STAMP): requirements.lock pyproject.toml
-	@bash tools/venv.sh "$(PYTHON)" "$(VENV)"
+	@bash tools/venv.sh "$(PYTHON)" "$(VENV)" "$(origin PYTHON)"
 	@echo "$(INSTALLING)" >&2
 	@$(VENV)/bin/python -m pip install --disable-pip-version-check --progress-bar off -r requirements.lock \
 	  | grep --line-buffered -E '^(Collecting|Processing|Downloading|Successfully)'; \

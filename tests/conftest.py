@@ -20,7 +20,7 @@ try:  # hypothesis keeps its caches (examples, constants, Unicode tables) in ./.
     _hypothesis.set_hypothesis_home_dir(Path(tempfile.gettempdir()) / f"book-hypothesis-{os.getuid()}")
 except ImportError:
     pass
-COPIED = ["manuscript", "toc", "schemas", "tools", "mkdocs.yml", "code/results"]
+COPIED = ["manuscript", "toc", "schemas", "tools", "mkdocs.yml", "code/results", "code/plots"]
 
 
 @dataclass

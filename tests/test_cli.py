@@ -100,7 +100,7 @@ def test_check_json_replays_in_the_current_language(book_copy, tmp_path):
     doc = first.json()
     assert set(doc) == {"findings", "summary", "steps"}
     assert [s["name"] for s in doc["steps"]] == ["toc", "claims", "verify", "lint", "todo", "notebooks", "results",
-                                                  "print", "site"]
+                                                  "figures", "print", "site"]
     assert {s["name"]: s["status"] for s in doc["steps"]}["notebooks"] == "skipped"
     assert not any(s["cached"] for s in doc["steps"])
     assert any(f["code"] == "stale-result" for f in doc["findings"])                 # results without notebooks

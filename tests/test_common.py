@@ -197,6 +197,22 @@ def test_a_forward_pass_costs_the_decode_steps_of_its_positions():
     assert forward_flops(config, 400) / forward_flops(config, 100) > 4  # attention: n²
 
 
+def test_slo_share_counts_requests_within_both_targets():
+    from common.batching import meets_slo
+    fast = Request(0, torch.zeros(2, dtype=torch.long), 3, times=[0.1, 0.2, 0.3])
+    slow_first = Request(1, torch.zeros(2, dtype=torch.long), 2, arrival=0.0, times=[0.5, 0.6])
+    slow_tokens = Request(2, torch.zeros(2, dtype=torch.long), 2, times=[0.1, 0.9])
+    one_token = Request(3, torch.zeros(2, dtype=torch.long), 1, times=[0.1])
+    assert meets_slo([fast, slow_first, slow_tokens, one_token], ttft=0.2, tpot=0.2) == 0.5
+
+
+def test_unit_costs_are_measured_and_never_negative():
+    from common.batching import unit_costs
+    engine = Engine(model(), slots=2, max_len=64)
+    step_s, prefill_s, per_token_s = unit_costs(engine, torch.arange(200) % 256, lengths=(8, 48))
+    assert step_s > 0 and prefill_s >= 0 and per_token_s >= 0
+
+
 def test_poisson_trace_is_deterministic_and_has_its_rate():
     data = torch.arange(1000) % 256
     a, b = poisson_trace(2000, 50.0, data, seed=3), poisson_trace(2000, 50.0, data, seed=3)

@@ -133,15 +133,19 @@ def test_python_older_than_311_gets_one_chinese_line_and_no_venv(tmp_path):
 
 
 def test_a_venv_left_by_an_older_python_is_made_again(tmp_path):
-    """After installing 3.11+, the next try needs no clean-up: the old, incomplete .venv is replaced."""
+    """After installing 3.11+, the next try needs no clean-up: the old, incomplete .venv is replaced; and where
+    python3 is still the old one, the newer python3.X beside it is taken (PYTHON left at the Makefile's default)."""
     venv = tmp_path / "venv"
     (venv / "bin").mkdir(parents=True)
     (venv / "pyvenv.cfg").write_text("home = /usr/bin\nversion = 3.10.12\n", encoding="utf-8")
-    old = fake_python(tmp_path / "old", "3.10.12")
+    old = fake_python(tmp_path / "old", "3.10.12")             # python3 is still 3.10 …
     (venv / "bin" / "python").symlink_to(old)
-    proc = subprocess.run(["bash", str(ROOT / "tools" / "venv.sh"), sys.executable, str(venv)],
-                          capture_output=True, text=True, timeout=120, env={**os.environ, "BOOK_LANG": ""})
+    (tmp_path / "old" / "python3.11").symlink_to(sys.executable)  # … and 3.11 was installed beside it
+    path = f"{tmp_path / 'old'}{os.pathsep}{os.environ['PATH']}"
+    proc = subprocess.run(["bash", str(ROOT / "tools" / "venv.sh"), "python3", str(venv), "file"],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "BOOK_LANG": "", "PATH": path})
     assert proc.returncode == 0, proc.stderr
+    assert re.search(r"python3 是 3\.10\.12，改用 python3\.1\d", proc.stderr), proc.stderr
     assert "删除上次没有建好的" in proc.stderr and "3.10.12" in proc.stderr
     made = subprocess.run([str(venv / "bin" / "python"), "-c", "import sys; print(sys.version_info >= (3, 11))"],
                           capture_output=True, text=True)

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Creates the toolchain's virtual environment for `make`: tools/venv.sh PYTHON VENV
+# Creates the toolchain's virtual environment for `make`: tools/venv.sh PYTHON VENV [ORIGIN]
+# ORIGIN is make's $(origin PYTHON): "file" when PYTHON is the Makefile's default (python3); then, if python3 is too
+# old, a newer python3.X on the PATH is taken instead. A PYTHON the author named is used as it is.
 #
 # A .venv is reused only when it is complete: its Python runs, is new enough, and the marker written after a
 # successful `python -m venv` is there. Anything else (left by an interrupted run, by an older Python, by a venv
@@ -8,6 +10,7 @@
 set -u
 python=${1:-python3}
 venv=${2:-.venv}
+origin=${3:-command line}
 marker="$venv/.venv-created"
 want_major=3 want_minor=11
 
@@ -24,12 +27,21 @@ if { [ -f "$marker" ] || [ -f "$venv/.installed" ]; } && new_enough "$venv/bin/p
   exit 0
 fi
 
+have=$(version_of "$python")
+if { [ -z "$have" ] || ! new_enough "$python"; } && [ "$origin" = file ]; then
+  for newer in python3.14 python3.13 python3.12 python3.11; do
+    if command -v "$newer" >/dev/null 2>&1 && new_enough "$newer"; then
+      say "$python 是 ${have:-无法运行的程序}，改用 $newer" "$python is ${have:-not runnable}: using $newer instead"
+      python=$newer have=$(version_of "$newer")
+      break
+    fi
+  done
+fi
 if ! command -v "$python" >/dev/null 2>&1; then
   say "找不到 $python：请安装 Python $want_major.$want_minor 或更新版本（Debian/Ubuntu：sudo apt install python3.11 python3.11-venv；macOS：brew install python@3.12），然后再运行 make check" \
       "$python not found: install Python $want_major.$want_minor or newer (Debian/Ubuntu: sudo apt install python3.11 python3.11-venv; macOS: brew install python@3.12), then run make check again"
   exit 2
 fi
-have=$(version_of "$python")
 if [ -z "$have" ] || ! new_enough "$python"; then
   say "需要 Python $want_major.$want_minor 或更新版本，而 $python 是 ${have:-无法运行的程序}：请安装 Python 3.11+（Debian/Ubuntu：sudo apt install python3.11 python3.11-venv；macOS：brew install python@3.12），然后再运行 make check，或用 make check PYTHON=python3.11 指定" \
       "Python $want_major.$want_minor or newer is needed, but $python is ${have:-not runnable}: install Python 3.11+ (Debian/Ubuntu: sudo apt install python3.11 python3.11-venv; macOS: brew install python@3.12), then run make check again, or name it: make check PYTHON=python3.11"

@@ -12,6 +12,7 @@ from ..findings import ERROR, WARNING, Finding
 from ..messages import finding
 from ..reading.book import Book, bulk
 from ..reading.citations import Citation, Citations
+from ..reading.labels import TABLE_CAPTION
 from ..reading.prose import TODO_MARK, Unit
 from .claims_rules import (BARE_NUMBER, CLAIM_KINDS, CLAIMS, FIGURE_NUMBER, GOVERNED, GOVERNED_KINDS,
                            GOVERNING_UNIT, MAY_HOLD_CLAIM, NOT_CLAIMS, header_unit)
@@ -124,12 +125,13 @@ def check_units(units: list[Unit], shown: str, citations: Citations, strict: boo
             column_kinds = []
         elif any(column_kinds):
             claims_of[k] = column_figures(unit, column_kinds, claims_of[k])
+    captioned = table_captions(units, cites_of)
     claims, findings = [], []
     stub: bool | None = None  # a file of headings alone, not written yet
     for k, (unit, cites, found) in enumerate(zip(units, cites_of, claims_of)):
         if not (cites or found or unit.no_cite is not None):
             continue  # most units: nothing to judge
-        below, unwritten = None, False
+        below, unwritten = captioned.get(k), False
         if unit.kind == "heading" and found:
             # A heading cannot well carry a citation: the first sentence under it may cite its figure instead. A
             # heading followed by another heading or the end of the file has no such sentence: its figure is
@@ -145,6 +147,24 @@ def check_units(units: list[Unit], shown: str, citations: Citations, strict: boo
         claims += unit_claims
         findings += unit_findings
     return claims, findings
+
+
+def table_captions(units: list[Unit], cites_of: list[list[Citation]]) -> dict[int, list[Citation]]:
+    """The rows of a labelled table (`: 表题 [@results-ch02] {#tbl:…}` right above or below it, reading/labels.py)
+    are covered by its caption's citations, as a heading is by the sentence under it."""
+    covered: dict[int, list[Citation]] = {}
+    for k, unit in enumerate(units):
+        if unit.kind != "header":
+            continue
+        end = k + 1
+        while end < len(units) and units[end].kind == "row":
+            end += 1
+        caption = next((j for j in (k - 1, end) if 0 <= j < len(units) and TABLE_CAPTION.match(units[j].text.strip())),
+                       None)
+        cites = [c for c in cites_of[caption] if not c.problem] if caption is not None else []
+        if cites:
+            covered.update({row: cites for row in range(k, end)})
+    return covered
 
 
 def judge_unit(unit: Unit, shown: str, cites: list[Citation], found: list[tuple[int, int, str]],

@@ -27,6 +27,7 @@ from ..messages import finding
 from ..reading.bibliography import is_measurement
 from ..reading.book import Book, SourceFile
 from ..reading.prose import Document
+from ..reading.repo import resolved
 from .links import local_target, written_links
 
 PROMISE_LIMIT = 200  # Chinese characters
@@ -194,7 +195,7 @@ class Drafts:
     by_path: dict[Path, ChapterDrafts]
 
     def chapter(self, path: Path) -> ChapterDrafts | None:
-        return self.by_path.get(Path(path).resolve())
+        return self.by_path.get(resolved(path))
 
     def numbered(self, number: str) -> ChapterDrafts | None:
         return next((c for c in self.by_path.values() if c.number == number), None)
@@ -223,17 +224,17 @@ class Drafts:
 
 
 def read(book: Book) -> Drafts:
-    return Drafts({c.path.resolve(): c for c in chapters(book)})
+    return Drafts({resolved(c.path): c for c in chapters(book)})
 
 
 def check(book: Book, strict: bool, drafts: Drafts | None = None) -> list[Finding]:
     severity = ERROR if strict else WARNING
     drafts = drafts or read(book)
-    wanted = {s.path.resolve() for s in book.files if s.problem is None}
+    wanted = {resolved(s.path) for s in book.files if s.problem is None}
     found: list[Finding] = []
     ordered = list(drafts.by_path.values())
     for k, chapter in enumerate(ordered):
-        if chapter.path.resolve() not in wanted:
+        if resolved(chapter.path) not in wanted:
             continue
         for s in chapter.sections:
             if s.promise_only and not s.marked and not chapter.marked:
@@ -250,7 +251,7 @@ def check(book: Book, strict: bool, drafts: Drafts | None = None) -> list[Findin
             found.append(finding(chapter.shown, chapter.marker_line or 1, 1, severity, "draft-section:chapter-gap",
                                  number=chapter.number, after=written.number))
     for source in book.files:
-        if source.problem is None and source.path.resolve() in wanted and not source.shown.startswith("toc/"):
+        if source.problem is None and resolved(source.path) in wanted and not source.shown.startswith("toc/"):
             found += references(book, source, drafts, severity)
     return found
 
@@ -271,8 +272,8 @@ def references(book: Book, source: SourceFile, drafts: Drafts, severity: str) ->
             continue
         target = local_target(written)
         anchor = written.split("#", 1)[1] if "#" in written else ""
-        path = (source.path.parent / target).resolve() if target else source.path.resolve()
-        draft_only = path.parent == book.repo.manuscript.resolve() and path.name in DRAFT_ONLY_PAGES
+        path = resolved(source.path.parent / target) if target else resolved(source.path)
+        draft_only = path.parent == resolved(book.repo.manuscript) and path.name in DRAFT_ONLY_PAGES
         if (target or anchor) and (draft_only or drafts.left_out(path, anchor)):
             found.append(finding(source.shown, line, col, severity, "ref-draft:link", link=written))
     for unit in book.units(source):

@@ -17,6 +17,7 @@ from urllib.parse import unquote
 from ..findings import ERROR, Finding, rel
 from ..messages import finding, say
 from ..reading.book import Book
+from ..reading.labels import REFERENCE as LABEL_REFERENCE
 from ..reading.prose import HTML_ATTRIBUTE, HTML_PIECE, Document, block_source
 from ..reading.repo import Repo
 
@@ -176,6 +177,8 @@ def check_anchors(book: Book) -> list[Finding]:
             if "#" not in written or EXTERNAL.match(written):
                 continue
             page, anchor = written.split("#", 1)
+            if not page and LABEL_REFERENCE.match("#" + unquote(anchor)):
+                continue  # [](#fig:…), [](#sec:4.3): numbered references, resolved by the figures check (ref-undefined)
             target = source.path if not page else Path(os.path.normpath(source.path.parent / unquote(page)))
             if not anchor or target.suffix != ".md" or not target.is_file() or not target.is_relative_to(repo.manuscript):
                 continue
@@ -184,6 +187,9 @@ def check_anchors(book: Book) -> list[Finding]:
                 target_doc = book.document(target_source) if target_source.problem is None else None
                 slug = slug or slugifier()
                 pages[target] = anchors(target_doc, slug) if target_doc is not None else None
+                labelled = book.labels.files.get(target.resolve())
+                if pages[target] is not None and labelled is not None:  # a figure's or table's label is its id
+                    pages[target].update({d.name: d.caption for d in labelled.definitions})
             known = pages[target]
             anchor = unquote(anchor)
             if known is None or anchor in known:

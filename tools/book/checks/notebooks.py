@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import warnings
 from itertools import zip_longest
 from pathlib import Path
 
@@ -98,15 +99,18 @@ def load_findings(path: Path, shown: str) -> list[Finding]:
         return [make_finding(shown, 1, 1, ERROR, "notebook-invalid:version", version=repr(version))]
     import nbformat        # here, not at the top: a check whose notebooks are all validated before never loads it
     try:
-        nbformat.validate(nbformat.from_dict(data))
-    except nbformat.ValidationError as exc:
+        with warnings.catch_warnings():  # nbformat's advice in English on stderr (MissingIDFieldWarning): not ours
+            warnings.simplefilter("ignore")
+            nbformat.validate(nbformat.from_dict(data))
+    except nbformat.ValidationError as exc:  # a JSON Schema error (said per keyword, its place in it) or nbformat's own
         where = "/".join(map(str, getattr(exc, "absolute_path", ()))) or "notebook"
-        problem = describe(exc) if getattr(exc, "validator", None) else exc.message
-        return [detailed(make_finding(shown, 1, 1, ERROR, "notebook-invalid:schema", where=where, problem=problem),
-                         exc.message)]
+        problem = describe(exc) if isinstance(getattr(exc, "validator", None), str) else \
+            say("notebook-invalid:structure", where=where)
+        return [detailed(make_finding(shown, 1, 1, ERROR, "notebook-invalid:schema", problem=problem), exc.message)]
     except (AssertionError, KeyError, TypeError, ValueError, AttributeError, ImportError) as exc:
-        return [make_finding(shown, 1, 1, ERROR, "notebook-invalid:schema", where="notebook",
-                        problem=f"{type(exc).__name__}: {exc}")]
+        return [detailed(make_finding(shown, 1, 1, ERROR, "notebook-invalid:schema",
+                                      problem=say("notebook-invalid:structure", where="notebook")),
+                         f"{type(exc).__name__}: {exc}")]
     return []
 
 

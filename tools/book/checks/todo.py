@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from ..findings import Finding
 from ..messages import say
 from ..reading.book import Book, SourceFile
+from ..reading.repo import resolved
 from ..reading.prose import TODO_MARK
 from .claims import snippet
 
@@ -124,10 +125,10 @@ def collect(book: Book) -> tuple[list[Item], list[Finding]]:
 def draft_items(book: Book, groups: dict[str, str]) -> list[Item]:
     """The draft chapters and sections, which the release leaves out."""
     from . import drafts
-    wanted = {source.path.resolve() for source in book.files}  # the whole book, or the files asked for
+    wanted = {resolved(source.path) for source in book.files}  # the whole book, or the files asked for
     found = []
     for chapter in drafts.read(book).by_path.values():
-        if chapter.path.resolve() not in wanted:
+        if resolved(chapter.path) not in wanted:
             continue
         group = groups.get(chapter.shown, OTHER_GROUP)
         if chapter.draft:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cache import cache_dir, read_json, write_json
-from ..checks import claims, draft_notes, drafts, print_layout, results, toc, todo, verify
+from ..checks import claims, draft_notes, drafts, figures, print_layout, results, toc, todo, verify
 from ..execution.keys import file_sha256
 from ..findings import ERROR, Finding, exit_status, strict
 from ..messages import MESSAGES, data, finding_data, finding_from, from_data, say
@@ -109,6 +109,12 @@ def step_results(book: Book, args) -> Step:
     return found(results.check(book, strict()))
 
 
+def step_figures(book: Book, args) -> Step:
+    """Labels and references, alt text and captions, tables against their results, figures against their inputs;
+    it never draws (`make figures` does)."""
+    return found(figures.check(book))
+
+
 def step_print(book: Book, args) -> Step:
     """What would not fit the printed page (code lines wider than the text block); no typesetting."""
     return found(print_layout.check(book, strict()))
@@ -120,7 +126,8 @@ def step_site(book: Book, args) -> Step:
 
 
 STEPS = [("toc", step_toc), ("claims", step_claims), ("verify", step_verify), ("lint", step_lint), ("todo", step_todo),
-         ("notebooks", step_notebooks), ("results", step_results), ("print", step_print), ("site", step_site)]
+         ("notebooks", step_notebooks), ("results", step_results), ("figures", step_figures), ("print", step_print),
+         ("site", step_site)]
 NAMES = [name for name, _ in STEPS]
 
 
@@ -157,6 +164,12 @@ def code_inputs(root: Path) -> list[Path]:
     return prose_inputs(root) + files_under(root, "code")
 
 
+def figure_inputs(root: Path) -> list[Path]:
+    """What the figures step reads: the prose (the figures under manuscript/figures/ included), the results they are
+    drawn from and the plotting code (with its font)."""
+    return prose_inputs(root) + files_under(root, "code/results") + files_under(root, "code/plots")
+
+
 def print_inputs(root: Path) -> list[Path]:
     """What the print step reads: the prose, the notebooks, and print.yaml's code_columns."""
     return prose_inputs(root) + files_under(root, "code", (".ipynb",)) + files_under(root, "print.yaml")
@@ -171,9 +184,9 @@ def site_inputs(root: Path) -> list[Path]:
 # The verify step is not here: the source documents it reads lie outside the repository. Nor are the notebooks:
 # they have their own store.
 STEP_INPUTS = {"toc": prose_inputs, "claims": prose_inputs, "lint": prose_inputs, "todo": prose_inputs,
-               "results": code_inputs, "print": print_inputs, "site": site_inputs}
+               "results": code_inputs, "figures": figure_inputs, "print": print_inputs, "site": site_inputs}
 STRICT_STEPS = {"claims", "lint", "todo", "results", "print"}
-CACHE_FAILURES = {"toc", "claims", "lint", "todo", "results", "print"}  # deterministic; a failed site build runs again
+CACHE_FAILURES = {"toc", "claims", "lint", "todo", "results", "figures", "print"}  # deterministic; a failed site build runs again
 
 
 def content_key(path: Path) -> str:

@@ -16,7 +16,7 @@ from ..messages import argparse_text, lang, say, unknown_lang
 
 
 # `book check`'s steps in order (their names for --skip), as commands/check.py runs them.
-CHECK_STEPS = ["toc", "claims", "verify", "lint", "todo", "notebooks", "results", "print", "site"]
+CHECK_STEPS = ["toc", "claims", "verify", "lint", "todo", "notebooks", "results", "figures", "print", "site"]
 
 
 class Parser(argparse.ArgumentParser):
@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify = command("verify", "help:verify", paths=True, parent=actions)
     verify.add_argument("--fill", action="store_true", help=say("help:verify-fill"))
     verify.add_argument("--dry-run", action="store_true", help=say("help:verify-dry-run"))
+    figures = command("figures", "help:figures")
+    figures.add_argument("names", nargs="*", metavar="NAME", help=say("help:figures-names"))
+    figures.add_argument("--force", action="store_true", help=say("help:figures-force"))
     check = command("check", "help:check", verbose_id="help:check-verbose")
     check.add_argument("--skip", action="append", choices=CHECK_STEPS)
     check.add_argument("--no-cache", action="store_true", help=say("help:check-no-cache"))

@@ -63,7 +63,7 @@ class ConsoleProgress(runner.Progress):
                 show(f"{label('waiting', 'yellow')} {path}  [dim]{escape(say('progress:another-run'))}[/dim]")
             elif kind == "running":
                 self.running[raw] = time.monotonic()
-                why = escape("; ".join(info.get("why") or []))
+                why = escape(say("progress:separator").join(info.get("why") or []))
                 show(f"{label('running', 'cyan')} {path}" + (f" [dim]{say('progress:why', why=why)}[/dim]" if why else ""))
             elif kind in ("passed", "failed"):
                 self.running.pop(raw, None)

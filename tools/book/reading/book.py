@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..findings import ERROR, Finding, ToolError, rel
 from ..messages import finding, say
-from . import prose, prose_map, sources, toc_parse
+from . import labels, prose, prose_map, sources, toc_parse
 from .citations import Citations
 from .repo import Repo, resolved
 
@@ -150,6 +150,11 @@ class Book:
     @cached_property
     def registry(self) -> sources.Registry:
         return sources.load(self.repo)
+
+    @cached_property
+    def labels(self) -> labels.Labels:
+        """Figures, tables and references to them and to sections, numbered per chapter (reading/labels.py)."""
+        return labels.read(self)
 
     @cached_property
     def citations(self) -> Citations | None:

@@ -33,7 +33,7 @@ def shown_value(value) -> str:
     """A value as the author wrote it: text in quotes, true/false/null as YAML and JSON write them."""
     if isinstance(value, str):
         return f"“{value}”"
-    return f"“{json.dumps(value, ensure_ascii=False)}”"
+    return f"“{json.dumps(value, ensure_ascii=False, default=str)}”"
 
 
 def unknown_keys(error) -> list[str]:

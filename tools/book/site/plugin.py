@@ -24,6 +24,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
+from markdown.extensions.toc import slugify as toc_slugify
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
@@ -44,6 +45,7 @@ from ..reading.toc import Toc
 from . import notebooks as notebook_pages
 from . import pages
 from .drafts import marked_drafts, unlinked, without_draft_sections, without_todo_admonitions
+from .labels import numbered
 from .render import Measurement, Renderer, chapter_number
 
 GENERATED = GENERATED_PAGES
@@ -96,6 +98,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.notebooks = self.repo.notebooks()
         self.docs = Path(config.docs_dir).resolve()
         self.renderer = Renderer(book.registry, book.citations, self.draft, self.measurements())
+        self.labels = book.labels  # figures and tables numbered from the whole book: the same in draft and release
         self.todo = todo_check.collect(book)[0] if self.draft else []
         config.nav = self.navigation(book.toc, self.docs)
         # The pages the site publishes: the home page and the chapters the TOC links (in the release, not the draft
@@ -270,7 +273,9 @@ class BookPlugin(BasePlugin[BookConfig]):
         if page.file.src_uri == "index.md" and self.downloads:
             links = "、".join(f"[{label} 版](downloads/{path.name})" for label, path in self.downloads.items())
             markdown = markdown.rstrip("\n") + f"\n\n## 下载\n\n本书的 {links}。\n"
-        return self.renderer.page(self.shown_markdown(markdown, path), chapter_number(path))
+        slugify = (config["mdx_configs"].get("toc") or {}).get("slugify", toc_slugify)
+        shown = numbered(self.shown_markdown(markdown, path), page.file.src_uri, self.labels, self.docs, slugify)
+        return self.renderer.page(shown, chapter_number(path))
 
     def on_page_content(self, html: str, page, config, files):
         """Notebook pages: the copy button's texts in Chinese, its `Copied!` notice dropped (hidden on the page, it

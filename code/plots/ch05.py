@@ -1,0 +1,32 @@
+"""第5章：同一条泊松请求流上，静态批处理与连续批处理的延迟分位数。"""
+from __future__ import annotations
+
+from . import figure
+from .style import BAR_SHADES, HATCHES, label_bars, new_figure, plain_log_ticks, source_line
+
+SCHEDULERS = [("static", "静态批处理"), ("continuous", "连续批处理")]
+
+
+@figure("ch05-latency", reads=["ch05-batching"])
+def latency(results):
+    r = results["ch05-batching"]
+    fig, axes = new_figure(72, ncols=2)
+    panels = [("ttft", "首 token 延迟 TTFT（ms，对数坐标）", True), ("tpot", "每个输出 token 的时间 TPOT（ms）", False)]
+    for ax, (metric, title, log) in zip(axes, panels):
+        width = 0.38
+        for k, (scheduler, name) in enumerate(SCHEDULERS):
+            values = [r.value(f"{scheduler}_{metric}_{q}") for q in ("p50", "p99")]
+            bars = ax.bar([i + (k - 0.5) * width for i in range(2)], values, width, label=name,
+                          color=BAR_SHADES[k], edgecolor="#1a1a1a", linewidth=0.6, hatch=HATCHES[k])
+            label_bars(ax, bars, [f"{v:,}" for v in values])  # as recorded, as the chapter prints them
+        ax.set_xticks([0, 1], ["中位数（p50）", "p99"])
+        ax.set_title(title, loc="left")
+        ax.grid(axis="x", visible=False)
+        if log:
+            ax.set_yscale("log")
+            plain_log_ticks(ax.yaxis)
+        ax.margins(y=0.15)
+    axes[1].legend(loc="upper left")
+    source_line(fig, r.chapter, f"{r.device}；请求按每秒 {r.value('arrival_rate'):.1f} 个的泊松过程到达，"
+                                f"{r.value('capacity_requests_per_s'):.1f} 个/秒容量的六成")
+    return fig
