@@ -150,6 +150,7 @@ def test_release_is_a_book_and_shows_no_todo_state(printed):
     for author_only in ("页码待补", "写作计划", "来源待查"):
         assert author_only not in release, author_only
     assert "页码待补" in draft and "写作计划" in draft
+    assert not re.search("[\ue000-\uf8ff]", release + draft)  # a citation's place never left unreplaced
     assert "参考文献" in release and "目" in release
 
 
@@ -226,6 +227,7 @@ def test_epub_passes_epubcheck_and_reads_as_the_book(tmp_path):
     assert "<dc:language>zh-CN</dc:language>" in opf
     assert "第4章 KV Cache 优化" in chapters and "参考文献" in chapters
     assert "页码待补" not in chapters and "写作计划" not in chapters
+    assert not re.search("[\ue000-\uf8ff]", chapters) and "图 4-1" in chapters and "<figure" in chapters
     paragraphs = re.findall(r"<p>(.*?)</p>", chapters, re.S)
     assert paragraphs and not [p for p in paragraphs if re.search(r"[\u4e00-\u9fff]\s[\u4e00-\u9fff]", p)]
 

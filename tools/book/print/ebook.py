@@ -88,7 +88,7 @@ class HtmlBook:
                 continue
             if token.map and token.type != "inline":
                 self.paragraph = token.map[0]
-            labelled = self.labelled(tokens, i, page) if token.type == "paragraph_open" else None
+            labelled = self.labelled(tokens, i, page, cites) if token.type == "paragraph_open" else None
             if labelled is not None:
                 kept.append(html_token(labelled, block=True))
                 skip_until = i + 2
@@ -104,7 +104,7 @@ class HtmlBook:
             kept.append(self.adjusted(token, page, cites, shift))
         return self.md.renderer.render(kept, self.md.options, {})
 
-    def labelled(self, tokens: list[Token], i: int, page: Path) -> str | None:
+    def labelled(self, tokens: list[Token], i: int, page: Path, cites: ChapterCitations | None) -> str | None:
         """A figure (an image alone in its paragraph with `{#fig:…}`) or a table's caption (`: 表题 {#tbl:…}`) as
         the e-book shows it: numbered as everywhere (reading/labels.py), the caption under the figure."""
         inline = tokens[i + 1]
@@ -118,14 +118,27 @@ class HtmlBook:
                 return None
             self.images[target.name] = target
             alt = "".join(c.content for c in image.children or []).strip()
-            caption = f"{self.book.labels.text(m['name']) or ''}　{image.attrGet('title') or ''}".strip()
+            caption = self.cited(f"{self.book.labels.text(m['name']) or ''}　{image.attrGet('title') or ''}".strip(),
+                                 cites)
             return (f'<figure id="{m["name"]}"><img src="figures/{html.escape(target.name)}" alt="{html.escape(alt)}"/>'
-                    f"<figcaption>{html.escape(caption)}</figcaption></figure>\n")
+                    f"<figcaption>{caption}</figcaption></figure>\n")
         m = TABLE_CAPTION.match(inline.content)
         if m:
             number = self.book.labels.text(m["name"]) or ""
-            return f'<p class="table-caption"><strong>{html.escape(number)}</strong>　{html.escape(m["caption"])}</p>\n'
+            caption = self.cited(" ".join(m["caption"].split()), cites)
+            return f'<p class="table-caption"><strong>{html.escape(number)}</strong>　{caption}</p>\n'
         return None
+
+    def cited(self, text: str, cites: ChapterCitations | None) -> str:
+        """Text as HTML, each citation's place replaced by its mark."""
+        out, at = [], 0
+        for m in PLACE.finditer(text):
+            out.append(html.escape(text[at:m.start()]))
+            if cites is not None:
+                out.append(html_mark(cites.mark(self.places[int(m[1])], self.paragraph), self.draft))
+            at = m.end()
+        out.append(html.escape(text[at:]))
+        return "".join(out)
 
     def adjusted(self, token: Token, page: Path, cites: ChapterCitations | None, shift: int) -> Token:
         """Headings shifted under their part, citations numbered, math for pandoc, links and images resolved."""
