@@ -95,7 +95,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.claims = claims_check.check(book, strict=False).claims if self.draft else []
         self.registry = book.registry
         self.drafts = drafts_check.read(book)
-        self.notebooks = self.repo.notebooks()
+        self.notebooks = [p for p in self.repo.notebooks() if self.notebook_published(p, book.toc)]
         self.docs = Path(config.docs_dir).resolve()
         self.renderer = Renderer(book.registry, book.citations, self.draft, self.measurements())
         self.labels = book.labels  # figures and tables numbered from the whole book: the same in draft and release
@@ -116,6 +116,11 @@ class BookPlugin(BasePlugin[BookConfig]):
     def published(self, path: Path) -> bool:
         chapter = self.drafts.chapter(path)
         return self.draft or chapter is None or not chapter.draft
+
+    def notebook_published(self, notebook: Path, toc: Toc) -> bool:
+        """A notebook goes with its chapter: the release leaves out the notebooks of a draft chapter."""
+        chapter = next((c for c in toc.chapters if c.number == notebook_chapter(notebook)), None)
+        return chapter is None or chapter.path is None or self.published(chapter.path)
 
     def left_out(self, path: Path, anchor: str) -> bool:
         """What the release does not publish: draft chapters and sections, the draft site's own pages."""
