@@ -19,6 +19,7 @@ from book.reading.book import Book
 from book.reading.repo import Repo
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
+IMAGE_ALT = re.compile(r"!\[[^\]]*\]")
 CHAPTER_TITLE = re.compile(r"^(第\d+章|附录[A-Z])")
 
 
@@ -86,7 +87,8 @@ def test_no_typst_warning(printed):
 
 def test_every_prose_character_comes_back_out_of_the_text_layer(printed):
     """A glyph the fonts lack would come out as nothing (or .notdef): every character of the prose the draft prints
-    (all of it: the draft leaves nothing out) is in its text layer, citations aside (they print as numbers)."""
+    (all of it: the draft leaves nothing out) is in its text layer. Prose as the prose map reads it (its mask: not
+    code, comments, link targets or citations, which print as numbers)."""
     root = printed["root"]
     book = Book(Repo(root))
     text = "".join(printed["draft_proof"].texts)
@@ -94,17 +96,13 @@ def test_every_prose_character_comes_back_out_of_the_text_layer(printed):
     for source in book.files:
         if not source.shown.startswith("manuscript/"):
             continue
-        # An image's alt text is prose for the checks but is not printed (it goes with the image, for screen readers).
-        figure_lines = {image.line for image in book.labels.files[source.path].images}
-        for unit in book.units(source):
-            if unit.where(0)[0] in figure_lines:
-                continue
-            prose = unit.text
-            for c in reversed(book.citations.find(prose)):
-                prose = prose[:c.start] + prose[c.end:]
-            for ch in set(prose) - set(text):
-                if not ch.isspace():
-                    missing.setdefault(ch, f"{source.shown}:{unit.where(prose.find(ch))[0]}")
+        prose = book.prose_map(source)
+        mask = prose.mask()
+        for alt in IMAGE_ALT.finditer(prose.text):  # an image's alt text is for the PDF's tags, not its page
+            mask[alt.start():alt.end()] = bytes(alt.end() - alt.start())
+        for offset, ch in enumerate(prose.text):
+            if mask[offset] and not ch.isspace() and ch not in text and ch not in missing:
+                missing[ch] = f"{source.shown}:{prose.position(offset)[0]}"
     assert not missing, missing
 
 
@@ -152,6 +150,7 @@ def test_release_is_a_book_and_shows_no_todo_state(printed):
     for author_only in ("页码待补", "写作计划", "来源待查"):
         assert author_only not in release, author_only
     assert "页码待补" in draft and "写作计划" in draft
+    assert not re.search("[\ue000-\uf8ff]", release + draft)  # a citation's place never left unreplaced
     assert "参考文献" in release and "目" in release
 
 
@@ -228,6 +227,7 @@ def test_epub_passes_epubcheck_and_reads_as_the_book(tmp_path):
     assert "<dc:language>zh-CN</dc:language>" in opf
     assert "第4章 KV Cache 优化" in chapters and "参考文献" in chapters
     assert "页码待补" not in chapters and "写作计划" not in chapters
+    assert not re.search("[\ue000-\uf8ff]", chapters) and "图 4-1" in chapters and "<figure" in chapters
     paragraphs = re.findall(r"<p>(.*?)</p>", chapters, re.S)
     assert paragraphs and not [p for p in paragraphs if re.search(r"[\u4e00-\u9fff]\s[\u4e00-\u9fff]", p)]
 

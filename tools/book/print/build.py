@@ -35,7 +35,6 @@ class Built:
     pages: int
     seconds: float
     warnings: list[str]
-    page_map: Path
 
 
 def outputs(root: Path, draft: bool) -> tuple[Path, Path]:
@@ -99,7 +98,7 @@ def compile_pdf(repo: Repo, draft: bool) -> Built:
         "lines": {path: sorted(entries) for path, entries in lines.items()},
     }
     write_atomic(map_path, json.dumps(page_map, ensure_ascii=False, indent=1).encode("utf-8"))
-    return Built(pdf_path, count_pages(pdf_path), time.perf_counter() - started, [w.message for w in warnings], map_path)
+    return Built(pdf_path, count_pages(pdf_path), time.perf_counter() - started, [w.message for w in warnings])
 
 
 def repo_relative(repo: Repo, path: Path) -> str:

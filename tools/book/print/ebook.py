@@ -23,7 +23,7 @@ from ..reading.markdown import markdown, parse
 from ..reading.repo import Repo
 from . import content, notebooks
 from .citing import PLACE, ChapterCitations, Mark
-from .markup import CJK_END, CJK_START
+from .markup import CJK_END, CJK_START, FIGURE_TAIL, REFERENCE, TABLE_CAPTION
 
 STYLE = Path(__file__).parent / "template" / "epub.css"
 COMMENT = re.compile(r"^<!--(.*?)-->$", re.S)
@@ -88,6 +88,11 @@ class HtmlBook:
                 continue
             if token.map and token.type != "inline":
                 self.paragraph = token.map[0]
+            labelled = self.labelled(tokens, i, page, cites) if token.type == "paragraph_open" else None
+            if labelled is not None:
+                kept.append(html_token(labelled, block=True))
+                skip_until = i + 2
+                continue
             if left_out(token):
                 depth, k = 0, i
                 for k in range(i, len(tokens)):
@@ -99,6 +104,42 @@ class HtmlBook:
             kept.append(self.adjusted(token, page, cites, shift))
         return self.md.renderer.render(kept, self.md.options, {})
 
+    def labelled(self, tokens: list[Token], i: int, page: Path, cites: ChapterCitations | None) -> str | None:
+        """A figure (an image alone in its paragraph with `{#fig:…}`) or a table's caption (`: 表题 {#tbl:…}`) as
+        the e-book shows it: numbered as everywhere (reading/labels.py), the caption under the figure."""
+        inline = tokens[i + 1]
+        children = inline.children or []
+        m = FIGURE_TAIL.match(children[1].content) if len(children) == 2 and children[0].type == "image" \
+            and children[1].type == "text" else None
+        if m:
+            image = children[0]
+            target = (page.parent / (image.attrGet("src") or "")).resolve()
+            if not target.is_file():
+                return None
+            self.images[target.name] = target
+            alt = "".join(c.content for c in image.children or []).strip()
+            caption = self.cited(f"{self.book.labels.text(m['name']) or ''}　{image.attrGet('title') or ''}".strip(),
+                                 cites)
+            return (f'<figure id="{m["name"]}"><img src="figures/{html.escape(target.name)}" alt="{html.escape(alt)}"/>'
+                    f"<figcaption>{caption}</figcaption></figure>\n")
+        m = TABLE_CAPTION.match(inline.content)
+        if m:
+            number = self.book.labels.text(m["name"]) or ""
+            caption = self.cited(" ".join(m["caption"].split()), cites)
+            return f'<p class="table-caption"><strong>{html.escape(number)}</strong>　{caption}</p>\n'
+        return None
+
+    def cited(self, text: str, cites: ChapterCitations | None) -> str:
+        """Text as HTML, each citation's place replaced by its mark."""
+        out, at = [], 0
+        for m in PLACE.finditer(text):
+            out.append(html.escape(text[at:m.start()]))
+            if cites is not None:
+                out.append(html_mark(cites.mark(self.places[int(m[1])], self.paragraph), self.draft))
+            at = m.end()
+        out.append(html.escape(text[at:]))
+        return "".join(out)
+
     def adjusted(self, token: Token, page: Path, cites: ChapterCitations | None, shift: int) -> Token:
         """Headings shifted under their part, citations numbered, math for pandoc, links and images resolved."""
         token = token.copy()
@@ -107,6 +148,7 @@ class HtmlBook:
         if token.type == "inline" and token.children:
             children = joined_between_cjk(token.children)
             self.open_links: list[bool] = []
+            self.reference: str | None = None  # a reference by label `[](#fig:…)` being written
             token.children = [c for child in children for c in self.inline(child, page, cites)]
         if token.type in ("math_block", "math_block_eqno"):
             return html_token(f'<p><span class="math display">\\[{html.escape(token.content)}\\]</span></p>\n', block=True)
@@ -127,6 +169,15 @@ class HtmlBook:
         if child.type == "math_inline":
             return [html_token(f'<span class="math inline">\\({html.escape(child.content)}\\)</span>')]
         if child.type == "html_inline" and COMMENT.match(child.content.strip()):
+            return []
+        if child.type == "link_open" and REFERENCE.match(child.attrGet("href") or ""):
+            name = REFERENCE.match(child.attrGet("href") or "")["name"]
+            self.open_links.append(False)
+            self.reference = self.book.labels.text(name) or name
+            return [text_token(self.reference)]
+        if child.type == "link_close" and self.reference is not None:
+            self.reference = None
+            self.open_links.pop()
             return []
         if child.type == "link_open":  # a link between the book's pages prints as its text
             internal = not (child.attrGet("href") or "").startswith(("http://", "https://"))

@@ -138,14 +138,15 @@ class Writer:
         number = self.hooks.label(m["name"]) or ""
         caption = image.attrGet("title") or ""
         drawn = self.hooks.image(image.attrGet("src") or "", alt) or f"[{escape(alt)}]"
-        return f"#book-figure({drawn}, {string(number)}, [{escape(caption)}]) <{m['name']}>"
+        return f"#book-figure({drawn}, {string(number)}, [{self.hooks.text(caption, self.block_line)}]) <{m['name']}>"
 
     def table_caption(self, inline: Token) -> str | None:
         m = TABLE_CAPTION.match(inline.content)
         if not m:
             return None
         number = self.hooks.label(m["name"]) or ""
-        return f"#table-caption({string(number)}, [{escape(' '.join(m['caption'].split()))}]) <{m['name']}>"
+        caption = self.hooks.text(" ".join(m["caption"].split()), self.block_line)
+        return f"#table-caption({string(number)}, [{caption}]) <{m['name']}>"
 
     def table(self, tokens: list[Token]) -> str:
         header: list[str] = []

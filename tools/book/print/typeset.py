@@ -13,9 +13,9 @@ from pathlib import Path
 
 from ..reading.book import Book
 from ..reading.markdown import parse
+from ..reading.print_config import PrintConfig
 from . import content, notebooks
 from .citing import PLACE, ChapterCitations
-from ..reading.print_config import PrintConfig
 from .markup import Hooks, Writer, escape, raw_expr, string
 from .math import MathConverter
 
@@ -82,7 +82,7 @@ class Typesetter:
         shown = self.book.shown(path)
         drafts = self.contents.draft_headings(path)
         hooks = Hooks(text=lambda t, block: self.text(t, block, places, cites), comment=self.comment,
-                      image=lambda src, alt: self.image(path, src, alt), link=link,
+                      image=lambda src, alt: self.image(path, src, alt), link=link, label=self.book.labels.text,
                       heading_note=lambda line: "#draft-mark()" if line in drafts else "")
         return Writer(shown, hooks, skip=self.contents.skip(path), math=self.math.convert).blocks(tokens)
 
