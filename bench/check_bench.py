@@ -1,16 +1,17 @@
-"""What `make check` costs on this book, and what two notebook workers buy (`make bench-check`).
+"""What `make check` costs on this book beside Jupyter Book 1 building the same book (`make bench-check`).
 
-On a private copy of the repository (the checkout is never written; the caches go to a temporary folder):
+On private copies (the checkout is never written; the caches go to a temporary folder), four cases, each tool in
+its own copy, the two alternating which goes first:
 
-1. no change      `make check` again after a full run: every step answered from its inputs' hashes;
-2. prose edit     after adding a sentence to a chapter: TOC, claims, TODO and the strict site build re-run, no notebook;
-3. notebook edit  after editing one code cell of one notebook: that notebook alone runs;
-4. cold notebooks `book notebooks --force` with an empty store and no trained models, with -j1 and with -j2
-   (alternating which goes first; torch's libraries read once before each, as an author's machine has them).
+1. cold           empty caches: every notebook runs (Jupyter Book: `execute_notebooks: cache`, no _build);
+2. no change      again after a full run;
+3. prose edit     after adding a sentence to a chapter;
+4. code edit      after editing one code cell of one notebook: that notebook alone runs.
 
-Each timing is the median of --runs (default 5) runs, the cold ones of --cold-runs (default 5); the load average is
-printed beside each phase, since the machine may be shared. Also printed, once: which notebooks run after an edit of
-code/common/batching.py.
+Each line prints both medians (--runs, default 5; the cold case --cold-runs, default 5) and the ratio book check /
+jupyter-book; the load average is printed beside each, since the machine may be shared. Jupyter Book 1 is installed
+into its own environment on first use (bench/jb1.py). Also printed, once: which notebooks run after an
+edit of code/common/batching.py; with --workers, cold notebook runs with -j1 and -j2.
 """
 from __future__ import annotations
 
@@ -76,24 +77,38 @@ class Bench:
         return seconds, doc
 
 
-def ran(output: str) -> list[str]:
-    return [line.split()[1] for line in output.splitlines() if line.startswith(("passed ", "failed "))]
-
-
-def steps_cached(output: str) -> int:
-    return output.count("inputs unchanged")
-
-
 def median_line(name: str, times: list[float], extra: str = "") -> str:
     return (f"{name:<34} median {statistics.median(times):7.2f} s   best {min(times):7.2f} s   "
             f"runs {' '.join(f'{t:.2f}' for t in times)}{extra}")
+
+
+def edit_prose(repo: Path, i: int) -> None:
+    chapter = sorted((repo / "manuscript").glob("ch02-*.md"))[0]
+    with open(chapter, "a", encoding="utf-8") as f:
+        f.write(f"\n基准测试追加的第 {i + 1} 段说明文字，不含任何数据。\n")
+
+
+def edit_code(repo: Path, i: int) -> None:
+    notebook = sorted((repo / "code").glob("ch03-*/*.ipynb"))[0]
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    cell = [c for c in nb["cells"] if c["cell_type"] == "code"][-1]
+    source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    cell["source"] = source + f"\n# bench edit {i + 1}"
+    notebook.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def side_by_side(name: str, ours: list[float], theirs: list[float]) -> str:
+    a, b = statistics.median(ours), statistics.median(theirs)
+    return (f"{name:<12} book check {a:7.2f} s   jupyter-book {b:7.2f} s   ratio {a / b:5.2f}x   "
+            f"(runs: {' '.join(f'{t:.1f}' for t in ours)} | {' '.join(f'{t:.1f}' for t in theirs)})   {load()}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--cold-runs", type=int, default=5)
-    parser.add_argument("--skip-cold", action="store_true")
+    parser.add_argument("--no-jupyter-book", action="store_true", help="time `make check` alone")
+    parser.add_argument("--workers", action="store_true", help="also compare cold notebook runs with -j1 and -j2")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     print(f"check_bench: {os.cpu_count()} CPU(s), {load()}")
@@ -101,40 +116,42 @@ def main() -> int:
         repo, cache = Path(tmp) / "book", Path(tmp) / "cache"
         copy_repo(repo)
         bench = Bench(repo, cache, args.verbose)
-        first, out = bench.make_check()
-        print(f"{'first make check (cold caches)':<34} {first:7.2f} s   ran: {len(ran(out))} notebook(s)   {load()}")
-        status = "passed" if "all checks passed" in out else "failed (the timings still hold: see --verbose)"
-        print(f"  its verdict: {status}")
+        jb = target = None
+        if not args.no_jupyter_book:
+            import jb1 as jupyter_book
+            jb = jupyter_book.environment(ROOT / ".cache")
+            target = jupyter_book.project(repo, Path(tmp) / "jupyter-book", VENV / "bin" / "python")
 
-        times, cached = [], []
-        for _ in range(args.runs):
-            seconds, out = bench.make_check()
-            times.append(seconds)
-            cached.append(steps_cached(out))
-        print(median_line("no change", times, f"   steps answered from cache: {min(cached)}-{max(cached)}   {load()}"))
+        def cold_ours() -> float:
+            shutil.rmtree(cache, ignore_errors=True)
+            shutil.rmtree(repo / "code" / ".cache", ignore_errors=True)
+            return bench.make_check()[0]
 
-        chapter = sorted((repo / "manuscript").glob("ch02-*.md"))[0]
-        times, notebooks_run = [], []
-        for i in range(args.runs):
-            with open(chapter, "a", encoding="utf-8") as f:
-                f.write(f"\n基准测试追加的第 {i + 1} 段说明文字，不含任何数据。\n")
-            seconds, out = bench.make_check()
-            times.append(seconds)
-            notebooks_run.append(len(ran(out)))
-        print(median_line("after a prose edit", times, f"   notebooks run: {max(notebooks_run)}   {load()}"))
+        def cold_theirs() -> float:
+            jupyter_book.clean(target)
+            return jupyter_book.build(jb, target)
 
-        notebook = sorted((repo / "code").glob("ch03-*/*.ipynb"))[0]
-        times, which = [], set()
-        for i in range(args.runs):
-            nb = json.loads(notebook.read_text(encoding="utf-8"))
-            cell = [c for c in nb["cells"] if c["cell_type"] == "code"][-1]
-            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            cell["source"] = source + f"\n# bench edit {i + 1}"
-            notebook.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-            seconds, out = bench.make_check()
-            times.append(seconds)
-            which.update(ran(out))
-        print(median_line("after one notebook edit", times, f"   ran: {', '.join(sorted(which)) or '-'}   {load()}"))
+        cases = [("cold", args.cold_runs, None, cold_ours, cold_theirs),
+                 ("no change", args.runs, None, None, None),
+                 ("prose edit", args.runs, edit_prose, None, None),
+                 ("code edit", args.runs, edit_code, None, None)]
+        for name, runs, edit, ours_run, theirs_run in cases:
+            ours, theirs = [], []
+            for i in range(runs):
+                if edit is not None:
+                    edit(repo, i)
+                    if target is not None:
+                        edit(target, i)
+                order = ("ours", "theirs") if i % 2 == 0 else ("theirs", "ours")  # alternating: neither always first
+                for who in order:
+                    if who == "ours":
+                        ours.append(ours_run() if ours_run else bench.make_check()[0])
+                    elif target is not None:
+                        theirs.append(theirs_run() if theirs_run else jupyter_book.build(jb, target))
+            if theirs:
+                print(side_by_side(name, ours, theirs), flush=True)
+            else:
+                print(median_line(name, ours, f"   {load()}"), flush=True)
 
         batching = repo / "code" / "common" / "batching.py"
         batching.write_text(batching.read_text(encoding="utf-8") + "\n# bench edit\n", encoding="utf-8")
@@ -142,7 +159,7 @@ def main() -> int:
         executed = sorted(n["path"] for n in doc.get("notebooks", []) if n["status"] != "cached")
         print(f"{'after editing code/common/batching.py':<34} {seconds:7.2f} s   ran: {', '.join(executed) or '-'}")
 
-        if not args.skip_cold:
+        if args.workers:
             cold: dict[int, list[float]] = {1: [], 2: []}
             for i in range(args.cold_runs):
                 # Alternating the order, and loading torch once before each run, so that neither setting pays alone

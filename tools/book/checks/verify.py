@@ -117,6 +117,7 @@ class ClaimRecord:
     page: str | None
     by_hand: str | None = None
     citation: Citation | None = None
+    claim: Claim | None = field(default=None, compare=False, repr=False)  # the claim it was made from
 
 
 @dataclass
@@ -362,7 +363,7 @@ def records_from_claims(claims: Iterable[Claim], registry: dict[str, dict],
                 continue  # an unpaged citation: nothing to verify against
             page = None if citation.pending else str(citation.page)
             records.append(ClaimRecord(claim.path, claim.line, claim.col, claim.figure, citation.key, page,
-                                       hand_note(claim, verified_of(claim.path)), citation))
+                                       hand_note(claim, verified_of(claim.path)), citation, claim))
     return records
 
 

@@ -275,16 +275,36 @@ def imported_code(root: Path, notebook: Path, sources: list[str]) -> tuple[set[P
             continue
         seen.add(path)
         package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-        try:
-            source = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue                          # still hashed as a file; nothing more to follow
-        tree = parse(source)
+        imports = module_imports(path, package or None)
+        if imports is None:
+            continue                          # unreadable: still hashed as a file; nothing more to follow
         # A module beside the notebook imports `common` the same way the notebook does; common's own modules
         # never resolve against the notebook's folder.
         inner = resolver if not path.is_relative_to(root / COMMON) else Resolver(root, None)
-        follow(imported(tree, package or None) if tree is not None else scan_text(source), inner)
+        follow(imports, inner)
     return seen, outside
+
+
+_IMPORTS: dict[tuple, list[tuple[str, list[str]]] | None] = {}
+
+
+def module_imports(path: Path, package: str | None) -> list[tuple[str, list[str]]] | None:
+    """A module's imports (None when it cannot be read), parsed once per process for each version of the file:
+    every notebook of the book imports the same shared modules."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    memo = (str(path), package, st.st_size, st.st_mtime_ns, st.st_ino)
+    if memo not in _IMPORTS:
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            _IMPORTS[memo] = None
+        else:
+            tree = parse(source)
+            _IMPORTS[memo] = imported(tree, package) if tree is not None else scan_text(source)
+    return _IMPORTS[memo]
 
 
 # ---------------------------------------------------------------------------------------------------- pins

@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import time
+from pathlib import Path
 
 import pytest
+
+from ..cache import write_atomic
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _cells: list[dict] = []
@@ -100,8 +102,4 @@ def pytest_sessionfinish(session, exitstatus):
         return
     doc = {"cells": _cells, "kernel_error": _state["kernel"], "collect_error": _state["collect"],
            "exitstatus": int(exitstatus), "seconds": round(time.monotonic() - _state["started"], 3)}
-    folder = os.path.dirname(os.path.abspath(target))
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(doc, f, ensure_ascii=False)
-    os.replace(tmp, target)
+    write_atomic(Path(target), json.dumps(doc, ensure_ascii=False).encode("utf-8"))
