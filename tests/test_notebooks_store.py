@@ -87,7 +87,7 @@ def test_check_skips_steps_whose_inputs_did_not_change(book_copy, tmp_path, monk
     assert "输入未变" not in first.out
     second = run_book(*args, cwd=book_copy)
     assert second.code == first.code
-    assert second.out.count("输入未变") == 6          # toc, claims, lint, todo, results, print (verify always runs)
+    assert second.out.count("输入未变") == 7          # toc, claims, lint, todo, results, figures, print (verify always runs)
     assert [l for l in second.out.splitlines() if " warning " in l or " error " in l] == \
         [l for l in first.out.splitlines() if " warning " in l or " error " in l]      # the findings replayed
     chapter = next((book_copy / "manuscript").glob("ch02-*.md"))
