@@ -1,33 +1,64 @@
-"""第2章：批大小与解码吞吐量，画在屋顶线上。"""
+"""第2章：批大小与解码吞吐量，画在屋顶线上（实测的拷贝带宽与矩阵乘法；结果里有数据手册的数值时也画出）。"""
 from __future__ import annotations
+
+import re
 
 from . import figure
 from .style import ROOF, SERIES, mark_x, new_figure, plain_log_ticks, source_line
 
-BATCHES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
+# tokens_per_s_batch64 (one context), or tokens_per_s_batch64_ctx4096 (a sweep per context length)
+THROUGHPUT = re.compile(r"^tokens_per_s_batch(?P<batch>\d+)(?:_ctx(?P<context>\d+))?$")
+SPEC_ROOF = {**ROOF, "linestyle": ":", "color": "#9a9a9a"}
+
+
+def sweeps(r) -> dict[int | None, dict[int, float]]:
+    """Context length (None when the results record one) -> batch size -> measured tokens/s."""
+    found: dict[int | None, dict[int, float]] = {}
+    for name in r.metric_names():
+        m = THROUGHPUT.match(name)
+        if m:
+            context = int(m["context"]) if m["context"] else None
+            found.setdefault(context, {})[int(m["batch"])] = r.value(name)
+    return dict(sorted(found.items(), key=lambda item: item[0] or 0))
+
+
+def roof(batches, context, weight_bytes, kv_bytes, bandwidth_gb, tflops):
+    """Tokens/s a step can reach: each step reads the weights and every sequence's KV cache once (bandwidth), and
+    spends about one FLOP per weight byte per sequence (bf16: two FLOPs per two-byte weight)."""
+    out = []
+    for b in batches:
+        step_bytes = weight_bytes + b * (context or 0) * kv_bytes
+        out.append(min(b * bandwidth_gb * 1e9 / step_bytes, tflops * 1e12 / weight_bytes))
+    return out
 
 
 @figure("ch02-roofline", reads=["ch02-gpu-hardware"])
 def roofline(results):
     r = results["ch02-gpu-hardware"]
-    batches = [b for b in BATCHES if r.has(f"tokens_per_s_batch{b}")]
-    measured = [r.value(f"tokens_per_s_batch{b}") for b in batches]
-    bandwidth = r.value("memory_bandwidth")           # GB/s, measured device-to-device copy
-    tflops = r.value("matmul_tflops")                 # TFLOP/s, measured bf16 matmul
+    measured = sweeps(r)
     weight_bytes = r.value("weight_bytes")
-    # Each token of a batch costs ~2 FLOPs per weight (weight_bytes FLOPs for bf16); each step reads the weights once.
-    bandwidth_roof = [b * bandwidth * 1e9 / weight_bytes for b in batches]
-    compute_roof = tflops * 1e12 / weight_bytes
-    knee = r.value("knee_batch_measured")
-
+    kv_bytes = r.value("kv_bytes_per_token") if r.has("kv_bytes_per_token") else 0
+    bandwidth, tflops = r.value("memory_bandwidth"), r.value("matmul_tflops")
     fig, (ax,) = new_figure(80)
-    ax.plot(batches, [min(roof, compute_roof) for roof in bandwidth_roof], **ROOF,
-            label=f"屋顶线（实测拷贝带宽 {bandwidth:,.0f} GB/s，实测矩阵乘 {tflops:,.0f} TFLOP/s）")
-    ax.plot(batches, measured, **SERIES[0], label="实测：编译后解码（CUDA graph）")
-    mark_x(ax, knee, f"拐点：批大小 {knee:.0f}")
+    for k, (context, rates) in enumerate(measured.items()):
+        batches = sorted(rates)
+        where = f"，上下文 {context:,} token" if context else ""
+        ax.plot(batches, roof(batches, context, weight_bytes, kv_bytes, bandwidth, tflops),
+                **(ROOF if k == 0 else {**ROOF, "linestyle": (0, (2, 2))}),
+                label=f"屋顶线（实测：拷贝带宽 {bandwidth:,.0f} GB/s，矩阵乘法 {tflops:,.0f} TFLOP/s{where}）")
+        if k == 0 and r.has("spec_bandwidth") and r.has("spec_bf16_tflops"):
+            spec_bw, spec_tf = r.value("spec_bandwidth"), r.value("spec_bf16_tflops")
+            ax.plot(batches, roof(batches, context, weight_bytes, kv_bytes, spec_bw, spec_tf), **SPEC_ROOF,
+                    label=f"屋顶线（数据手册：{spec_bw:,.0f} GB/s，{spec_tf:,.0f} TFLOP/s{where}）")
+        ax.plot(batches, [rates[b] for b in batches], **SERIES[k % len(SERIES)],
+                label=f"实测：编译后解码（CUDA graph{where}）")
+        knee = f"knee_batch_ctx{context}" if context else "knee_batch_measured"
+        if r.has(knee) and k == 0:
+            mark_x(ax, r.value(knee), f"拐点：批大小 {r.value(knee):.0f}")
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
-    ax.set_xticks(batches, [str(b) for b in batches])
+    ax.set_xticks(sorted({b for rates in measured.values() for b in rates}),
+                  [str(b) for b in sorted({b for rates in measured.values() for b in rates})])
     plain_log_ticks(ax.yaxis)
     ax.set_xlabel("批大小（同时解码的序列数）")
     ax.set_ylabel("吞吐量（token/s）")

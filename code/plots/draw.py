@@ -56,6 +56,9 @@ class Results:
         except (KeyError, TypeError):
             raise FigureProblem(f"code/results/{self.stem}.json has no config {name!r}") from None
 
+    def metric_names(self) -> list[str]:
+        return list(self.data.get("metrics") or {})
+
     def has(self, metric: str) -> bool:
         return metric in (self.data.get("metrics") or {})
 

@@ -117,6 +117,11 @@ class BookPlugin(BasePlugin[BookConfig]):
         chapter = self.drafts.chapter(path)
         return self.draft or chapter is None or not chapter.draft
 
+    def notebook_published(self, path: Path, toc: Toc) -> bool:
+        """A notebook goes with its chapter: the release leaves out the notebooks of a draft chapter."""
+        chapter = next((c for c in toc.chapters if c.number == notebook_chapter(path)), None)
+        return chapter is None or chapter.path is None or self.published(chapter.path)
+
     def left_out(self, path: Path, anchor: str) -> bool:
         """What the release does not publish: draft chapters and sections, the draft site's own pages."""
         path = path.resolve()
@@ -177,7 +182,7 @@ class BookPlugin(BasePlugin[BookConfig]):
                                if notebooks else {chapter.heading: page})
             if entries:
                 nav.append({part.label: entries})
-        unplaced = [p for p in self.notebooks if p not in placed]
+        unplaced = [p for p in self.notebooks if p not in placed and self.notebook_published(p, toc)]
         if unplaced:
             nav.append({"代码示例": [{f"第{notebook_chapter(p)}章 代码示例：{self.notebook_name(p)}": self.notebook_uri(p)}
                                      for p in unplaced]})
@@ -203,6 +208,8 @@ class BookPlugin(BasePlugin[BookConfig]):
             files.remove(unlisted)
         prepared = cache_root(self.repo.root) / "site-notebooks" / ("draft" if self.draft else "release")
         for path in self.notebooks:
+            if not self.notebook_published(path, self.book.toc):
+                continue
             uri = self.notebook_uri(path)
             shown = notebook_pages.prepared(self.repo.root, path, self.draft)
             target = prepared / uri
