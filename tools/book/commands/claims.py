@@ -18,7 +18,8 @@ def run(args, book: Book) -> int:
 def ledger(book: Book, result: claims.ClaimsResult) -> list[dict]:
     """The claims ledger; a claim whose source has a document here also carries its verification (`verification`:
     source, page, status, candidates per cited source), found through the claim each verdict was made from. The
-    verifier's own findings belong to `book sources verify`."""
+    verifier's own findings belong to `book sources verify`. Each claim has its page in the last draft PDF
+    (`pdf_page`, the PDF's own page index from 1), or null and `pdf_page_reason`."""
     from ..checks import verify  # only the JSON ledger needs it
     outcome = verify.check(book, result, all_documents=False, missing_is_error=False)
     checked: dict[int, list[dict]] = {}
@@ -28,11 +29,15 @@ def ledger(book: Book, result: claims.ClaimsResult) -> list[dict]:
         row = verdict.row()
         checked.setdefault(id(verdict.claim.claim), []).append(
             {k: row[k] for k in ("source", "page", "status", "candidates")})
+    page_of = print_layout.page_lookup(book)
     rows = []
     for claim in result.claims:
         row = claim.row()
         if id(claim) in checked:
             row["verification"] = checked[id(claim)]
+        row["pdf_page"], reason = page_of(row["path"], row["line"])
+        if reason:
+            row["pdf_page_reason"] = reason
         rows.append(row)
     return rows
 
