@@ -14,7 +14,7 @@ ifneq ($(filter en% EN% En%,$(BOOK_LANG)),)
   VERDICT     = make $@: failed — $$why (exit status $$s)
   SERVE_URL   = preview: http://$(ADDR)/ (draft site; reloads when a file is saved; Ctrl-C stops it)
   SERVE_BUSY  = $(ADDR) is in use (another make serve still running?): stop it, or use make serve ADDR=127.0.0.1:8001
-  TEST_NOTE   = running the toolchain's tests (pytest; about 7 minutes)…
+  TEST_NOTE   = running the toolchain's tests (pytest; about 10 minutes)…
   NO_NOTEBOOKS = make gpu: no notebook for CHAPTERS=$(CHAPTERS)
   INSTALLING  = installing the pinned dependencies into $(VENV) (requirements.lock; a few minutes the first time, then only when it changes)…
   INSTALL_FAILED = installing the dependencies failed (pip says why above; often the network or disk space): fix it and run make again; what is installed stays
@@ -25,7 +25,7 @@ else
   VERDICT     = make $@：未通过 — $$why（退出码 $$s）
   SERVE_URL   = 本地预览：http://$(ADDR)/ （草稿版；保存文件后自动刷新；Ctrl-C 停止）
   SERVE_BUSY  = 地址 $(ADDR) 已被占用（也许另一个 make serve 还在运行）：停止它，或用 make serve ADDR=127.0.0.1:8001
-  TEST_NOTE   = 运行工具链的测试（pytest；约 7 分钟）…
+  TEST_NOTE   = 运行工具链的测试（pytest；约 10 分钟）…
   NO_NOTEBOOKS = make gpu：CHAPTERS=$(CHAPTERS) 没有对应的 notebook
   INSTALLING  = 安装锁定版本的依赖到 $(VENV)（requirements.lock；第一次约需几分钟，之后只在它变化时重装）…
   INSTALL_FAILED = 安装依赖失败（原因见上方 pip 的说明，常见的是网络或磁盘空间）：修好后再运行 make，已装好的包不会重装
@@ -98,7 +98,7 @@ epub: $(READY)
 manuscript-docx: $(READY)
 	$(call step,$(VENV)/bin/python -m book.print docx)
 
-#> 工具链自己的测试（CI 运行它，约 7 分钟；只改书稿时不必运行）；PYTEST_ARGS 传给 pytest | the toolchain's own tests (CI runs them, about 7 minutes); PYTEST_ARGS go to pytest
+#> 工具链自己的测试（CI 运行它，约 10 分钟；只改书稿时不必运行）；PYTEST_ARGS 传给 pytest | the toolchain's own tests (CI runs them, about 10 minutes); PYTEST_ARGS go to pytest
 # PYTEST_ARGS go to pytest as the shell reads them (quotes and commas included, hence no $(call …) here).
 test: $(READY) browser print-deps
 	@echo "$(TEST_NOTE)" >&2; $(PYTEST) -q $(PYTEST_ARGS) || $(FAILED)
