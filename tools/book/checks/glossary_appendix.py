@@ -1,7 +1,8 @@
 """Appendix A, the glossary as the reader sees it, generated from manuscript/glossary.yaml and the manuscript.
 
 Every term of the glossary that has an English name is listed with its abbreviation, its English name and the first
-chapter whose prose uses it (in any of its spellings), in the alphabetical order of the English names (the order a
+published chapter whose prose uses it (in any of its spellings; a draft chapter, which the release leaves out, is never
+pointed to), in the alphabetical order of the English names (the order a
 reader of both languages can look a term up in without a pinyin table). The file is generated,
 never written by hand: where the TOC links it, `book lint` reports it when it no longer reads as generated
 (glossary-stale, an error: a reader would be told a wrong chapter) and `book lint --fix` writes it again.
@@ -16,7 +17,7 @@ from ..messages import finding
 from ..reading.book import Book
 from ..reading.repo import resolved
 from ..reading.toc import Chapter
-from . import typography
+from . import drafts, typography
 
 APPENDIX_FILE = "manuscript/appendix-a-glossary.md"
 # The appendix is part of the book, so it is written in the book's language whatever BOOK_LANG says.
@@ -50,10 +51,13 @@ def entries(book: Book, glossary: typography.Glossary) -> list[Entry]:
     target = resolved(book.root / APPENDIX_FILE)
     pending = [t for t in glossary.terms if t.listed]
     found: list[Entry] = []
+    left_out = drafts.read(book)
     for chapter in book.toc.chapters:
         if not pending:
             break
         if chapter.path is None or resolved(chapter.path) == target or not chapter.path.is_file():
+            continue
+        if (draft := left_out.chapter(chapter.path)) is not None and draft.draft:
             continue
         source = book.file(chapter.path, "typo-read")
         if source.text is None:
