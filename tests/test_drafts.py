@@ -44,14 +44,21 @@ def test_a_draft_before_a_written_section_is_a_gap(book_copy):
     assert "草稿 6.4 节排在已写完的 6.5 节之前" in found[0][3]
 
 
+def test_the_book_points_at_no_draft():
+    """The release leaves drafts out, so no published page may send a reader to one."""
+    assert codes(drafts.check(Book(Repo(ROOT)), strict=True), "ref-draft") == []
+
+
 def test_references_to_drafts_by_link_and_by_name(book_copy):
     edit(book_copy / "manuscript/ch08-production.md", "## 8.1 推理服务的架构\n",
          "## 8.1 推理服务的架构\n\n前缀缓存见[第4章](ch04-kv-cache.md#46-前缀缓存跨请求复用-kv-cache)与 4.7 节。\n")
+    edit(book_copy / "manuscript/index.md", "## 怎么读\n",
+         "## 怎么读\n\n多卡推理见第9章，全部数据声明列在[数据声明](claims.md)页。\n")
     found = codes(drafts.check(Book(Repo(book_copy)), strict=False), "ref-draft")
     ch08 = [f for f in found if f[0] == "manuscript/ch08-production.md" and f[1] == 19]
     assert len(ch08) == 2 and all(f[2] == "warning" for f in ch08)
     assert any("ch04-kv-cache.md#46-" in f[3] for f in ch08) and any("4.7 节" in f[3] for f in ch08)
-    assert any(f[0] == "manuscript/index.md" and "第9章" in f[3] for f in found)  # the home page names chapter 9
+    assert any(f[0] == "manuscript/index.md" and "第9章" in f[3] for f in found)  # a chapter left out, by name
     assert any(f[0] == "manuscript/index.md" and "'claims.md'" in f[3] for f in found)  # the ledger: draft site only
 
 
