@@ -8,6 +8,7 @@ from pathlib import Path
 from markdown_it.token import Token
 
 from ..checks import drafts as drafts_check
+from ..execution.stored_runs import stored_run
 from ..reading.book import Book
 from . import notebooks
 
@@ -85,11 +86,12 @@ class Outputs:
 def shown_outputs(book: Book, notebook: Path, cells: list[notebooks.Cell], draft: bool) -> Outputs:
     if draft:
         return Outputs([c.outputs for c in cells if c.kind == "code"], [notebooks.CI_LINE])
-    run = notebooks.stored_run(book.root, notebook)
+    run = stored_run(book.root, notebook)
     if run is None:
         return Outputs(None, [notebooks.NO_RUN_LINE])
-    lines = [run.run_line()] + ([run.stale_line()] if run.stale_line() else [])
-    return Outputs([c.outputs for c in run.cells if c.kind == "code"], lines, run.path)
+    stale = run.stale_line("输出中")
+    cells = notebooks.read(run.path)
+    return Outputs([c.outputs for c in cells if c.kind == "code"], [run.run_line()] + ([stale] if stale else []), run.path)
 
 
 def with_citation_places(book: Book, path: Path) -> tuple[str, list[list]]:

@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..execution import keys
 
 SOURCE_KEY = re.compile(r'^\s*"source":')
 NO_RUN_LINE = "全尺寸运行的结果尚未存入本书仓库：这里只印代码与说明，没有运行输出。"
@@ -42,70 +41,6 @@ def read(path: Path) -> list[Cell]:
         cells.append(Cell(cell.get("cell_type", ""), source, first, cell.get("metadata", {}).get("tags", []),
                           cell.get("outputs", [])))
     return cells
-
-
-@dataclass
-class StoredRun:
-    """The full-size run `make gpu` kept for a notebook: `code/results/<results stem>.ipynb`, beside the results file
-    of the same run (whose `chapter` and `notebook` name the notebook), and what the book says of it."""
-    path: Path
-    cells: list[Cell]
-    provenance: dict
-    changed: list[str] | None   # inputs changed since the run ([]: none; None: cannot tell which)
-
-    def run_line(self) -> str:
-        p = self.provenance
-        device = p.get("device_name") or p.get("device") or "未记录的设备"
-        commit = str(p.get("commit") or "")[:7] or "未记录"
-        date = str(p.get("date") or "")[:10] or "未记录"
-        scale = {"full": "全尺寸（full）", "ci": "小规模（ci）"}.get(p.get("scale"), p.get("scale") or "未记录")
-        return f"以下输出来自一次{scale}运行：{device}，代码提交 {commit}，{date}。"
-
-    def stale_line(self) -> str | None:
-        if self.changed == []:
-            return None
-        if self.changed is None:
-            return "这次运行之后，这个 notebook 的输入已改变（输入哈希不同）：输出中的数字出自改动之前的代码。"
-        shown = "、".join(self.changed[:3]) + (f" 等 {len(self.changed)} 个文件" if len(self.changed) > 3 else " ")
-        return f"这次运行之后，{shown}已改变：输出中的数字出自改动之前的代码。"
-
-
-def stored_run(repo_root: Path, notebook: Path) -> StoredRun | None:
-    """The stored full-size run of the notebook, as the site finds it (site/notebooks.py), or None."""
-    for results in sorted((repo_root / "code" / "results").glob("*.json")):
-        try:
-            data = json.loads(results.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if not (isinstance(data, dict) and data.get("chapter") == notebook.parent.name
-                and data.get("notebook") == notebook.name):
-            continue
-        kept = results.with_suffix(".ipynb")
-        try:
-            cells = read(kept)
-            meta = json.loads(kept.read_text(encoding="utf-8")).get("metadata", {}).get("book", {})
-        except (OSError, ValueError, AttributeError):
-            return None
-        meta = meta if isinstance(meta, dict) else {}
-        recorded = data.get("provenance") if isinstance(data.get("provenance"), dict) else {}
-        provenance = {**recorded, **{k: meta[k] for k in ("scale", "commit", "date", "device_name") if meta.get(k)}}
-        return StoredRun(kept, cells, provenance, changed_since(repo_root, notebook, meta, recorded, provenance))
-    return None
-
-
-def changed_since(repo_root: Path, notebook: Path, meta: dict, recorded: dict, provenance: dict) -> list[str] | None:
-    """The inputs changed since the stored run, by the execution store's inputs key."""
-    key, inputs = meta.get("inputs_key"), meta.get("inputs")
-    if not isinstance(inputs, dict) and recorded.get("inputs_key") == key:
-        inputs = recorded.get("inputs")
-    scale = provenance.get("scale") if provenance.get("scale") in keys.SCALES else "full"
-    try:
-        current = keys.notebook_inputs(notebook, scale, "cuda", repo_root)
-    except keys.InputsError:
-        return None
-    if key == current.key:
-        return []
-    return [path for path, _ in keys.changed(inputs, current.inputs)] or None if isinstance(inputs, dict) else None
 
 
 def output_text(output: dict) -> str | None:

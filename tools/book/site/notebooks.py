@@ -22,10 +22,9 @@ import copy
 import html
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
-from ..execution import keys
+from ..execution.stored_runs import stored_run
 from .render import join_cjk_breaks
 
 SHOWN_TAGS = {"hide-input"}  # the tag mkdocs-jupyter acts on; nbval's tags are for the checker, not for readers
@@ -33,77 +32,9 @@ PROGRESS_LINE = re.compile(r"^\s*(?:step|epoch|iter(?:ation)?)\s+\d+\s*/\s*\d+\b
 LOG_FOLD_LINES = 3  # a stream output with more progress lines than this is a training log, shown folded
 
 
-@dataclass
-class StoredRun:
-    path: Path
-    notebook: dict
-    provenance: dict
-    changed: list[str] | None   # inputs changed since the run ([] none; None: cannot tell)
-
-
-def results_stem(repo_root: Path, notebook: Path) -> str | None:
-    """The stem of the results file the notebook records (`code/results/ch05-batching.json` → `ch05-batching`)."""
-    for path in sorted((repo_root / "code" / "results").glob("*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(data, dict) and data.get("chapter") == notebook.parent.name and data.get("notebook") == notebook.name:
-            return path.stem
-    return None
-
-
-def stored_run(repo_root: Path, notebook: Path) -> StoredRun | None:
-    stem = results_stem(repo_root, notebook)
-    path = repo_root / "code" / "results" / f"{stem}.ipynb" if stem else None
-    if path is None or not path.is_file():
-        return None
-    try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-        results = json.loads((path.with_suffix(".json")).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    meta = stored.get("metadata", {}).get("book", {}) if isinstance(stored, dict) else {}
-    meta = meta if isinstance(meta, dict) else {}
-    recorded = results.get("provenance", {}) if isinstance(results, dict) else {}
-    recorded = recorded if isinstance(recorded, dict) else {}
-    provenance = {**recorded, **{k: meta[k] for k in ("scale", "commit", "date", "device_name") if meta.get(k)}}
-    recorded_key, recorded_inputs = meta.get("inputs_key"), meta.get("inputs")
-    if not isinstance(recorded_inputs, dict) and recorded.get("inputs_key") == recorded_key:
-        recorded_inputs = recorded.get("inputs")  # the results file of the same run holds its inputs
-    changed: list[str] | None = None
-    try:
-        current = keys.notebook_inputs(notebook, provenance.get("scale") if provenance.get("scale") in keys.SCALES
-                                       else "full", "cuda", repo_root)
-        if recorded_key == current.key:
-            changed = []
-        elif isinstance(recorded_inputs, dict):
-            changed = [p for p, _ in keys.changed(recorded_inputs, current.inputs)] or None
-    except keys.InputsError:
-        pass
-    return StoredRun(path, stored, provenance, changed)
-
-
 def note_cell(text: str, kind: str) -> dict:
     return {"cell_type": "markdown", "metadata": {}, "id": f"book-{kind}",
             "source": f'<p class="run-note run-note--{kind}">{text}</p>'}
-
-
-def run_line(provenance: dict) -> str:
-    device = provenance.get("device_name") or provenance.get("device") or "未记录的设备"
-    commit = str(provenance.get("commit") or "")[:7] or "未记录"
-    date = str(provenance.get("date") or "")[:10] or "未记录"
-    scale = {"full": "全尺寸（full）", "ci": "小规模（ci）"}.get(provenance.get("scale"), provenance.get("scale") or "未记录")
-    return html.escape(f"以下输出来自一次{scale}运行：{device}，代码提交 {commit}，{date}。")
-
-
-def stale_line(changed: list[str] | None) -> str:
-    if changed is None:
-        return "这次运行之后，这个 notebook 的输入已改变（输入哈希不同）：页面上的数字出自改动之前的代码。"
-    named = [f"{path.split('#', 1)[1]} 的版本" if "#" in path else path for path in changed]  # requirements.lock#torch
-    shown = "、".join(named[:3]) + (f" 等 {len(named)} 项" if len(named) > 3 else "")
-    shown += " " if shown[-1:].isascii() else ""  # a path, then a space before the Chinese
-    return html.escape(f"这次运行之后，{shown}已改变：页面上的数字出自改动之前的代码。")
 
 
 NO_RUN_LINE = "全尺寸运行的结果尚未存入本书仓库：这里只显示代码与说明，没有运行输出。"
@@ -120,9 +51,9 @@ def prepared(repo_root: Path, notebook: Path, draft: bool) -> dict:
         run = stored_run(repo_root, notebook)
         if run is not None:
             shown = run.notebook
-            notes = [note_cell(run_line(run.provenance), "full")]
-            if run.changed != []:
-                notes.append(note_cell(stale_line(run.changed), "stale"))
+            notes = [note_cell(html.escape(run.run_line()), "full")]
+            if (stale := run.stale_line("页面上")) is not None:
+                notes.append(note_cell(html.escape(stale), "stale"))
         else:
             shown, notes = without_outputs(source), [note_cell(NO_RUN_LINE, "none")]
     return for_readers(shown, notes)
