@@ -104,30 +104,35 @@ def html_links(content: str) -> list[tuple[str, int]]:
     return out
 
 
+def manuscript_links(book: Book):
+    """(source, its document, link as written, offset) of every link of the manuscript's readable pages."""
+    for source in book.files:
+        if source.problem is not None or not source.path.is_relative_to(book.repo.manuscript):
+            continue
+        doc = book.document(source)
+        if doc is not None:
+            for written, at in written_links(doc):
+                yield source, doc, written, at
+
+
 def check_links(book: Book) -> list[Finding]:
     """Local links of the manuscript's pages that reach no file, or leave the repository."""
     repo = book.repo
     root = repo.root.resolve()
     findings = []
-    for source in book.files:
-        if source.problem is not None or not source.path.is_relative_to(repo.manuscript):
+    for source, doc, written, at in manuscript_links(book):
+        target = local_target(written)
+        if target is None:
             continue
-        doc = book.document(source)
-        if doc is None:
+        line, col = doc.position(max(0, min(at, len(doc.source))))
+        path = Path(os.path.normpath(source.path.parent / target))
+        if path.parent == repo.manuscript and path.name in GENERATED_PAGES:
             continue
-        for written, at in written_links(doc):
-            target = local_target(written)
-            if target is None:
-                continue
-            line, col = doc.position(max(0, min(at, len(doc.source))))
-            path = Path(os.path.normpath(source.path.parent / target))
-            if path.parent == repo.manuscript and path.name in GENERATED_PAGES:
-                continue
-            if not path.is_relative_to(root):
-                findings.append(finding(source.shown, line, col, ERROR, "site-link:outside", link=written))
-            elif not path.exists():
-                findings.append(finding(source.shown, line, col, ERROR, "site-link:missing", link=written,
-                                        path=rel(path, root)))
+        if not path.is_relative_to(root):
+            findings.append(finding(source.shown, line, col, ERROR, "site-link:outside", link=written))
+        elif not path.exists():
+            findings.append(finding(source.shown, line, col, ERROR, "site-link:missing", link=written,
+                                    path=rel(path, root)))
     return findings
 
 
@@ -167,38 +172,32 @@ def check_anchors(book: Book) -> list[Finding]:
     the nearest real anchor. A page's anchors are its headings' slugs, as the site makes them."""
     repo = book.repo
     slug, pages, findings = None, {}, []
-    for source in book.files:
-        if source.problem is not None or not source.path.is_relative_to(repo.manuscript):
+    for source, doc, written, at in manuscript_links(book):
+        if "#" not in written or EXTERNAL.match(written):
             continue
-        doc = book.document(source)
-        if doc is None:
+        page, anchor = written.split("#", 1)
+        if not page and LABEL_REFERENCE.match("#" + unquote(anchor)):
+            continue  # [](#fig:…), [](#sec:4.3): numbered references, resolved by the figures check (ref-undefined)
+        target = source.path if not page else Path(os.path.normpath(source.path.parent / unquote(page)))
+        if not anchor or target.suffix != ".md" or not target.is_file() or not target.is_relative_to(repo.manuscript):
             continue
-        for written, at in written_links(doc):
-            if "#" not in written or EXTERNAL.match(written):
-                continue
-            page, anchor = written.split("#", 1)
-            if not page and LABEL_REFERENCE.match("#" + unquote(anchor)):
-                continue  # [](#fig:…), [](#sec:4.3): numbered references, resolved by the figures check (ref-undefined)
-            target = source.path if not page else Path(os.path.normpath(source.path.parent / unquote(page)))
-            if not anchor or target.suffix != ".md" or not target.is_file() or not target.is_relative_to(repo.manuscript):
-                continue
-            if target not in pages:
-                target_source = book.file(target)
-                target_doc = book.document(target_source) if target_source.problem is None else None
-                slug = slug or slugifier()
-                pages[target] = anchors(target_doc, slug) if target_doc is not None else None
-                labelled = book.labels.files.get(target.resolve())
-                if pages[target] is not None and labelled is not None:  # a figure's or table's label is its id
-                    pages[target].update({d.name: d.caption for d in labelled.definitions})
-            known = pages[target]
-            anchor = unquote(anchor)
-            if known is None or anchor in known:
-                continue
-            near = difflib.get_close_matches(anchor, list(known), n=1, cutoff=0.4)
-            hint = say("site-link:anchor-near", near=near[0], heading=known[near[0]]) if near else ""
-            line, col = doc.position(max(0, min(at, len(doc.source))))
-            findings.append(finding(source.shown, line, col, ERROR, "site-link:anchor", link=written, anchor=anchor,
-                                    page=rel(target, repo.root), hint=hint))
+        if target not in pages:
+            target_source = book.file(target)
+            target_doc = book.document(target_source) if target_source.problem is None else None
+            slug = slug or slugifier()
+            pages[target] = anchors(target_doc, slug) if target_doc is not None else None
+            labelled = book.labels.files.get(target.resolve())
+            if pages[target] is not None and labelled is not None:  # a figure's or table's label is its id
+                pages[target].update({d.name: d.caption for d in labelled.definitions})
+        known = pages[target]
+        anchor = unquote(anchor)
+        if known is None or anchor in known:
+            continue
+        near = difflib.get_close_matches(anchor, list(known), n=1, cutoff=0.4)
+        hint = say("site-link:anchor-near", near=near[0], heading=known[near[0]]) if near else ""
+        line, col = doc.position(max(0, min(at, len(doc.source))))
+        findings.append(finding(source.shown, line, col, ERROR, "site-link:anchor", link=written, anchor=anchor,
+                                page=rel(target, repo.root), hint=hint))
     return findings
 
 
