@@ -54,6 +54,26 @@ def test_directives_outside_code_with_their_notes_and_lines():
     assert found.directive_lines("verified")[13].note == "第 12 页"
 
 
+def test_a_lone_comment_is_read_as_its_directive():
+    assert prose_map.lone_comment("<!-- TODO(data)：来源待查 -->\n") == ("todo", "来源待查")
+    assert prose_map.lone_comment("<!--TODO(data)-->") == ("todo", "")
+    assert prose_map.lone_comment("<!-- no-cite: 作者估算 -->") == ("no-cite", "作者估算")
+    assert prose_map.lone_comment("<!-- 写给合作者的话 -->") == (None, "写给合作者的话")
+    assert prose_map.lone_comment("<!-- TODO(database) -->") == (None, "TODO(database)")
+    assert prose_map.lone_comment("<b>粗</b>") is None and prose_map.lone_comment("<!-- 未闭合") is None
+
+
+def test_print_shows_a_todo_comment_in_the_draft_alone():
+    """Typst markup of a comment: a TODO(data) item becomes the draft's mark (with its note), any other comment
+    prints nothing; the same reading as every other consumer (prose_map.lone_comment)."""
+    from book.print.markup import Hooks, Writer
+    from book.reading.markdown import parse
+    seen = []
+    hooks = Hooks(comment=lambda directive, note: seen.append((directive, note)) or "")
+    Writer("ch.md", hooks).blocks(parse("正文<!-- TODO(data): 待查 -->。\n\n<!-- 注释 -->\n"))
+    assert seen == [("todo", "待查"), (None, "注释")]
+
+
 def test_a_citation_wrapped_over_a_line_break_is_one_citation_with_its_span(book_copy):
     chapter = book_copy / "manuscript" / "ch01-cost-revolution.md"
     chapter.write_text("# 第1章 LLM推理优化：AI时代的成本革命\n\n推理成本两年下降了 99%[@ark-big-ideas-2026,\np. 20]。\n",

@@ -23,10 +23,11 @@ from ..reading.markdown import markdown, parse
 from ..reading.repo import Repo
 from . import content, notebooks
 from .citing import PLACE, ChapterCitations, Mark
-from .markup import CJK_END, CJK_START, FIGURE_TAIL, REFERENCE, TABLE_CAPTION
+from ..reading.labels import FIGURE_TAIL, REFERENCE, TABLE_CAPTION
+from ..reading.prose_map import lone_comment
+from .markup import CJK_END, CJK_START
 
 STYLE = Path(__file__).parent / "template" / "epub.css"
-COMMENT = re.compile(r"^<!--(.*?)-->$", re.S)
 # An admonition's title is bold (pandoc keeps no class on a paragraph, so the style sheet cannot find it).
 ADMONITION_TITLE = re.compile(r'<p class="admonition-title">(.*?)</p>', re.S)
 
@@ -152,7 +153,7 @@ class HtmlBook:
             token.children = [c for child in children for c in self.inline(child, page, cites)]
         if token.type in ("math_block", "math_block_eqno"):
             return html_token(f'<p><span class="math display">\\[{html.escape(token.content)}\\]</span></p>\n', block=True)
-        if token.type == "html_block" and COMMENT.match(token.content.strip()):
+        if token.type == "html_block" and lone_comment(token.content):
             return html_token("", block=True)
         return token
 
@@ -168,7 +169,7 @@ class HtmlBook:
             return out
         if child.type == "math_inline":
             return [html_token(f'<span class="math inline">\\({html.escape(child.content)}\\)</span>')]
-        if child.type == "html_inline" and COMMENT.match(child.content.strip()):
+        if child.type == "html_inline" and lone_comment(child.content):
             return []
         if child.type == "link_open" and REFERENCE.match(child.attrGet("href") or ""):
             name = REFERENCE.match(child.attrGet("href") or "")["name"]

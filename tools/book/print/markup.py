@@ -12,19 +12,14 @@ from typing import Callable
 
 from markdown_it.token import Token
 
+from ..reading.labels import FIGURE_TAIL, REFERENCE, TABLE_CAPTION
+from ..reading.prose_map import lone_comment
+
 # Characters Typst markup would read as syntax; a backslash makes each literal.
 SPECIAL = re.compile(r"([\\#*_`$<>@=\-+/\[\]~'\".:])")
 CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 CJK_END = re.compile(f"[{CJK}\ue001]$")  # \ue001 closes a citation's place (see citing.py)
 CJK_START = re.compile(f"^[{CJK}]")
-COMMENT = re.compile(r"^<!--(.*?)-->$", re.S)
-# The figures' label syntax (reading/labels.py reads the same): a figure is an image alone in its paragraph with
-# `{#fig:name}` after it, a table's caption a paragraph `: 表题 {#tbl:name}` beside it, a reference `[](#fig:name)`,
-# `[](#tbl:name)` or `[](#sec:4.3)`.
-LABEL = r"[A-Za-z0-9][\w.\-]*"
-FIGURE_TAIL = re.compile(rf"^\s*\{{#(?P<name>fig:{LABEL})\}}\s*$")
-TABLE_CAPTION = re.compile(rf"^:\s+(?P<caption>.*?)\s*\{{#(?P<name>tbl:{LABEL})\}}\s*$", re.S)
-REFERENCE = re.compile(rf"^#(?P<name>(?:fig|tbl):{LABEL}|sec:[0-9A-Z]+(?:\.\d+)*)$")
 SECTION_NUMBER = re.compile(r"^(?:第(?P<chapter>\d+)章|附录(?P<appendix>[A-Z])|(?P<section>(?:\d+|[A-Z])(?:\.\d+)+))\s")
 
 
@@ -42,7 +37,7 @@ class Hooks:
     """What the caller decides: how a text run is written (citations), what a comment shows (draft marks), where a
     link goes, how an image is placed."""
     text: Callable[[str, int], str] = lambda text, block: escape(text)  # a text run, and its block's first line
-    comment: Callable[[str], str] = lambda body: ""
+    comment: Callable[[str | None, str], str] = lambda directive, note: ""  # (directive kind or None, note)
     image: Callable[[str, str], str | None] = lambda src, alt: None  # a Typst expression, None: no such file
     link: Callable[[str, str], str] = lambda href, inner: inner
     label: Callable[[str], str | None] = lambda name: None   # 图 4-1, 表 2-1, 4.3 节 for a label; None: unknown
@@ -119,8 +114,8 @@ class Writer:
         if kind == "blockquote_open":
             return f"{mark}#quote(block: true)[{self.blocks(tokens[i + 1:end])}]\n"
         if kind == "html_block":
-            m = COMMENT.match(token.content.strip())
-            return self.hooks.comment(m[1]) if m else f"{mark}{raw_block(token.content, 'html')}\n"
+            comment = lone_comment(token.content)
+            return self.hooks.comment(*comment) if comment else f"{mark}{raw_block(token.content, 'html')}\n"
         if kind == "hr":
             return "#line(length: 100%, stroke: 0.4pt)\n"
         return ""
@@ -217,9 +212,9 @@ class Writer:
             elif kind == "math_inline":
                 out.append(self.math(child.content, False))
             elif kind == "html_inline":
-                m = COMMENT.match(child.content.strip())
-                if m:
-                    out.append(self.hooks.comment(m[1]))
+                comment = lone_comment(child.content)
+                if comment:
+                    out.append(self.hooks.comment(*comment))
                 elif 'type="checkbox"' in child.content:
                     out.append("☑ " if "checked" in child.content else "☐ ")
         return "".join(out).strip()

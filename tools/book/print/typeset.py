@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +18,6 @@ from .citing import PLACE, ChapterCitations
 from .markup import Hooks, Writer, escape, raw_expr, string
 from .math import MathConverter
 
-TODO_DATA = re.compile(r"^\s*TODO\(data\)\s*[:：]?\s*(?P<text>.*)$", re.S)
 
 
 @dataclass
@@ -107,10 +105,10 @@ class Typesetter:
             pieces.append("#pending-page()")
         return "".join(pieces)
 
-    def comment(self, body: str) -> str:
-        m = TODO_DATA.match(body)
-        if m and self.draft:
-            return f"#todo-mark({string(m['text'].strip() or '来源待查')})"
+    def comment(self, directive: str | None, note: str) -> str:
+        """A comment prints nothing, except a TODO(data) item in the draft edition."""
+        if directive == "todo" and self.draft:
+            return f"#todo-mark({string(note or '来源待查')})"
         return ""
 
     def image(self, page: Path, src: str, alt: str) -> str | None:

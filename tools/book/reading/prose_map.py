@@ -30,7 +30,7 @@ from .citations import Citation, Citations
 
 # A directive is an HTML comment that starts with its name: `<!-- no-cite: 作者的估算 -->`,
 # `<!-- lint-ignore: 引用原文 -->`, `<!-- verified: 第 12 页柱状图读数 -->`, `<!-- TODO(data): 来源待查 -->`.
-DIRECTIVE = re.compile(r"<!--\s*(?P<kind>no-cite|lint-ignore|verified|TODO\(data\))(?![\w-])\s*[:：]?(?P<note>.*?)-->", re.S)
+DIRECTIVE = re.compile(r"<!--\s*(?P<kind>no-cite|lint-ignore|verified|TODO\(data\))(?!\w|-(?!->))\s*[:：]?(?P<note>.*?)-->", re.S)
 DIRECTIVE_KINDS = {"no-cite": "no-cite", "lint-ignore": "lint-ignore", "verified": "verified", "TODO(data)": "todo"}
 COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 # `TODO(data): 来源待查` written in the prose itself, not in a comment: the same item, its note to the line's end.
@@ -204,6 +204,18 @@ def build(text: str, citations: Citations | None = None, document: prose.Documen
                     directives.append(Directive("todo", m.start(), m.end(), doc.position(m.start())[0], note))
         directives.sort(key=lambda d: d.start)
     return ProseMap(text, doc, units, spans, found, directives, regions)
+
+
+def lone_comment(html: str) -> tuple[str | None, str] | None:
+    """An HTML block or tag that is one whole comment, as print and the e-book read it: (its directive's kind, "todo",
+    "no-cite", …, or None for a plain comment; its note or body); None when the HTML is not a comment."""
+    piece = html.strip()
+    if not (piece.startswith("<!--") and piece.endswith("-->") and len(piece) >= 7):
+        return None
+    directive = DIRECTIVE.fullmatch(piece)
+    if directive:
+        return DIRECTIVE_KINDS[directive["kind"]], directive["note"].strip()
+    return None, piece[4:-3].strip()
 
 
 def merged(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
