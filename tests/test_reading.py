@@ -109,3 +109,14 @@ def test_prose_units_by_kind(mini):
     assert ("item", 13) in kinds and ("row", 27) in kinds
     assert ("heading", 1) in kinds and ("heading", 3) in kinds  # the claims check finds their citation below them
     assert not [k for k in kinds if k[1] in (9, 20)]  # the admonition's title, code
+
+
+def test_a_chapters_notebooks_follow_its_first_links(tmp_path):
+    (tmp_path / "manuscript").mkdir()
+    chapter = tmp_path / "manuscript" / "ch05-x.md"
+    chapter.write_text("# 第5章\n\n主演示 [b](../code/ch05-x/b.ipynb)，再看 [a](../code/ch05-x/a.ipynb#top) "
+                       "和 [b 又一次](../code/ch05-x/b.ipynb)。\n", encoding="utf-8")
+    folder = tmp_path / "code" / "ch05-x"
+    notebooks = [folder / name for name in ("a.ipynb", "b.ipynb", "c.ipynb", "0.ipynb")]
+    book = Book(Repo(tmp_path))
+    assert [p.name for p in book.in_link_order(chapter, notebooks)] == ["b.ipynb", "a.ipynb", "0.ipynb", "c.ipynb"]

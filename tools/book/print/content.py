@@ -71,7 +71,7 @@ class Contents:
 
 
 def chapter_notebooks(book: Book, chapter: Path) -> list[Path]:
-    return sorted((book.repo.code / chapter.stem).glob("*.ipynb"))
+    return book.in_link_order(chapter, list((book.repo.code / chapter.stem).glob("*.ipynb")))
 
 
 @dataclass

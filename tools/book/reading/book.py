@@ -143,6 +143,18 @@ class Book:
             source.map = prose_map.build(source.text, self.citations, self.document(source), units)
         return source.map
 
+    def in_link_order(self, chapter: Path, notebooks: list[Path]) -> list[Path]:
+        """A chapter's notebooks in the order its prose first links them (the chapter's own demo before the ones its
+        later sections add); any it never links follow, by name. The site's navigation and print both list them so."""
+        doc = self.document(self.file(chapter))
+        first: dict[Path, int] = {}
+        for token in doc.tokens if doc is not None else []:
+            for child in token.children or []:
+                href = (child.attrGet("href") or "") if child.type == "link_open" else ""
+                if href.split("#")[0].endswith(".ipynb"):
+                    first.setdefault(resolved(chapter.parent / href.split("#")[0]), len(first))
+        return sorted(notebooks, key=lambda p: (first.get(resolved(p), len(first)), p.name))
+
     def prepare(self) -> None:
         """Parse every prose file and split it into units, in one bulk step."""
         with bulk():

@@ -175,7 +175,8 @@ class BookPlugin(BasePlugin[BookConfig]):
                 if chapter.path is None or not chapter.path.is_relative_to(docs) or not self.published(chapter.path):
                     continue
                 page = chapter.path.relative_to(docs).as_posix()
-                notebooks = [p for p in self.notebooks if notebook_chapter(p) == chapter.number]
+                notebooks = self.book.in_link_order(
+                    chapter.path, [p for p in self.notebooks if notebook_chapter(p) == chapter.number])
                 placed.update(notebooks)
                 entries.append({chapter.heading: [{chapter.heading: page}]
                                 + [{f"代码示例：{self.notebook_name(p)}": self.notebook_uri(p)} for p in notebooks]}
