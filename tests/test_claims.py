@@ -174,3 +174,16 @@ def test_ark_is_cited_only_for_the_figures_the_plan_attributes_to_it():
     ch01 = [c for c in doc["claims"] if c["path"] == "manuscript/ch01-cost-revolution.md"]
     estimates = {c["figure"] for c in ch01 if c["status"] == "no-cite" and "作者" in c["no_cite"] and not c["citations"]}
     assert {"$2~$5", "$0.20", "$0.02"} <= estimates
+
+
+def test_a_figure_covered_from_another_unit_lists_that_citation_where_it_is_written(checker, tmp_path):
+    """A heading's figure covered by the sentence under it, and a table row by its caption: the claim lists the
+    citation with its offsets in the file (where `sources verify --fill` writes its page), not the covered unit's."""
+    text = ("## 成本下降 90%\n\n第一句说明了这一点 [@ark-big-ideas-2026, p. ?]。\n\n"
+            "| 指标 | 数值 |\n|---|---|\n| 延迟 | 200ms |\n\n: 测得的延迟 [@ark-big-ideas-2026, p. 12] {#tbl:latency}\n")
+    path = tmp_path / "x.md"
+    path.write_text(text, encoding="utf-8")
+    listed = {c.figure: [(c.text, c.start, c.end) for c in c.citations] for c in checker(path).claims}
+    below, caption = "[@ark-big-ideas-2026, p. ?]", "[@ark-big-ideas-2026, p. 12]"
+    assert listed == {"90%": [(below, text.index(below), text.index(below) + len(below))],
+                      "200ms": [(caption, text.index(caption), text.index(caption) + len(caption))]}

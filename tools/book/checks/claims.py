@@ -6,14 +6,15 @@ reading.citations. The rules run once over all units of a file joined, then are 
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from ..findings import ERROR, WARNING, Finding
 from ..messages import finding
 from ..reading.book import Book, bulk
-from ..reading.citations import Citation, Citations
+from ..reading.citations import Citation
 from ..reading.labels import TABLE_CAPTION
 from ..reading.prose import TODO_MARK, Unit
+from ..reading.prose_map import UNIT_SEPARATOR, ProseMap
 from .claims_rules import (BARE_NUMBER, CLAIM_KINDS, CLAIMS, FIGURE_NUMBER, GOVERNED, GOVERNED_KINDS,
                            GOVERNING_UNIT, MAY_HOLD_CLAIM, NOT_CLAIMS, header_unit)
 
@@ -91,28 +92,16 @@ def column_figures(unit: Unit, kinds: list[str | None], found: list[tuple[int, i
     return sorted(found + extra) if extra else found
 
 
-UNIT_SEPARATOR = "\x00"  # no rule matches across it, so a whole file's units are scanned in one pass
-
-
-def check_units(units: list[Unit], shown: str, citations: Citations, strict: bool,
-                ledger: bool = True) -> tuple[list[Claim], list[Finding]]:
-    """Claims and findings of a file's units. The rules run once over all units joined, then split back per unit.
-    Without `ledger` only the findings are wanted: covered claims are then not written down."""
+def check_units(prose: ProseMap, shown: str, strict: bool, ledger: bool = True) -> tuple[list[Claim], list[Finding]]:
+    """Claims and findings of a file's units, from its prose map. The rules run once over all units joined, then
+    split back per unit. Without `ledger` only the findings are wanted: covered claims are then not written down."""
+    units, cites_of = prose.units, prose.unit_citations
     joined = UNIT_SEPARATOR.join(u.text for u in units)
     starts, at = [], 0
     for u in units:
         starts.append(at)
         at += len(u.text) + 1
-    cites_of: list[list[Citation]] = [[] for _ in units]
-    all_cites = citations.find(joined)
-    cite_spans = [(c.start, c.end) for c in all_cites]
-    for c in all_cites:
-        k = bisect_right(starts, c.start) - 1
-        base = starts[k]
-        c.start, c.end = c.start - base, c.end - base
-        if c.problem:
-            c.problem = (c.problem[0], c.problem[1], c.problem[2] - base)
-        cites_of[k].append(c)
+    cite_spans = [(starts[k] + c.start, starts[k] + c.end) for k, cites in enumerate(cites_of) for c in cites]
     claims_of: list[list[tuple[int, int, str]]] = [[] for _ in units]
     for a, b, kind in find_claims(joined, cite_spans):
         k = bisect_right(starts, a) - 1
@@ -131,28 +120,34 @@ def check_units(units: list[Unit], shown: str, citations: Citations, strict: boo
     for k, (unit, cites, found) in enumerate(zip(units, cites_of, claims_of)):
         if not (cites or found or unit.no_cite is not None):
             continue  # most units: nothing to judge
-        below, unwritten = captioned.get(k), False
+        unwritten = False
+        below_at = captioned.get(k)  # the unit whose citations cover this one's figures when it has none
         if unit.kind == "heading" and found:
             # A heading cannot well carry a citation: the first sentence under it may cite its figure instead. A
             # heading followed by another heading or the end of the file has no such sentence: its figure is
             # uncited, an error; in a file that holds no prose yet (an outline) a warning until STRICT.
             after = units[k + 1] if k + 1 < len(units) else None
             if after is not None and after.kind != "heading":
-                below = [c for c in cites_of[k + 1] if not c.problem]
+                below_at = k + 1
             elif not strict:
                 if stub is None:
                     stub = all(u.kind == "heading" for u in units)
                 unwritten = stub
-        unit_claims, unit_findings = judge_unit(unit, shown, cites, found, strict, ledger, below, unwritten)
+        below = [c for c in cites_of[below_at] if not c.problem] if below_at is not None else None
+        covering = []  # the citations its claims list, with their offsets into the file's text
+        if ledger and found:
+            by = k if cites or not below else below_at
+            covering = [c for c in prose.source_citations(by) if not c.problem]
+        unit_claims, unit_findings = judge_unit(unit, shown, cites, found, strict, ledger, below, unwritten, covering)
         claims += unit_claims
         findings += unit_findings
     return claims, findings
 
 
-def table_captions(units: list[Unit], cites_of: list[list[Citation]]) -> dict[int, list[Citation]]:
+def table_captions(units: list[Unit], cites_of: list[list[Citation]]) -> dict[int, int]:
     """The rows of a labelled table (`: 表题 [@results-ch02] {#tbl:…}` right above or below it, reading/labels.py)
-    are covered by its caption's citations, as a heading is by the sentence under it."""
-    covered: dict[int, list[Citation]] = {}
+    are covered by its caption's citations, as a heading is by the sentence under it: row -> the caption's unit."""
+    covered: dict[int, int] = {}
     for k, unit in enumerate(units):
         if unit.kind != "header":
             continue
@@ -161,17 +156,18 @@ def table_captions(units: list[Unit], cites_of: list[list[Citation]]) -> dict[in
             end += 1
         caption = next((j for j in (k - 1, end) if 0 <= j < len(units) and TABLE_CAPTION.match(units[j].text.strip())),
                        None)
-        cites = [c for c in cites_of[caption] if not c.problem] if caption is not None else []
-        if cites:
-            covered.update({row: cites for row in range(k, end)})
+        if caption is not None and any(not c.problem for c in cites_of[caption]):
+            covered.update({row: caption for row in range(k, end)})
     return covered
 
 
 def judge_unit(unit: Unit, shown: str, cites: list[Citation], found: list[tuple[int, int, str]],
-               strict: bool, ledger: bool = True,
-               below: list[Citation] | None = None, unwritten: bool = False) -> tuple[list[Claim], list[Finding]]:
-    """A unit's findings and claims. `below`: for a heading, the citations of the first sentence under it, which
-    cover its figures too; `unwritten`: a heading of a file with no prose yet, whose uncited figure is a warning."""
+               strict: bool, ledger: bool = True, below: list[Citation] | None = None, unwritten: bool = False,
+               covering: list[Citation] | None = None) -> tuple[list[Claim], list[Finding]]:
+    """A unit's findings and claims. `below`: for a heading, the citations of the first sentence under it (for a
+    table row, those of its table's caption), which cover its figures too; `unwritten`: a heading of a file with no
+    prose yet, whose uncited figure is a warning; `covering`: the citations its claims list, with their offsets into
+    the file's text (the unit's own, else those of `below`)."""
     findings: list[Finding] = []
     for c in cites:
         if c.problem:
@@ -193,7 +189,7 @@ def judge_unit(unit: Unit, shown: str, cites: list[Citation], found: list[tuple[
 
     claims = []
     sentence = " ".join(unit.text.split())
-    covering = [replace(c, start=a, end=b) for c in cites if not c.problem for a, b in [unit.source_span(c.start, c.end)]]
+    listed = covering or []
     last_line = unit.where(len(unit.text) - 1)[0]
     if cites:
         pending = all(c.pending or c.problem for c in cites) and any(c.pending for c in cites)
@@ -207,7 +203,7 @@ def judge_unit(unit: Unit, shown: str, cites: list[Citation], found: list[tuple[
             message = "uncited-claim:heading" if unit.kind == "heading" else "uncited-claim"
             findings.append(finding(shown, line, col, WARNING if unwritten else ERROR, message, figure=figure))
         if ledger:
-            claims.append(Claim(shown, line, col, figure, kind, sentence, status, covering, unit.no_cite, last_line))
+            claims.append(Claim(shown, line, col, figure, kind, sentence, status, listed, unit.no_cite, last_line))
     return claims, findings
 
 
@@ -234,7 +230,7 @@ def check(book: Book, strict: bool, ledger: bool = True) -> ClaimsResult:
             if source.problem is not None:
                 result.findings.append(source.problem)
                 continue
-            claims, findings = check_units(book.units(source), source.shown, citations, strict, ledger)
+            claims, findings = check_units(book.prose_map(source), source.shown, strict, ledger)
             result.claims += claims
             result.findings += findings
     return result

@@ -22,7 +22,7 @@ from ..reading.prose_map import ProseMap
 # 出处尚未确认), the plan the draft was written from (规划稿, 按本书整理的规划, 据规划), the TODO list itself (记为待办,
 # 待办清单) and the marks of a working copy (TODO, FIXME). 待 after 等/期/对/招/款/看/接/优/善/虐 is another word
 # (等待补齐一个批次, 期待确定的输出).
-DRAFT_NOTE = re.compile("|".join([
+NOTE_PATTERNS = [
     r"(?<![等期对招款看接优善虐])待(?:核实|核对|确认|补充|补齐?|查证|查|定|写|撰写|完善|读)",
     r"(?:有|仍|尚|还)待[^。；;\n]{0,15}?(?:核实|核对|确认|补充|查证)",
     r"(?:出处|来源|页码|数字|数据|原文|细节)[^。；;\n]{0,8}?(?:尚未|还没有?|未经|仍未)(?:核实|核对|确认|查证|查明)",
@@ -31,16 +31,21 @@ DRAFT_NOTE = re.compile("|".join([
     r"(?:本书|本章|本节)的?(?:初稿|草稿)|初稿",
     r"记为待办|待办(?:数据)?项|待办清单",
     r"\b(?:TODO|FIXME|TBD)\b",
-]))
+]
+# Every pattern above starts with one of these characters. The scan tests this one class before it tries the
+# patterns, which makes it several times faster on Chinese prose; a new pattern that starts otherwise must extend it.
+NOTE_FIRST = "[待有仍尚还出来页数原细规本按据初记TFB]"
+DRAFT_NOTE = re.compile(f"(?={NOTE_FIRST})(?:{'|'.join(NOTE_PATTERNS)})")
 CHECKLIST = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[ \][ \t]+(?P<item>.*)$", re.M)
 SOFT_BREAK = re.compile(r"\n[ \t]*(?=[^\s])")  # a line break inside a paragraph: the prose runs on across it
 # What a reader does not read, as the prose map names it: code, math, comments, link targets, front matter.
 HIDDEN = {"front_matter", "code_block", "math", "comment", "code", "link"}
+BLANK = re.compile(r"[^\n]")
 
 
 def visible_source(prose: ProseMap) -> str:
     """The source with everything a reader does not read blanked out (line breaks kept, so offsets still hold)."""
-    text = list(prose.text)
+    text = prose.text
     hidden = [(s.start, s.end) for s in prose.spans if s.kind in HIDDEN]
     doc = prose.document
     for token in doc.tokens:  # a `!!! todo` box is the author's, not the reader's (draft builds show it, marked)
@@ -48,9 +53,15 @@ def visible_source(prose: ProseMap) -> str:
             end = token.map[1]
             hidden.append((doc.line_starts[token.map[0]],
                            doc.line_starts[end] if end < len(doc.line_starts) else len(text)))
-    for a, b in hidden:
-        text[a:b] = [ch if ch == "\n" else " " for ch in text[a:b]]
-    return "".join(text)
+    pieces, at = [], 0
+    for a, b in sorted(hidden):
+        a, b = max(a, at), min(b, len(text))
+        if b <= a:
+            continue
+        pieces += [text[at:a], BLANK.sub(" ", text[a:b])]
+        at = b
+    pieces.append(text[at:])
+    return "".join(pieces)
 
 
 def scan(prose: ProseMap) -> list[tuple[int, int, str, str]]:

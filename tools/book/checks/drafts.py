@@ -39,6 +39,8 @@ CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 CHAPTER_REF = re.compile(r"第\s*(?P<number>\d+)\s*章")
 SECTION_REF = re.compile(r"(?<![\d.])(?P<first>(?:\d+|[A-Z])\.\d+)(?![\d.])"
                          r"(?:\s*(?:到|至|和|与|、|–|-|~|～)\s*(?P<last>(?:\d+|[A-Z])\.\d+)(?![\d.]))?\s*节")
+# Each with the character every match of it holds: most units hold neither, and `in` tells so at C speed.
+NAMES = ((CHAPTER_REF, "章"), (SECTION_REF, "节"))
 AUTHOR_NOTES = ("todo", "draft")
 DRAFT_ONLY_PAGES = ("claims.md", "todo.md")  # generated for the draft site only: the claims ledger, the TODO page
 USEFUL_BLOCKS = ("bullet_list_open", "ordered_list_open", "table_open", "fence", "code_block", "math_block",
@@ -277,7 +279,9 @@ def references(book: Book, source: SourceFile, drafts: Drafts, severity: str) ->
         if (target or anchor) and (draft_only or drafts.left_out(path, anchor)):
             found.append(finding(source.shown, line, col, severity, "ref-draft:link", link=written))
     for unit in book.units(source):
-        for rx in (CHAPTER_REF, SECTION_REF):
+        for rx, mark in NAMES:
+            if mark not in unit.text:
+                continue
             for m in rx.finditer(unit.text):
                 numbers = [m["number"]] if rx is CHAPTER_REF else [n for n in (m["first"], m["last"]) if n]
                 for number in numbers:

@@ -38,6 +38,7 @@ TODO_IN_TEXT = re.compile(r"TODO\(data\)\s*[:：](?P<note>[^\n]*)")
 # Inline text that is not prose although the parser hands it over as text.
 IN_TEXT = re.compile(r"(?P<url>\b(?:https?|ftp)://[^\s<>()（）\]]+)|(?P<attributes>\{[#.:][^{}\n]*\})"
                      r"|(?P<footnote>\[\^[^\]\s]*\])")
+UNIT_SEPARATOR = "\x00"  # neither a citation nor a claim rule matches across it: a file's units are read in one pass
 BLOCK_SPANS = {"front_matter": "front_matter", "fence": "code_block", "code_block": "code_block",
                "math_block": "math", "math_block_eqno": "math", "html_block": "html"}
 
@@ -67,6 +68,10 @@ class ProseMap:
     citations: list[Citation] = field(default_factory=list)  # start, end: offsets into the text
     directives: list[Directive] = field(default_factory=list)
     inline_regions: list[tuple[int, int]] = field(default_factory=list)  # where the inline step read (whole lines)
+    # Each unit's citations, with offsets into the unit's text; unit k's are those of `citations` from
+    # sum(len(unit_citations[j]) for j < k) on, in the same order.
+    unit_citations: list[list[Citation]] = field(default_factory=list)
+    _unit_first: list[int] | None = field(default=None, repr=False)
     _mask: bytearray | None = field(default=None, repr=False)
 
     @property
@@ -118,6 +123,16 @@ class ProseMap:
             if d.kind == kind:
                 out.setdefault(d.line, d)
         return out
+
+    def source_citations(self, k: int) -> list[Citation]:
+        """Unit k's citations as `citations` holds them (offsets into the text), in the order of unit_citations[k]."""
+        if self._unit_first is None:
+            self._unit_first, at = [], 0
+            for cites in self.unit_citations:
+                self._unit_first.append(at)
+                at += len(cites)
+        first = self._unit_first[k]
+        return self.citations[first:first + len(self.unit_citations[k])]
 
     def citations_between(self, start: int, end: int) -> list[Citation]:
         """The citations that start in text[start:end]."""
@@ -177,20 +192,21 @@ def build(text: str, citations: Citations | None = None, document: prose.Documen
         if kind == "comment":
             comments.append((a, b))
     regions = merged(regions)
+    holds = holder(spans)
     for a, b in regions:
         for m in IN_TEXT.finditer(text, a, b):
-            if not any_span_holds(spans, m.start()):
+            if not holds(m.start()):
                 spans.append(Span(m.lastgroup, m.start(), m.end()))
     spans.sort(key=lambda s: (s.start, -s.end))
-    found = []
+    found: list[Citation] = []
+    of_unit: list[list[Citation]] = [[] for _ in units]
     if citations is not None:
-        for unit in units:
-            if "[" not in unit.text and "（" not in unit.text and "(" not in unit.text:
-                continue
-            for c in citations.find(unit.text):
-                a, b = unit.source_span(c.start, c.end)
-                found.append(Citation(a, b, c.text, c.key, c.page, c.problem and (
-                    c.problem[0], c.problem[1], unit.offset(c.problem[2]))))
+        for k, c in unit_citations(units, citations):
+            of_unit[k].append(c)
+            unit = units[k]
+            a, b = unit.source_span(c.start, c.end)
+            found.append(Citation(a, b, c.text, c.key, c.page, c.problem and (
+                c.problem[0], c.problem[1], unit.offset(c.problem[2]))))
     directives = []
     for a, b in sorted(set(comments)):
         m = DIRECTIVE.match(text, a, b)
@@ -199,11 +215,11 @@ def build(text: str, citations: Citations | None = None, document: prose.Documen
     if "TODO(data)" in text:
         for a, b in regions:
             for m in TODO_IN_TEXT.finditer(text, a, b):
-                if not any_span_holds(spans, m.start()):
+                if not holds(m.start()):
                     note = m["note"].strip()
                     directives.append(Directive("todo", m.start(), m.end(), doc.position(m.start())[0], note))
         directives.sort(key=lambda d: d.start)
-    return ProseMap(text, doc, units, spans, found, directives, regions)
+    return ProseMap(text, doc, units, spans, found, directives, regions, of_unit)
 
 
 def lone_comment(html: str) -> tuple[str | None, str] | None:
@@ -228,5 +244,35 @@ def merged(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
-def any_span_holds(spans: list[Span], offset: int) -> bool:
-    return any(s.start <= offset < s.end for s in spans if s.kind in ("code", "math", "html", "comment", "link"))
+def holder(spans: list[Span]):
+    """A test of whether an offset lies in a code, math, HTML, comment or link span: one bisect into their starts,
+    with the furthest end reached by any span starting at or before each."""
+    holding = sorted((s.start, s.end) for s in spans if s.kind in ("code", "math", "html", "comment", "link"))
+    starts, reach, furthest = [], [], -1
+    for a, b in holding:
+        furthest = max(furthest, b)
+        starts.append(a)
+        reach.append(furthest)
+
+    def holds(offset: int) -> bool:
+        k = bisect_right(starts, offset)
+        return k > 0 and reach[k - 1] > offset
+    return holds
+
+
+def unit_citations(units: list[prose.Unit], citations: Citations) -> list[tuple[int, Citation]]:
+    """(unit index, citation with offsets into that unit's text) of every citation of the units, in order. The units
+    are read joined, in one pass (no citation spans a unit's end: UNIT_SEPARATOR)."""
+    starts, at = [], 0
+    for u in units:
+        starts.append(at)
+        at += len(u.text) + 1
+    out = []
+    for c in citations.find(UNIT_SEPARATOR.join(u.text for u in units)):
+        k = bisect_right(starts, c.start) - 1
+        base = starts[k]
+        c.start, c.end = c.start - base, c.end - base
+        if c.problem:
+            c.problem = (c.problem[0], c.problem[1], c.problem[2] - base)
+        out.append((k, c))
+    return out
