@@ -120,3 +120,46 @@ def pytest_sessionfinish(session, exitstatus):
     if new:
         print("\nthe tests wrote into the checkout:\n  " + "\n  ".join(new), file=sys.stderr)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def first_characters(items) -> tuple[set[str] | None, bool]:
+    """The characters a match of a parsed pattern (re's own parser) can start with, None where any could, and whether
+    it can match the empty string."""
+    from re import _constants as c
+    found: set[str] = set()
+    for op, av in items:
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # zero width: the next item starts the match
+        if op is c.LITERAL:
+            return found | {chr(av)}, False
+        if op is c.IN and all(o in (c.LITERAL, c.RANGE) or a is c.CATEGORY_DIGIT for o, a in av):
+            for o, a in av:  # `\d`: the book's digits are ASCII once full-width ones are folded (reading.prose)
+                found |= set("0123456789") if o is c.CATEGORY else {chr(a)} if o is c.LITERAL else \
+                    {chr(x) for x in range(a[0], a[1] + 1)}
+            return found, False
+        if op is c.SUBPATTERN:
+            first, empty = first_characters(av[3])
+        elif op is c.BRANCH:
+            parts = [first_characters(alt) for alt in av[1]]
+            first = None if any(f is None for f, _ in parts) else set().union(*(f for f, _ in parts))
+            empty = any(e for _, e in parts)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            first, empty = first_characters(av[2])
+            empty = empty or av[0] == 0
+        else:
+            return None, False  # any character, a category, a negated class…
+        if first is None:
+            return None, False
+        found |= first
+        if not empty:
+            return found, False
+    return found, True
+
+
+def starts_within(pattern: str, first_class: str) -> bool:
+    """Whether every match of the pattern starts with a character of `[…]` (a first class that a scan tests before
+    it tries the pattern, as the claims and draft-note tables do), and none is empty."""
+    from re import _parser
+    first, empty = first_characters(_parser.parse(pattern))
+    allowed = first_characters(_parser.parse(first_class))[0]
+    return first is not None and allowed is not None and not empty and first <= allowed

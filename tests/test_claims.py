@@ -6,10 +6,10 @@ import sys
 import pytest
 import yaml
 
-from book.checks import claims
+from book.checks import claims, claims_rules
 from book.reading.book import Book
 from book.reading.repo import Repo
-from conftest import ROOT, edit, run_book
+from conftest import ROOT, edit, run_book, starts_within
 
 EXAMPLES = [(name, case) for name in ("claims-examples.yaml", "claims-more.yaml")
             for case in yaml.safe_load((ROOT / "tests/data" / name).read_text(encoding="utf-8"))]
@@ -187,3 +187,22 @@ def test_a_figure_covered_from_another_unit_lists_that_citation_where_it_is_writ
     below, caption = "[@ark-big-ideas-2026, p. ?]", "[@ark-big-ideas-2026, p. 12]"
     assert listed == {"90%": [(below, text.index(below), text.index(below) + len(below))],
                       "200ms": [(caption, text.index(caption), text.index(caption) + len(caption))]}
+
+
+
+@pytest.mark.parametrize("name,rows,first", [
+    ("claims", [p for _, p in claims_rules.CLAIM_PATTERNS], claims_rules.CLAIM_FIRST),
+    ("governed", [p for _, p in claims_rules.GOVERNED_PATTERNS], claims_rules.GOVERNED_FIRST),
+    ("governing unit", [claims_rules.GOVERNING_UNIT.pattern.removeprefix(f"(?={claims_rules.GOVERNED_FIRST})")],
+     claims_rules.GOVERNED_FIRST)])
+def test_each_claim_row_starts_with_a_character_of_its_tables_first_class(name, rows, first):
+    """The scan tries a table's rows only where its first class fits: a row that could start with another character
+    (`req/s` under a class without `r`) would be silently skipped there."""
+    assert [p for p in rows if not starts_within(p, first)] == []
+
+
+def test_a_rate_whose_unit_stands_before_it_is_a_claim(tmp_path):
+    path = tmp_path / "x.md"
+    path.write_text("压测时 req/s 达到 1,200。\n\n吞吐 tokens/s 为 900。\n", encoding="utf-8")
+    result = claims.check(Book(Repo(ROOT), [path]), strict=False)
+    assert [(f.line, f.code) for f in result.findings] == [(1, "uncited-claim"), (3, "uncited-claim")]

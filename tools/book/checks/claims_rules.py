@@ -97,8 +97,9 @@ GOVERNED_PATTERNS: list[tuple[str, str]] = [
     ("rate", rf"每(?:秒|分钟|小时){GAP}{{0,8}}?{NUM}(?:\s*{MAGNITUDE})?"),
     ("rate", rf"{RATE_UNIT}[）)]?{GAP}{{0,6}}?{NUM}(?:\s*{MAGNITUDE})?"),
 ]
-GOVERNED, GOVERNED_KINDS = compile_table(GOVERNED_PATTERNS, r"[每tQRTKMG]")
-GOVERNING_UNIT = re.compile(rf"每(?:秒|分钟|小时)|{RATE_UNIT}")  # a text without one needs no second pass
+GOVERNED_FIRST = r"[每tQRrTKMG]"
+GOVERNED, GOVERNED_KINDS = compile_table(GOVERNED_PATTERNS, GOVERNED_FIRST)
+GOVERNING_UNIT = re.compile(rf"(?={GOVERNED_FIRST})(?:每(?:秒|分钟|小时)|{RATE_UNIT})")  # none: no second pass
 
 # A table's header names the unit of its column (`吞吐 (tokens/s)`, `延迟（ms）`, `成本（美元）`): a cell below it that is
 # a bare number is a figure of that kind. The first row whose pattern the header cell holds gives the kind.
