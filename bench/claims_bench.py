@@ -1,8 +1,14 @@
 """Benchmark: `book claims` on a generated book of about one million characters of Chinese prose.
 
-Target: under 1.5 s cold on this 2-core machine, the median of five runs. Prints, side by side:
+Target (issue 26): the cold median of `book claims` on it, five runs, at most 0.6 s on this 2-core machine. Exits 1
+when the target is missed. Prints, each measured in the same five runs:
 
 - `book claims` as an author runs it (one process): cold (first run after the book is written) and warm (run again);
+- beside it, what is not the toolchain's own: the interpreter starting and importing the libraries `book claims`
+  uses (markdown-it and its plugins, PyYAML, jsonschema), and markdown-it's own parse of the same files with the
+  book's configuration (`book.reading.markdown.parse`, timed inside a fresh process); their sum is the floor, and
+  the cold time less the floor is ours (reading the registry, our modules' imports, the prose units and map, the
+  checks, the report);
 - the same check shared by a process pool of two (`concurrent.futures`), a file per task, to show whether
   parallelism would pay on this machine;
 
@@ -25,7 +31,20 @@ ROOT = Path(__file__).resolve().parents[1]
 TARGET_CHARS = 1_000_000
 CHAPTERS = 20
 RUNS = 5
-BUDGET = 1.5
+BUDGET = 0.6
+# What `book claims` imports that is not ours, and markdown-it's parse of the book's files in a fresh process.
+LIBRARIES = ("import markdown_it, mdit_py_plugins.admon, mdit_py_plugins.front_matter, mdit_py_plugins.tasklists, "
+             "mdit_py_plugins.texmath, yaml, jsonschema")
+PARSE = """
+import sys, time
+from pathlib import Path
+from book.reading.markdown import parse
+texts = [p.read_text(encoding="utf-8") for p in sorted(Path(sys.argv[1]).glob("*.md"))]
+started = time.perf_counter()
+for text in texts:
+    parse(text)
+print(time.perf_counter() - started)
+"""
 
 FILLER = ["推理服务的成本结构由显存、带宽和调度共同决定", "工程团队需要先测量再优化", "我们在本章用一个小模型复现这个现象",
           "这说明批量调度与缓存的取舍并不简单", "读者可以在配套代码里修改参数重新运行", "生产环境中的请求长度分布差异很大"]
@@ -101,36 +120,54 @@ def summary(name: str, values: list[float]) -> str:
             f"(runs: {', '.join(f'{v:.3f}' for v in values)})")
 
 
+def parse_seconds(folder: Path) -> float:
+    """markdown-it's own parse of the generated files with the book's configuration, in a fresh process."""
+    proc = subprocess.run([sys.executable, "-c", PARSE, str(folder)], cwd=ROOT, capture_output=True, text=True,
+                          check=True)
+    return float(proc.stdout)
+
+
 def main() -> int:
     book = ROOT / ".venv" / "bin" / "book"
     command = [str(book)] if book.exists() else [sys.executable, "-m", "book"]
     speed_before, load = machine_speed(), os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "book"
-        cold, warm, pool = [], [], []
+        cold, warm, libraries, parsed, pool = [], [], [], [], []
         for run in range(RUNS):
             folder.mkdir()
             chars = generate(folder)  # written afresh: the first check of each run reads new files
             seconds, status = timed([*command, "claims", str(folder)])
             cold.append(seconds)
             warm.append(timed([*command, "claims", str(folder)])[0])
+            libraries.append(timed([sys.executable, "-c", LIBRARIES])[0])
+            parsed.append(parse_seconds(folder))
             pool.append(pooled(list(folder.glob("*.md"))) + 0.0)
             for f in folder.iterdir():
                 f.unlink()
             folder.rmdir()
     speed_after = machine_speed()
+    value = statistics.median(cold)
+    floor = statistics.median(libraries) + statistics.median(parsed)
     print(f"generated book: {chars:,} characters in {CHAPTERS} chapters; exit status {status}")
     print(f"machine speed (fixed loop, lower is faster): {speed_before:.3f} s before, {speed_after:.3f} s after; "
           f"load average {load:.2f} on {os.cpu_count()} cores")
     print(summary("book claims, cold (one process)         ", cold))
     print(summary("book claims, warm (run again)           ", warm))
+    print(summary("floor: interpreter + libraries' imports ", libraries))
+    print(summary("floor: markdown-it's parse of the files ", parsed))
+    print(f"floor {floor:.3f} s (sum of the two medians); ours, the cold median less the floor: {value - floor:.3f} s "
+          f"({(value - floor) / value:.0%} of the cold time)")
     print(summary("process pool of 2 (concurrent.futures)  ", pool))
-    verdict = "pays" if statistics.median(pool) < 0.8 * statistics.median(cold) else "does not pay"
-    print(f"parallelism {verdict} here (pool median {statistics.median(pool):.3f} s vs one process "
-          f"{statistics.median(cold):.3f} s)")
-    value = statistics.median(cold)
-    print(f"target {BUDGET:.3f} s, cold median: {value / BUDGET:.2f}x of the budget -> {'PASS' if value < BUDGET else 'FAIL'}")
-    return 0 if value < BUDGET else 1
+    verdict = "pays" if statistics.median(pool) < 0.8 * value else "does not pay"
+    print(f"parallelism {verdict} here (pool median {statistics.median(pool):.3f} s vs one process {value:.3f} s)")
+    print(f"target {BUDGET:.3f} s, cold median: {value / BUDGET:.2f}x of the budget -> {'PASS' if value <= BUDGET else 'FAIL'}")
+    if value > BUDGET:
+        room = BUDGET - floor
+        print(f"the floor alone is {floor / BUDGET:.0%} of the budget: "
+              + (f"ours would have to fit in {room:.3f} s, it takes {value - floor:.3f} s" if room > 0 else
+                 "the target cannot be met on this machine whatever the toolchain does"))
+    return 0 if value <= BUDGET else 1
 
 
 if __name__ == "__main__":

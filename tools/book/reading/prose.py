@@ -405,6 +405,7 @@ def split_sentences(unit: Unit) -> list[Unit]:
 
 CONTAINER_OPEN = {"list_item_open", "blockquote_open", "admonition_open"}
 CONTAINER_CLOSE = {"list_item_close", "blockquote_close", "admonition_close"}
+STRUCTURE = {"html_block", "thead_open", "thead_close", "tr_open", "tr_close", *CONTAINER_OPEN, *CONTAINER_CLOSE}
 
 
 def units(doc: Document) -> list[Unit]:
@@ -417,6 +418,8 @@ def units(doc: Document) -> list[Unit]:
     for i, token in enumerate(tokens):
         kind = token.type
         if kind != "inline":
+            if kind not in STRUCTURE:
+                continue  # most tokens: a paragraph's or a cell's opening and closing
             if kind == "html_block" and token.map and row is None:
                 out += html_units(doc, token, "admonition" if "admonition_open" in containers else "paragraph")
             elif kind in CONTAINER_OPEN:
@@ -475,11 +478,15 @@ def units(doc: Document) -> list[Unit]:
     if doc.no_cite_lines:
         starts, marked = doc.line_starts, sorted(doc.no_cite_lines)
         for unit in out:  # the first no-cite line from the unit's first line (1-based) to its last
-            k = bisect_left(marked, bisect_right(starts, unit.sources[0]))
-            if k < len(marked):
-                last_line = bisect_right(starts, unit.sources[-1] + len(unit.text) - 1 - unit.starts[-1])
-                if marked[k] <= last_line:
-                    unit.no_cite = doc.no_cite_lines[marked[k]]
+            first = bisect_right(starts, unit.sources[0])
+            k = bisect_left(marked, first)
+            if k == len(marked):
+                continue
+            line = marked[k]
+            if line != first and (len(unit.starts) == 1 and "\n" not in unit.text  # one piece, one line
+                                  or line > bisect_right(starts, unit.sources[-1] + len(unit.text) - 1 - unit.starts[-1])):
+                continue
+            unit.no_cite = doc.no_cite_lines[line]
     return out
 
 

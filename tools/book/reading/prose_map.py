@@ -194,10 +194,11 @@ def build(text: str, citations: Citations | None = None, document: prose.Documen
             comments.append((a, b))
     regions = merged(regions)
     holds = holder(spans)
-    for a, b in regions:
-        for m in IN_TEXT.finditer(text, a, b):
-            if not holds(m.start()):
-                spans.append(Span(m.lastgroup, m.start(), m.end()))
+    region_starts = [a for a, _ in regions]
+    for m in IN_TEXT.finditer(text):  # one scan: no match runs past a line's end, and regions are whole lines
+        k = bisect_right(region_starts, m.start()) - 1
+        if k >= 0 and m.start() < regions[k][1] and not holds(m.start()):
+            spans.append(Span(m.lastgroup, m.start(), m.end()))
     spans.sort(key=lambda s: (s.start, -s.end))
     found: list[Citation] = []
     of_unit: list[list[Citation]] = [[] for _ in units]
