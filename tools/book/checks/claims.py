@@ -106,15 +106,14 @@ def check_units(prose: ProseMap, shown: str, strict: bool, ledger: bool = True) 
     for a, b, kind in find_claims(joined, cite_spans):
         k = bisect_right(starts, a) - 1
         claims_of[k].append((a - starts[k], b - starts[k], kind))
-    column_kinds: list[str | None] = []  # the units named by the header of the table being read
-    for k, unit in enumerate(units):
-        if unit.kind == "header":
-            column_kinds = [header_unit(unit.text[a:b]) for a, b in unit.cells or []]
-        elif unit.kind != "row":
-            column_kinds = []
-        elif any(column_kinds):
-            claims_of[k] = column_figures(unit, column_kinds, claims_of[k])
-    captioned = table_captions(units, cites_of)
+    headers = [k for k, unit in enumerate(units) if unit.kind == "header"]  # tables: each header's rows follow it
+    for k in headers:
+        column_kinds = [header_unit(units[k].text[a:b]) for a, b in units[k].cells or []]  # the units they name
+        row = k + 1
+        while any(column_kinds) and row < len(units) and units[row].kind == "row":
+            claims_of[row] = column_figures(units[row], column_kinds, claims_of[row])
+            row += 1
+    captioned = table_captions(units, cites_of, headers)
     claims, findings = [], []
     stub: bool | None = None  # a file of headings alone, not written yet
     for k, (unit, cites, found) in enumerate(zip(units, cites_of, claims_of)):
@@ -144,13 +143,12 @@ def check_units(prose: ProseMap, shown: str, strict: bool, ledger: bool = True) 
     return claims, findings
 
 
-def table_captions(units: list[Unit], cites_of: list[list[Citation]]) -> dict[int, int]:
+def table_captions(units: list[Unit], cites_of: list[list[Citation]], headers: list[int]) -> dict[int, int]:
     """The rows of a labelled table (`: 表题 [@results-ch02] {#tbl:…}` right above or below it, reading/labels.py)
-    are covered by its caption's citations, as a heading is by the sentence under it: row -> the caption's unit."""
+    are covered by its caption's citations, as a heading is by the sentence under it: row -> the caption's unit.
+    `headers`: the index of each table's header unit."""
     covered: dict[int, int] = {}
-    for k, unit in enumerate(units):
-        if unit.kind != "header":
-            continue
+    for k in headers:
         end = k + 1
         while end < len(units) and units[end].kind == "row":
             end += 1

@@ -52,6 +52,11 @@ ENTITY = re.compile(r"&(?:#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};|[A-Za-z][A-Za-z0-9
 CITATION_TAIL = re.compile(r"[\s。.,，;；]*(?:(?:\[@[^\]]*\]|[（(][^（）()]*第\s*\S+\s*页[）)]|<!--.*?-->)[\s。.,，;；]*)+$")
 
 
+def written(text: str) -> bool:
+    """Whether the text holds anything but white space (as `text.strip()` would say, without making a copy)."""
+    return bool(text) and not text.isspace()
+
+
 def half_width(text: str) -> str:
     """Full-width digits and symbols folded; most text has none, and the test is much cheaper than the translation."""
     return text.translate(HALF_WIDTH) if FULL_WIDTH.search(text) else text
@@ -433,7 +438,7 @@ def units(doc: Document) -> list[Unit]:
             elif kind == "tr_open":
                 row = Unit("header" if head else "row", doc, cells=[])
             elif kind == "tr_close" and row is not None:
-                if row.text.strip():
+                if written(row.text):
                     out.append(row)
                 row = None
             continue
@@ -444,7 +449,7 @@ def units(doc: Document) -> list[Unit]:
             continue  # an admonition's title is furniture, not prose
         if opener == "heading_open":
             unit = inline_unit(doc, token, "heading")
-            if unit.text.strip():
+            if written(unit.text):
                 out.append(unit)
             continue
         if row is not None:
@@ -458,16 +463,17 @@ def units(doc: Document) -> list[Unit]:
             continue
         if DISPLAY_MATH.match(token.content):
             continue
-        title = heading_like(token, "list_item_open" in containers[-1:])
+        in_item = bool(containers) and containers[-1] == "list_item_open"
+        title = heading_like(token, in_item)
         if title == "quoted":
             continue
         if title == "heading":
             unit = inline_unit(doc, token, "heading")
-            if unit.text.strip():
+            if written(unit.text):
                 out.append(unit)
             continue
-        unit = inline_unit(doc, token, "item" if "list_item_open" in containers[-1:] else "paragraph")
-        if not unit.text.strip():
+        unit = inline_unit(doc, token, "item" if in_item else "paragraph")
+        if not written(unit.text):
             continue
         if "admonition_open" in containers:
             out += split_lines(unit, "admonition")

@@ -39,6 +39,7 @@ TODO_IN_TEXT = re.compile(r"TODO\(data\)\s*[:：](?P<note>[^\n]*)")
 # matches start with: the regex engine then skips the rest of the text at one glance.
 IN_TEXT = re.compile(r"(?=[hf{\[])(?:(?P<url>\b(?:https?|ftp)://[^\s<>()（）\]]+)|(?P<attributes>\{[#.:][^{}\n]*\})"
                      r"|(?P<footnote>\[\^[^\]\s]*\]))")
+IN_TEXT_MARKS = ("://", "{", "[^")  # every match holds one: a text with none is not scanned
 UNIT_SEPARATOR = "\x00"  # neither a citation nor a claim rule matches across it: a file's units are read in one pass
 BLOCK_SPANS = {"front_matter": "front_matter", "fence": "code_block", "code_block": "code_block",
                "math_block": "math", "math_block_eqno": "math", "html_block": "html"}
@@ -195,7 +196,8 @@ def build(text: str, citations: Citations | None = None, document: prose.Documen
     regions = merged(regions)
     holds = holder(spans)
     region_starts = [a for a, _ in regions]
-    for m in IN_TEXT.finditer(text):  # one scan: no match runs past a line's end, and regions are whole lines
+    in_text = IN_TEXT.finditer(text) if any(mark in text for mark in IN_TEXT_MARKS) else ()
+    for m in in_text:  # one scan: no match runs past a line's end, and regions are whole lines
         k = bisect_right(region_starts, m.start()) - 1
         if k >= 0 and m.start() < regions[k][1] and not holds(m.start()):
             spans.append(Span(m.lastgroup, m.start(), m.end()))
