@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
 from book.checks import verify as v  # noqa: E402
+from book.checks.claims import Claim  # noqa: E402
+from book.reading.citations import Citation  # noqa: E402
 
 PAGES = 100
 LINES = 45
@@ -93,7 +95,10 @@ def claims(rng: random.Random, figures: list[list[str]]) -> list[v.ClaimRecord]:
             cited = str(rng.randrange(PAGES) + 1)         # most likely the wrong page
         else:
             cited = str(page + 1)
-        records.append(v.ClaimRecord("manuscript/ch01.md", n + 1, 1, figure, "bench", cited))
+        citation = Citation(0, 0, f"[@bench, p. {cited or '?'}]", "bench", cited or "?")
+        claim = Claim("manuscript/ch01.md", n + 1, 1, figure, "money", figure, "pending" if cited is None else "cited",
+                      [citation])
+        records.append(v.ClaimRecord(claim, citation))
     return records
 
 

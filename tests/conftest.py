@@ -57,15 +57,13 @@ def private_cache(tmp_path_factory):
         yield
 
 
-@pytest.fixture
-def book_copy(tmp_path: Path) -> Path:
-    """A copy of the book (prose, TOC, schemas, tools) that a test may break at will."""
-    target = tmp_path / "book"
-    for name in COPIED:
+def copy_book(target: Path, names=COPIED) -> Path:
+    """The named files and folders of the book (those a test needs) and every chapter's notebook, copied to `target`."""
+    for name in names:
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-        else:
+        elif source.is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
     for notebook in ROOT.glob("code/ch*/*.ipynb"):
@@ -73,6 +71,12 @@ def book_copy(tmp_path: Path) -> Path:
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(notebook, dest)
     return target
+
+
+@pytest.fixture
+def book_copy(tmp_path: Path) -> Path:
+    """A copy of the book (prose, TOC, schemas, tools) that a test may break at will."""
+    return copy_book(tmp_path / "book")
 
 
 def edit(path: Path, old: str, new: str) -> None:

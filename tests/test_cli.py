@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
+import shutil
 
-from conftest import run_book
+from conftest import ROOT, run_book
 
 
 def test_bad_usage_exits_2_in_the_authors_language():
@@ -136,3 +137,43 @@ def test_the_site_step_builds_again_only_when_a_page_changes_shape(book_copy, tm
                    original + "\n公式 \\(a^2\\) 如此。\n", original + "\n```python\nx = 1\n```\n",
                    original + "\n<div>HTML</div>\n"):
         assert key(edited) != base, edited[-40:]
+
+
+def test_the_site_step_is_not_built_again_for_an_edit_of_notebook_code(book_copy, tmp_path, monkeypatch):
+    """A code cell's edit, or one of code/common, changes only the code a page shows: the strict build's verdict
+    stands (its links and anchors are in the Markdown cells); an edited Markdown cell, a new cell, a removed link
+    target or a changed stored run builds again."""
+    import json as json_module
+    from book.commands import check
+    from book.reading.book import Book
+    from book.reading.repo import Repo
+    monkeypatch.setenv("BOOK_CACHE_DIR", str(tmp_path / "cache"))
+    shutil.copytree(ROOT / "code" / "common", book_copy / "code" / "common")
+    notebook = book_copy / "code" / "ch03-environment" / "environment_check.ipynb"
+    original = json_module.loads(notebook.read_text(encoding="utf-8"))
+
+    def key() -> str:
+        book = Book(Repo(book_copy))
+        return check.step_key(book, "site", check.StepCache(book_copy))
+
+    def with_cells(change) -> str:
+        nb = json_module.loads(json_module.dumps(original))
+        change(nb["cells"])
+        notebook.write_text(json_module.dumps(nb, ensure_ascii=False), encoding="utf-8")
+        return key()
+
+    base = key()
+    code = next(c for c in original["cells"] if c["cell_type"] == "code")
+    assert with_cells(lambda cells: cells[cells.index(code)]["source"].append("\n# 改了一行代码")) == base
+    (book_copy / "code" / "common" / "batching.py").write_text("# 改写\n", encoding="utf-8")
+    assert with_cells(lambda cells: None) == base
+    markdown = next(i for i, c in enumerate(original["cells"]) if c["cell_type"] == "markdown")
+    assert with_cells(lambda cells: cells[markdown]["source"].append("\n见[第4章](../../manuscript/x.md)。")) != base
+    assert with_cells(lambda cells: cells.append({"cell_type": "markdown", "metadata": {}, "source": ["# 新"]})) != base
+    with_cells(lambda cells: None)
+    (book_copy / "code" / "common" / "batching.py").unlink()
+    assert key() != base
+    (book_copy / "code" / "common" / "batching.py").write_text("# 改写\n", encoding="utf-8")
+    assert key() == base
+    (book_copy / "code" / "results" / "ch03-environment.json").write_text("{}\n", encoding="utf-8")
+    assert key() != base

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, edit, run_book
+from conftest import ROOT, copy_book, edit, run_book
 
 from book.checks import print_layout
 from book.reading.book import Book
@@ -47,18 +47,7 @@ def needs_java():
         unavailable("no Java runtime for EPUBCheck: make print-deps installs default-jre-headless")
 
 
-def copy_book(target: Path) -> Path:
-    for name in ("manuscript", "toc", "schemas", "code/results", "print.yaml"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name)
-        elif source.is_file():
-            shutil.copy2(source, target / name)
-    for notebook in ROOT.glob("code/ch*/*.ipynb"):
-        dest = target / notebook.relative_to(ROOT)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(notebook, dest)
-    return target
+PRINTED = ("manuscript", "toc", "schemas", "code/results", "print.yaml")  # what the print build reads
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +56,7 @@ def printed(tmp_path_factory):
     needs_fonts()
     from book.print import proof
     from book.print.build import compile_pdf
-    root = copy_book(tmp_path_factory.mktemp("print") / "book")
+    root = copy_book(tmp_path_factory.mktemp("print") / "book", PRINTED)
     repo = Repo(root)
     release, draft = compile_pdf(repo, draft=False), compile_pdf(repo, draft=True)
     return {"root": root, "release": release, "draft": draft,
@@ -217,7 +206,7 @@ def test_pdf_page_is_null_when_the_manuscript_changed_since(printed, tmp_path):
 def test_epub_passes_epubcheck_and_reads_as_the_book(tmp_path):
     needs_java()
     from book.print.ebook import build_epub
-    root = copy_book(tmp_path / "book")
+    root = copy_book(tmp_path / "book", PRINTED)
     written = build_epub(Repo(root))
     assert written.errors == 0, written.messages
     with zipfile.ZipFile(written.path) as epub:
@@ -237,7 +226,7 @@ def test_manuscript_docx_and_separate_figures(tmp_path):
     needs_fonts()
     from book.print import proof
     from book.print.ebook import build_docx
-    root = copy_book(tmp_path / "book")
+    root = copy_book(tmp_path / "book", PRINTED)
     (root / "manuscript" / "figures").mkdir(exist_ok=True)
     (root / "manuscript" / "figures" / "probe.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="100pt" height="50pt"><rect width="100" height="50" '

@@ -106,18 +106,37 @@ def figure_atoms(figure: str) -> list[tuple[str, ...]]:
 
 @dataclass(frozen=True)
 class ClaimRecord:
-    """One cited figure. `page`: the cited page ("6", "3-5"), None while pending. `by_hand`: the note of a
-    `<!-- verified: … -->` in the claim's sentence. `citation`: the citation (its start and end are offsets into the
-    file's text as the Book reads it), which --fill edits."""
-    file: str
-    line: int
-    col: int
-    figure: str
-    source: str
-    page: str | None
+    """One cited figure: a claim of the prose and one registered source it cites with a page or `p. ?` (the
+    citation's start and end are offsets into the file's text as the Book reads it, which --fill edits).
+    `by_hand`: the note of a `<!-- verified: … -->` in the claim's sentence."""
+    claim: Claim
+    citation: Citation
     by_hand: str | None = None
-    citation: Citation | None = None
-    claim: Claim | None = field(default=None, compare=False, repr=False)  # the claim it was made from
+
+    @property
+    def file(self) -> str:
+        return self.claim.path
+
+    @property
+    def line(self) -> int:
+        return self.claim.line
+
+    @property
+    def col(self) -> int:
+        return self.claim.col
+
+    @property
+    def figure(self) -> str:
+        return self.claim.figure
+
+    @property
+    def source(self) -> str:
+        return self.citation.key
+
+    @property
+    def page(self) -> str | None:
+        """The cited page ("6", "3-5"), None while pending."""
+        return None if self.citation.pending else str(self.citation.page)
 
 
 @dataclass
@@ -361,9 +380,7 @@ def records_from_claims(claims: Iterable[Claim], registry: dict[str, dict],
         for citation in claim.citations:
             if citation.key not in registry or citation.page is None:
                 continue  # an unpaged citation: nothing to verify against
-            page = None if citation.pending else str(citation.page)
-            records.append(ClaimRecord(claim.path, claim.line, claim.col, claim.figure, citation.key, page,
-                                       hand_note(claim, verified_of(claim.path)), citation, claim))
+            records.append(ClaimRecord(claim, citation, hand_note(claim, verified_of(claim.path))))
     return records
 
 

@@ -204,6 +204,7 @@ def step_key(book: Book, name: str, cache: "StepCache") -> str:
     if name == "site":
         manuscript = book.repo.manuscript
         digest.update(page_shapes(book, [p for p in files if p.suffix == ".md" and p.is_relative_to(manuscript)], cache))
+        digest.update(code_shapes(root, [p for p in files if p.is_relative_to(root / "code")]))
     doc = {"step": name, "version": CACHE_VERSION, "python": sys.version_info[:2], "files": digest,
            "strict": strict() if name in STRICT_STEPS else None}
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
@@ -240,6 +241,33 @@ def page_shapes(book: Book, pages: list[Path], cache: "StepCache") -> dict[str, 
     if fresh.keys() != memo.keys():
         cache.save("site-shapes", fresh)
     return shapes
+
+
+def code_shapes(root: Path, files: list[Path]) -> dict[str, str]:
+    """For the site step, code/ by what can change the strict build's verdict: a notebook by its shape (its Markdown
+    cells, which hold the links and headings of its page, and the kinds and tags of its cells), not by its code,
+    whose edits change only the code the page shows; the demos' other files (code/common, the corpus) by being
+    there, as targets of links. The stored runs and results in code/results keep their bytes as their key: the
+    notebook pages are built from them."""
+    results = root / "code" / "results"
+    shapes = {}
+    for path in files:
+        if path.is_relative_to(results):
+            continue
+        shown = path.relative_to(root).as_posix()
+        shapes[shown] = f"shape:{notebook_shape(path)}" if path.suffix == ".ipynb" else "present"
+    return shapes
+
+
+def notebook_shape(path: Path) -> str:
+    """A notebook's Markdown cells and its cells' kinds and tags, hashed; a file that is not a notebook, its bytes."""
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        pieces = [[c["cell_type"], c.get("metadata", {}).get("tags", []),
+                   c["source"] if c["cell_type"] != "code" else ""] for c in cells]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
+        return content_key(path)
+    return hashlib.sha256(json.dumps(pieces, ensure_ascii=False).encode()).hexdigest()
 
 
 class StepCache:

@@ -24,7 +24,7 @@ def ledger(book: Book, result: claims.ClaimsResult) -> list[dict]:
     outcome = verify.check(book, result, all_documents=False, missing_is_error=False)
     checked: dict[int, list[dict]] = {}
     for verdict in outcome.verdicts:
-        if verdict.status == verify.NO_DOCUMENT or verdict.claim.claim is None:
+        if verdict.status == verify.NO_DOCUMENT:
             continue  # nothing was computed
         row = verdict.row()
         checked.setdefault(id(verdict.claim.claim), []).append(
