@@ -14,7 +14,7 @@ from ..reading.book import Book, bulk
 from ..reading.citations import Citation
 from ..reading.labels import TABLE_CAPTION
 from ..reading.prose import TODO_MARK, Unit
-from ..reading.prose_map import UNIT_SEPARATOR, ProseMap
+from ..reading.prose_map import ProseMap
 from .claims_rules import (BARE_NUMBER, CLAIM_KINDS, CLAIMS, FIGURE_NUMBER, GOVERNED, GOVERNED_KINDS,
                            GOVERNING_UNIT, MAY_HOLD_CLAIM, NOT_CLAIMS, header_unit)
 
@@ -95,12 +95,7 @@ def column_figures(unit: Unit, kinds: list[str | None], found: list[tuple[int, i
 def check_units(prose: ProseMap, shown: str, strict: bool, ledger: bool = True) -> tuple[list[Claim], list[Finding]]:
     """Claims and findings of a file's units, from its prose map. The rules run once over all units joined, then
     split back per unit. Without `ledger` only the findings are wanted: covered claims are then not written down."""
-    units, cites_of = prose.units, prose.unit_citations
-    joined = UNIT_SEPARATOR.join(u.text for u in units)
-    starts, at = [], 0
-    for u in units:
-        starts.append(at)
-        at += len(u.text) + 1
+    units, cites_of, joined, starts = prose.units, prose.unit_citations, prose.joined, prose.unit_starts
     cite_spans = [(starts[k] + c.start, starts[k] + c.end) for k, cites in enumerate(cites_of) for c in cites]
     claims_of: list[list[tuple[int, int, str]]] = [[] for _ in units]
     for a, b, kind in find_claims(joined, cite_spans):

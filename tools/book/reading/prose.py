@@ -70,10 +70,14 @@ class Document:
     tokens: list[Token]
     no_cite_lines: dict[int, str]  # 1-based line -> reason
     line_starts: list[int] = field(default_factory=list)  # offset of each line in the source
-    # What the inline step found that is not prose, as (kind, start, end) offsets into the source: "code" (a code
-    # span with its backticks), "math", "html" (a tag), "comment", "link" (an autolink or a link's target). Filled
-    # while the units are made (units()); the prose map (prose_map.py) adds the blocks.
+    # Filled while the units are made (units()), in the same walk over the tokens, for the prose map (prose_map.py):
+    # what the inline step found that is not prose, as (kind, start, end) offsets into the source: "code" (a code
+    # span with its backticks), "math", "html" (a tag), "comment", "link" (an autolink or a link's target); the
+    # blocks that are not prose, as (kind of BLOCK_SPANS, first line, line after), 0-based; and the lines (first,
+    # after) of each inline token but an admonition's title.
     inline_spans: list[tuple[str, int, int]] = field(default_factory=list)
+    block_lines: list[tuple[str, int, int]] = field(default_factory=list)
+    inline_lines: list[tuple[int, int]] = field(default_factory=list)
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, col) of an offset into the source."""
@@ -410,11 +414,15 @@ def split_sentences(unit: Unit) -> list[Unit]:
 
 CONTAINER_OPEN = {"list_item_open", "blockquote_open", "admonition_open"}
 CONTAINER_CLOSE = {"list_item_close", "blockquote_close", "admonition_close"}
-STRUCTURE = {"html_block", "thead_open", "thead_close", "tr_open", "tr_close", *CONTAINER_OPEN, *CONTAINER_CLOSE}
+# Blocks that are not prose, by the kind the prose map gives their span.
+BLOCK_SPANS = {"front_matter": "front_matter", "fence": "code_block", "code_block": "code_block",
+               "math_block": "math", "math_block_eqno": "math", "html_block": "html"}
+STRUCTURE = {"thead_open", "thead_close", "tr_open", "tr_close", *CONTAINER_OPEN, *CONTAINER_CLOSE, *BLOCK_SPANS}
 
 
 def units(doc: Document) -> list[Unit]:
-    """All prose units of a document, in order."""
+    """All prose units of a document, in order (and, in the same walk, what the prose map reads of its blocks)."""
+    doc.inline_spans, doc.block_lines, doc.inline_lines = [], [], []
     out: list[Unit] = []
     containers: list[str] = []
     row: Unit | None = None
@@ -425,6 +433,11 @@ def units(doc: Document) -> list[Unit]:
         if kind != "inline":
             if kind not in STRUCTURE:
                 continue  # most tokens: a paragraph's or a cell's opening and closing
+            if kind in BLOCK_SPANS:
+                if token.map is not None:
+                    doc.block_lines.append((BLOCK_SPANS[kind], token.map[0], token.map[1]))
+                if kind != "html_block":
+                    continue
             if kind == "html_block" and token.map and row is None:
                 out += html_units(doc, token, "admonition" if "admonition_open" in containers else "paragraph")
             elif kind in CONTAINER_OPEN:
@@ -447,6 +460,7 @@ def units(doc: Document) -> list[Unit]:
         opener = tokens[i - 1].type if i else ""
         if opener == "admonition_title_open":
             continue  # an admonition's title is furniture, not prose
+        doc.inline_lines.append((token.map[0], token.map[1]))
         if opener == "heading_open":
             unit = inline_unit(doc, token, "heading")
             if written(unit.text):

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from . import prose
 from .citations import Citation, Citations
@@ -41,8 +42,6 @@ IN_TEXT = re.compile(r"(?=[hf{\[])(?:(?P<url>\b(?:https?|ftp)://[^\s<>()（）\]
                      r"|(?P<footnote>\[\^[^\]\s]*\]))")
 IN_TEXT_MARKS = ("://", "{", "[^")  # every match holds one: a text with none is not scanned
 UNIT_SEPARATOR = "\x00"  # neither a citation nor a claim rule matches across it: a file's units are read in one pass
-BLOCK_SPANS = {"front_matter": "front_matter", "fence": "code_block", "code_block": "code_block",
-               "math_block": "math", "math_block_eqno": "math", "html_block": "html"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +72,8 @@ class ProseMap:
     # Each unit's citations, with offsets into the unit's text; unit k's are those of `citations` from
     # sum(len(unit_citations[j]) for j < k) on, in the same order.
     unit_citations: list[list[Citation]] = field(default_factory=list)
+    joined: str = ""  # the units' texts joined by UNIT_SEPARATOR (the claims rules read a file's prose in one pass)
+    unit_starts: list[int] = field(default_factory=list)  # where each unit's text starts in `joined`
     _unit_first: list[int] | None = field(default=None, repr=False)
     _mask: bytearray | None = field(default=None, repr=False)
 
@@ -165,7 +166,6 @@ def build(text: str, citations: Citations | None = None, document: prose.Documen
     only the canonical form `[@…]` cannot be told from prose: citations stay empty."""
     doc = document or prose.parse(text)
     units = prose.units(doc) if units is None else units
-    tokens = doc.tokens
     starts = doc.line_starts
     size = len(text)
 
@@ -173,22 +173,15 @@ def build(text: str, citations: Citations | None = None, document: prose.Documen
         return starts[line] if line < len(starts) else size
 
     spans: list[Span] = []
-    regions: list[tuple[int, int]] = []
     comments: list[tuple[int, int]] = []
-    for i, token in enumerate(tokens):
-        if token.map is None:
-            continue
-        kind = BLOCK_SPANS.get(token.type)
-        if kind is not None:
-            a, b = line_offset(token.map[0]), line_offset(token.map[1])
-            spans.append(Span(kind, a, b))
-            if token.type == "html_block":
-                inside = [m.span() for m in COMMENT.finditer(text, a, b)]
-                comments += inside
-                spans += [Span("comment", c, d) for c, d in inside]
-        elif token.type == "inline" and not (i and tokens[i - 1].type == "admonition_title_open"):
-            a, b = line_offset(token.map[0]), line_offset(token.map[1])
-            regions.append((a, b))
+    for kind, first, after in doc.block_lines:  # filled while the units were made, in the same walk
+        a, b = line_offset(first), line_offset(after)
+        spans.append(Span(kind, a, b))
+        if kind == "html":
+            inside = [m.span() for m in COMMENT.finditer(text, a, b)]
+            comments += inside
+            spans += [Span("comment", c, d) for c, d in inside]
+    regions = [(line_offset(first), line_offset(after)) for first, after in doc.inline_lines]
     for kind, a, b in doc.inline_spans:
         spans.append(Span(kind, a, b))
         if kind == "comment":
@@ -204,8 +197,9 @@ def build(text: str, citations: Citations | None = None, document: prose.Documen
     spans.sort(key=lambda s: (s.start, -s.end))
     found: list[Citation] = []
     of_unit: list[list[Citation]] = [[] for _ in units]
+    joined, unit_starts = joined_units(units)
     if citations is not None:
-        for k, c in unit_citations(units, citations):
+        for k, c in unit_citations(joined, unit_starts, citations):
             of_unit[k].append(c)
             unit = units[k]
             a, b = unit.source_span(c.start, c.end)
@@ -223,7 +217,7 @@ def build(text: str, citations: Citations | None = None, document: prose.Documen
                     note = m["note"].strip()
                     directives.append(Directive("todo", m.start(), m.end(), doc.position(m.start())[0], note))
         directives.sort(key=lambda d: d.start)
-    return ProseMap(text, doc, units, spans, found, directives, regions, of_unit)
+    return ProseMap(text, doc, units, spans, found, directives, regions, of_unit, joined, unit_starts)
 
 
 def lone_comment(html: str) -> tuple[str | None, str] | None:
@@ -264,15 +258,17 @@ def holder(spans: list[Span]):
     return holds
 
 
-def unit_citations(units: list[prose.Unit], citations: Citations) -> list[tuple[int, Citation]]:
-    """(unit index, citation with offsets into that unit's text) of every citation of the units, in order. The units
-    are read joined, in one pass (no citation spans a unit's end: UNIT_SEPARATOR)."""
-    starts, at = [], 0
-    for u in units:
-        starts.append(at)
-        at += len(u.text) + 1
+def joined_units(units: list[prose.Unit]) -> tuple[str, list[int]]:
+    """The units' texts joined by UNIT_SEPARATOR, and where each starts in it: a file's prose read in one pass."""
+    starts = list(accumulate((len(u.text) + 1 for u in units[:-1]), initial=0)) if units else []
+    return UNIT_SEPARATOR.join(u.text for u in units), starts
+
+
+def unit_citations(joined: str, starts: list[int], citations: Citations) -> list[tuple[int, Citation]]:
+    """(unit index, citation with offsets into that unit's text) of every citation of the joined units (joined_units),
+    in order (no citation spans a unit's end: UNIT_SEPARATOR)."""
     out = []
-    for c in citations.find(UNIT_SEPARATOR.join(u.text for u in units)):
+    for c in citations.find(joined):
         k = bisect_right(starts, c.start) - 1
         base = starts[k]
         c.start, c.end = c.start - base, c.end - base
