@@ -1,7 +1,7 @@
 """`book claims [PATH...]`: every data claim needs a citation with a page; `--format json` adds the ledger (`claims`)."""
 from __future__ import annotations
 
-from ..checks import claims, draft_notes, drafts, print_layout
+from ..checks import claims, draft_notes, drafts
 from ..findings import strict
 from ..messages import say
 from ..reading.book import Book
@@ -20,7 +20,7 @@ def ledger(book: Book, result: claims.ClaimsResult) -> list[dict]:
     source, page, status, candidates per cited source), found through the claim each verdict was made from. The
     verifier's own findings belong to `book sources verify`. Each claim has its page in the last draft PDF
     (`pdf_page`, the PDF's own page index from 1), or null and `pdf_page_reason`."""
-    from ..checks import verify  # only the JSON ledger needs it
+    from ..checks import print_layout, verify  # only the JSON ledger needs them
     outcome = verify.check(book, result, all_documents=False, missing_is_error=False)
     checked: dict[int, list[dict]] = {}
     for verdict in outcome.verdicts:
