@@ -126,9 +126,10 @@ gpu-wheels:
 	$(call step,$(PYTHON) tools/gpu/wheels.py .whl)
 
 #> 性能基准：约一百万字书稿的数据声明检查、100 页 PDF 的来源核对 | benchmarks: claims on a million-character book, verification on a 100-page PDF
+# The claims benchmark last: it exits 1 while issue 26's target (0.6 s) is missed, which would stop make before the other.
 bench: $(READY)
-	$(call step,$(VENV)/bin/python bench/claims_bench.py)
 	$(call step,$(VENV)/bin/python bench/verify_bench.py)
+	$(call step,$(VENV)/bin/python bench/claims_bench.py)
 
 #> make pdf 在改了一段正文之后的耗时（缓存已满；两核机器上的预算 15 秒） | make pdf after a one-paragraph edit, caches filled (budget 15 s)
 # make pdf after a one-paragraph edit, caches filled (budget 15 s on the 2-core machine).
