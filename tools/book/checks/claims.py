@@ -1,7 +1,8 @@
 """The claims check: every data claim of the book's prose needs a citation with a page in the same sentence.
 
-A claim's kind and what only looks like one are the tables in checks.claims_rules; citations are read by
-reading.citations. The rules run once over all units of a file joined, then are split back per unit.
+A claim's kind and what only looks like one are the tables in checks.claims_rules; the units and their citations
+come from the file's prose map (reading.prose_map, where reading.citations read them once). The rules run once over
+all units of a file joined, then are split back per unit.
 """
 from __future__ import annotations
 

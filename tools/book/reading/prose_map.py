@@ -9,7 +9,8 @@ Computed once per file from the one Markdown reading (prose.parse, prose.units) 
   backticks), "link" (a link's target `](…)`, an autolink), "url" (a bare URL in the text), "attributes" (`{#id}`),
   "footnote" (`[^1]`);
 - `citations`: every citation read in the prose (reading.citations), with its span in the source, whatever line
-  breaks fall inside it (`[@key,⏎p. 20]`, as hard-wrapping editors write it);
+  breaks fall inside it (`[@key,⏎p. 20]`, as hard-wrapping editors write it); read once, over the units joined
+  (`joined`), and kept per unit too (`unit_citations`, offsets into the unit's text: what the claims check reads);
 - `directives`: the comments the author writes for the toolchain, outside code: `no-cite`, `lint-ignore`,
   `verified` and `TODO(data)`, each with its note;
 - `mask()`: one byte per character of the text, 1 where it is prose (what the parser's inline step reads, less
