@@ -67,7 +67,6 @@ class ProseMap:
     document: prose.Document
     units: list[prose.Unit]
     spans: list[Span] = field(default_factory=list)
-    citations: list[Citation] = field(default_factory=list)  # start, end: offsets into the text
     directives: list[Directive] = field(default_factory=list)
     inline_regions: list[tuple[int, int]] = field(default_factory=list)  # where the inline step read (whole lines)
     # Each unit's citations, with offsets into the unit's text; unit k's are those of `citations` from
@@ -76,7 +75,16 @@ class ProseMap:
     joined: str = ""  # the units' texts joined by UNIT_SEPARATOR (the claims rules read a file's prose in one pass)
     unit_starts: list[int] = field(default_factory=list)  # where each unit's text starts in `joined`
     _unit_first: list[int] | None = field(default=None, repr=False)
+    _citations: list[Citation] | None = field(default=None, repr=False)
     _mask: bytearray | None = field(default=None, repr=False)
+
+    @property
+    def citations(self) -> list[Citation]:
+        """Every citation, start and end offsets into the text (carried over from the units' on first use: the
+        claims check reads the units' own and may never need these)."""
+        if self._citations is None:
+            self._citations = [in_text(unit, c) for unit, cites in zip(self.units, self.unit_citations) for c in cites]
+        return self._citations
 
     @property
     def line_starts(self) -> list[int]:
@@ -196,16 +204,11 @@ def build(text: str, citations: Citations | None = None, document: prose.Documen
         if k >= 0 and m.start() < regions[k][1] and not holds(m.start()):
             spans.append(Span(m.lastgroup, m.start(), m.end()))
     spans.sort(key=lambda s: (s.start, -s.end))
-    found: list[Citation] = []
     of_unit: list[list[Citation]] = [[] for _ in units]
     joined, unit_starts = joined_units(units)
     if citations is not None:
         for k, c in unit_citations(joined, unit_starts, citations):
             of_unit[k].append(c)
-            unit = units[k]
-            a, b = unit.source_span(c.start, c.end)
-            found.append(Citation(a, b, c.text, c.key, c.page, c.problem and (
-                c.problem[0], c.problem[1], unit.offset(c.problem[2]))))
     directives = []
     for a, b in sorted(set(comments)):
         m = DIRECTIVE.match(text, a, b)
@@ -218,7 +221,7 @@ def build(text: str, citations: Citations | None = None, document: prose.Documen
                     note = m["note"].strip()
                     directives.append(Directive("todo", m.start(), m.end(), doc.position(m.start())[0], note))
         directives.sort(key=lambda d: d.start)
-    return ProseMap(text, doc, units, spans, found, directives, regions, of_unit, joined, unit_starts)
+    return ProseMap(text, doc, units, spans, directives, regions, of_unit, joined, unit_starts)
 
 
 def lone_comment(html: str) -> tuple[str | None, str] | None:
@@ -263,6 +266,12 @@ def joined_units(units: list[prose.Unit]) -> tuple[str, list[int]]:
     """The units' texts joined by UNIT_SEPARATOR, and where each starts in it: a file's prose read in one pass."""
     starts = list(accumulate((len(u.text) + 1 for u in units[:-1]), initial=0)) if units else []
     return UNIT_SEPARATOR.join(u.text for u in units), starts
+
+
+def in_text(unit: prose.Unit, c: Citation) -> Citation:
+    """A citation read in a unit's text, with its offsets (and its problem's) carried into the file's text."""
+    a, b = unit.source_span(c.start, c.end)
+    return Citation(a, b, c.text, c.key, c.page, c.problem and (c.problem[0], c.problem[1], unit.offset(c.problem[2])))
 
 
 def unit_citations(joined: str, starts: list[int], citations: Citations) -> list[tuple[int, Citation]]:
