@@ -72,9 +72,9 @@ def test_missing_file_and_unlisted_chapter(mini):  # noqa: F811
 
 def test_navigation_keeps_subfolders(mini):  # noqa: F811
     plugin = BookPlugin()
-    plugin.repo, plugin.draft, plugin.notebooks = mini, False, []
-    plugin.drafts = drafts.read(Book(mini))
-    nav = plugin.navigation(Book(mini).toc, mini.manuscript)
+    plugin.repo, plugin.draft, plugin.notebooks, plugin.book = mini, False, [], Book(mini)
+    plugin.drafts = drafts.read(plugin.book)
+    nav = plugin.navigation(plugin.book.toc, mini.manuscript)
     assert nav[1] == {"第一部分 基础篇": [{"第1章 成本": "ch01-a.md"}, {"第2章 子目录中的章": "part/ch02-b.md"}]}
 
 
