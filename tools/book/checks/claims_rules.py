@@ -66,7 +66,7 @@ NOT_CLAIM_PATTERNS: list[tuple[str, str]] = [
     ("hardware", r"\b(?:RTX|GTX|Tesla)?\s?[A-Z]{1,2}\d{2,4}[A-Za-z]{0,3}(?:\s*(?:SXM|PCIe|NVL))?(?:\s*\d+\s*GB)?\b"),  # A10G, H100 80GB
     ("shape", r"\d+(?:\s*[×xX*]\s*\d+)+"),
     ("config", r"\b[A-Za-z_][A-Za-z0-9_]*\s*=\s*-?\d+(?:\.\d+)?"),
-    ("url", r"https?://\S+"),
+    ("url", r"https?://[^\s\x00]+"),  # not across the separator of the units scanned together (claims.py)
 ]
 
 # Every row of a table starts with one of these characters. The scan tests this one class before it tries the rows,
