@@ -37,7 +37,10 @@ def write_atomic(path: Path, data: bytes) -> None:
     old file or the new one, never half. A file keeps its permissions; a new one gets the umask's (mkstemp's 0600
     would make a cache, or an author's chapter, private to whoever wrote it last)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~UMASK
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:  # new, or removed by another process since: asking first would race with it
+        mode = 0o666 & ~UMASK
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:
