@@ -62,3 +62,39 @@ def test_results_of_another_commit_are_refused(tmp_path, ran, recorded):
     job(tmp_path / "a", "gpu-results-1", ran, "ch05", 0, results={"ch05-batching": recorded})
     status, why = join.join(tmp_path / "a", "abc", tmp_path / "results")
     assert status == 1 and "abd" in why and not (tmp_path / "results").exists()
+
+
+def test_a_continuous_run_survives_calls_and_hands_back_what_it_has(tmp_path):
+    """tools/gpu/continuous.sh with stand-ins for pip, nvidia-smi and make: the first call starts one run on a private
+    copy and returns while it still runs; a later call waits on the same run (never a second one) and hands back the
+    log and the results written so far as one tarball; the checkout's own code/results is never written."""
+    import os
+    import subprocess
+    import tarfile
+    bin_dir, repo, state, out = (tmp_path / n for n in ("bin", "repo", "state", "out"))
+    for folder in (bin_dir, repo / ".whl", repo / "code" / "results", state, out):
+        folder.mkdir(parents=True)
+    (repo / ".whl" / "x-1-py3-none-any.whl").write_bytes(b"")
+    fakes = {"python3": "echo fake-python $@",
+             "nvidia-smi": "echo NVIDIA H200",
+             "make": f'echo started >> {state}/make-calls; sleep 2; mkdir -p code/results; '
+                     f'echo "{{\\"commit\\": \\"$BOOK_COMMIT\\"}}" > code/results/ch02.json; echo "make $@"'}
+    for name, body in fakes.items():
+        (bin_dir / name).write_text(f"#!/bin/bash\n{body}\n")
+        (bin_dir / name).chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "OUT": str(out),
+           "GPU_RUN_DIR": str(tmp_path / "run"), "GPU_STATE_DIR": str(state)}
+    script = str(ROOT / "tools" / "gpu" / "continuous.sh")
+
+    def call(wait: int) -> str:
+        return subprocess.run(["bash", script, str(wait), "abc123", "ch02", "ch05"], cwd=repo, env=env,
+                              capture_output=True, text=True, timeout=60).stdout
+
+    assert "still running" in call(0)
+    assert "exit 0" in call(20)
+    assert (state / "make-calls").read_text().count("started") == 1
+    log = (out / "gpu.log").read_text()
+    assert "NVIDIA H200" in log and "make gpu CHAPTERS=ch02 ch05" in log
+    with tarfile.open(out / "results.tgz") as tar:
+        assert json.load(tar.extractfile("code/results/ch02.json")) == {"commit": "abc123"}
+    assert not list((repo / "code" / "results").iterdir())
