@@ -126,7 +126,7 @@ gpu-wheels:
 	$(call step,$(PYTHON) tools/gpu/wheels.py .whl)
 
 #> 性能基准：约一百万字书稿的数据声明检查、100 页 PDF 的来源核对 | benchmarks: claims on a million-character book, verification on a 100-page PDF
-# The claims benchmark last: it exits 1 while issue 26's target (0.6 s) is missed, which would stop make before the other.
+# The claims benchmark last: it exits 1 while its target (0.6 s) is missed, which would stop make before the other.
 bench: $(READY)
 	$(call step,$(VENV)/bin/python bench/verify_bench.py)
 	$(call step,$(VENV)/bin/python bench/claims_bench.py)

@@ -1,6 +1,7 @@
 """Benchmark: `book claims` on a generated book of about one million characters of Chinese prose.
 
-Target (issue 26): the cold median of `book claims` on it, five runs, at most 0.6 s on this 2-core machine. Exits 1
+Target: the cold median of `book claims` on it, five runs, at most 0.6 s on this 2-core machine (the budget that keeps
+the claims check a fraction of a second on a book ten times this one's size, beside markdown-it's own parse of it). Exits 1
 when the target is missed. Prints, each measured in the same five runs:
 
 - `book claims` as an author runs it (one process): cold (first run after the book is written) and warm (run again);
