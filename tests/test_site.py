@@ -68,25 +68,28 @@ def test_notebook_pages_never_show_ci_outputs_in_the_release(release_site, draft
     assert "nbval-ignore-output" not in html + draft  # the checker's tags are not shown
 
 
-def test_each_notebook_sits_under_its_chapter_named_by_it(release_site):
+def test_each_notebook_sits_under_its_chapter_named_by_it(release_site, draft_site):
     plugin = BookPlugin()
     plugin.repo = Repo(ROOT)
     plugin.book = Book(plugin.repo)
     plugin.draft, plugin.drafts, toc = False, drafts.read(plugin.book), plugin.book.toc
-    plugin.notebooks = [p for p in plugin.repo.notebooks() if plugin.notebook_published(p, toc)]
-    assert len(plugin.notebooks) < len(plugin.repo.notebooks())  # chapter 9's notebook goes with its draft chapter
+    plugin.notebooks = plugin.repo.notebooks()
     nav = plugin.navigation(toc, ROOT / "manuscript")
     chapters = {title: entry for part in nav for entries in part.values() if isinstance(entries, list)
                 for item in entries for title, entry in item.items()}
     title, ch05 = next((title, entry) for title, entry in chapters.items() if title.startswith("第5章"))
     assert ch05[0] == {title: "ch05-batching.md"}  # the chapter's page is named by the chapter, not "正文"
-    # in the order the chapter first links them: its own demo, then the one section 5.7 adds
-    assert [uri for entry in ch05[1:] for uri in entry.values()] == [
-        "code/ch05-batching/continuous_batching.ipynb", "code/ch05-batching/chunked_prefill.ipynb"]
+    # chapter 5's own demo; the chunked-prefill notebook is a draft (no written section links it: only 5.7 would)
+    assert [uri for entry in ch05[1:] for uri in entry.values()] == ["code/ch05-batching/continuous_batching.ipynb"]
     assert all(name.startswith("代码示例：") for entry in ch05[1:] for name in entry)
     assert not any("代码示例" in part for part in nav)  # every notebook found its chapter
     assert not any(title.startswith("第9章") for title in chapters)  # a draft chapter is not published
     assert not (release_site / "code/ch09-parallelism").exists()
+    assert not (release_site / "code/ch05-batching/chunked_prefill").exists()
+    assert "chunked_prefill" not in page(release_site, "ch05-batching")  # nor in the navigation
+    draft = page(draft_site, "code/ch05-batching/chunked_prefill")  # the draft site shows it, boxed as a draft
+    assert "草稿：发布版不包含这个 notebook" in draft
+    assert 'href="../code/ch05-batching/chunked_prefill/"' in page(draft_site, "ch05-batching")
     html = page(release_site, "ch04-kv-cache")
     assert "<title>第4章 KV Cache 优化 - LLM推理优化实战</title>" in html
 

@@ -8,7 +8,10 @@ boxes, HTML comments) do not count. A short finished section (one paragraph that
 a draft. A chapter is a draft when a
 `!!! draft` stands before its first section, or when all of its sections are drafts.
 
-The release site (and print) leaves drafts out; the draft builds show them, marked. Findings:
+The release site (and print) leaves drafts out; the draft builds show them, marked. A notebook goes where the
+prose leads: the release shows it only when its prose links it (a published page, outside draft sections and `!!! todo`
+boxes) and its own chapter is not a draft; a notebook that only drafts link, or nothing does, is a draft too (shown,
+marked, in the draft builds). The site and print both ask `Drafts.notebook_left_out`. Findings:
 
 - `draft-section` (warning; error under STRICT): a promise-only section that is not marked, and a draft section or
   chapter before a written one (the release would have a gap in its numbering);
@@ -27,7 +30,7 @@ from ..messages import finding
 from ..reading.bibliography import is_measurement
 from ..reading.book import Book, SourceFile
 from ..reading.prose import Document
-from ..reading.repo import resolved
+from ..reading.repo import notebook_chapter, resolved
 from .links import local_target, written_links
 
 PROMISE_LIMIT = 200  # Chinese characters
@@ -193,8 +196,15 @@ def chapters(book: Book) -> list[ChapterDrafts]:
 
 @dataclass
 class Drafts:
-    """The book's drafts, by file."""
+    """The book's drafts, by file, and the notebooks the release's prose links."""
     by_path: dict[Path, ChapterDrafts]
+    released_notebooks: set[Path] = field(default_factory=set)
+
+    def notebook_left_out(self, notebook: Path) -> bool:
+        """Whether the release leaves out a notebook: one of a draft chapter, or one that no prose of the release
+        links (only draft sections do, or nothing does). The draft builds show it, marked as a draft."""
+        chapter = self.numbered(notebook_chapter(notebook) or "")
+        return (chapter is not None and chapter.draft) or resolved(notebook) not in self.released_notebooks
 
     def chapter(self, path: Path) -> ChapterDrafts | None:
         return self.by_path.get(resolved(path))
@@ -204,6 +214,8 @@ class Drafts:
 
     def left_out(self, path: Path, anchor: str = "") -> bool:
         """Whether the release leaves out what a link to `path#anchor` reaches."""
+        if Path(path).suffix == ".ipynb":
+            return self.notebook_left_out(path)
         chapter = self.chapter(path)
         if chapter is None:
             return False
@@ -226,7 +238,34 @@ class Drafts:
 
 
 def read(book: Book) -> Drafts:
-    return Drafts({resolved(c.path): c for c in chapters(book)})
+    found = chapters(book)
+    return Drafts({resolved(c.path): c for c in found}, released_notebooks(book, found))
+
+
+def released_notebooks(book: Book, found: list[ChapterDrafts]) -> set[Path]:
+    """The notebooks the release's prose links: on its pages (the home page and the written chapters), outside draft
+    sections and the `!!! todo` boxes it leaves out too."""
+    home = book.repo.manuscript / "index.md"
+    pages = [(home, set())] if home.is_file() else []
+    pages += [(c.path, c.left_out_lines()) for c in found if not c.draft]
+    linked = set()
+    for path, hidden in pages:
+        doc = book.document(book.file(path))
+        if doc is None:
+            continue
+        hidden = hidden | author_note_lines(doc)
+        for written, at in written_links(doc):
+            target = local_target(written)
+            line, _ = doc.position(max(0, min(at, len(doc.source))))
+            if target and target.endswith(".ipynb") and line - 1 not in hidden:
+                linked.add(resolved(path.parent / target))
+    return linked
+
+
+def author_note_lines(doc: Document) -> set[int]:
+    """The 0-based lines of the `!!! todo` boxes (the release shows none)."""
+    return {k for token in doc.tokens if token.type == "admonition_open" and token.meta.get("tag") == "todo"
+            and token.map for k in range(*token.map)}
 
 
 def check(book: Book, strict: bool, drafts: Drafts | None = None) -> list[Finding]:

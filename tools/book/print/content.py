@@ -1,5 +1,5 @@
 """What the printed book and the e-book hold, decided once for both: the parts and chapters the TOC links, each
-chapter's notebooks and which of their outputs are shown, and what the release leaves out."""
+chapter's notebooks and which of their outputs are shown, and what the release leaves out (checks/drafts.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -62,16 +62,22 @@ class Contents:
             return bool(token.map) and token.map[0] in lines
         return left_out
 
+    def notebooks(self, chapter: Path) -> list[Path]:
+        """The chapter's notebooks in the order its prose links them; the release leaves out the draft ones
+        (checks/drafts.py decides which, for the site too)."""
+        found = self.book.in_link_order(chapter, list((self.book.repo.code / chapter.stem).glob("*.ipynb")))
+        return [p for p in found if self.draft or not self.drafts.notebook_left_out(p)]
+
+    def draft_notebook(self, path: Path) -> bool:
+        """A notebook the draft build marks as a draft (the release leaves it out)."""
+        return self.draft and self.drafts.notebook_left_out(path)
+
     def draft_headings(self, path: Path) -> set[int]:
         """0-based lines of the headings the draft build marks as drafts (the release leaves them out)."""
         chapter = self.drafts.chapter(path)
         if chapter is None or not self.draft:
             return set()
         return {s.start for s in chapter.draft_sections()}
-
-
-def chapter_notebooks(book: Book, chapter: Path) -> list[Path]:
-    return book.in_link_order(chapter, list((book.repo.code / chapter.stem).glob("*.ipynb")))
 
 
 @dataclass

@@ -68,7 +68,7 @@ class HtmlBook:
     def chapter(self, path: Path) -> str:
         cites = ChapterCitations(self.book.registry, self.book.root, self.contents.chapter_number(path))
         pieces = [self.file(path, cites, shift=1)]
-        for notebook in content.chapter_notebooks(self.book, path):
+        for notebook in self.contents.notebooks(path):
             pieces.append(self.notebook(notebook))
         if cites.cited:
             items = "".join(f"<li>{html.escape(e)}</li>" for e in cites.reference_list())

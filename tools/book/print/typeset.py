@@ -62,7 +62,7 @@ class Typesetter:
     def chapter(self, path: Path) -> str:
         cites = ChapterCitations(self.book.registry, self.book.root, self.contents.chapter_number(path))
         pieces = ["#chapter-start()", self.file(path, cites=cites)]
-        for notebook in content.chapter_notebooks(self.book, path):
+        for notebook in self.contents.notebooks(path):
             pieces.append(self.notebook(notebook))
         pieces += [self.references(cites), "#end-chapter()"]
         return "\n".join(pieces)
@@ -129,7 +129,8 @@ class Typesetter:
             self.inputs.append(shown_outputs.stored)
         title = notebooks.title_of(cells, path.stem)
         out = [f'#metadata("{shown}:1")<src>',
-               f"#notebook-heading({string(path.name)}, [{escape(title)}])"]
+               f"#notebook-heading({string(path.name)}, [{escape(title)}], "
+               f"draft: {'true' if self.contents.draft_notebook(path) else 'false'})"]
         out += [f"#notebook-note({string(line)})" for line in shown_outputs.lines]
         writer = Writer(shown, Hooks(comment=self.comment), heading_shift=2, math=self.math.convert)
         code_index = -1

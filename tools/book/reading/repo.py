@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,12 @@ class Repo:
 
     def notebooks(self) -> list[Path]:
         return sorted(p for p in self.code.glob("ch*/*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def notebook_chapter(path: Path) -> str | None:
+    """The number of the chapter a notebook belongs to, from its folder (code/ch05-batching/… → "5")."""
+    m = re.match(r"ch(\d+)", Path(path).parent.name)
+    return str(int(m[1])) if m else None
 
 
 def resolved(path: Path) -> Path:

@@ -6,7 +6,8 @@
   does). With no stored run, the notebook's code and prose without any output, under one line saying so. The ci
   outputs never reach the release.
 - draft: the notebook as committed, with its ci-scale outputs (the nbval reference), under a line saying that they
-  come from a small CPU run.
+  come from a small CPU run; a notebook the release leaves out (checks/drafts.py) first shows the box a draft section
+  shows, saying why.
 
 Both: line breaks between Chinese characters in Markdown cells are joined (as in chapters); cell tags (nbval's) are
 not shown; long training logs are collapsed into a `<details>` block.
@@ -39,14 +40,19 @@ def note_cell(text: str, kind: str) -> dict:
 
 NO_RUN_LINE = "全尺寸运行的结果尚未存入本书仓库：这里只显示代码与说明，没有运行输出。"
 CI_LINE = "草稿版：以下输出来自 CPU 上的小规模运行（BOOK_SCALE=ci），只用于核对代码能运行、结论成立，数字不代表书中的结果。"
+# The box the draft site shows on a draft section (site/drafts.py), with the reason a notebook is one.
+DRAFT_BOX = ('<div class="admonition warning"><p class="admonition-title">草稿：发布版不包含这个 notebook</p>'
+             "<p>正文已写完的部分没有链接它（只有草稿节链接它，或者没有一节链接它）。</p></div>")
 
 
-def prepared(repo_root: Path, notebook: Path, draft: bool) -> dict:
-    """The notebook a reader's page is rendered from."""
+def prepared(repo_root: Path, notebook: Path, draft: bool, left_out: bool = False) -> dict:
+    """The notebook a reader's page is rendered from; `left_out`: the release leaves it out (the draft marks it)."""
     source = json.loads(notebook.read_text(encoding="utf-8"))
     notes: list[dict]
     if draft:
         shown, notes = source, [note_cell(CI_LINE, "ci")]
+        if left_out:
+            notes.insert(0, {"cell_type": "markdown", "metadata": {}, "id": "book-draft", "source": DRAFT_BOX})
     else:
         run = stored_run(repo_root, notebook)
         if run is not None:

@@ -3,10 +3,10 @@ from code/, citations numbered per chapter, and the generated pages (references,
 ledger and the TODO page).
 
 Two kinds of site, chosen by the option `draft` (`draft: !ENV [DRAFT, false]` in mkdocs.yml):
-- release: finished, sourced matter only. No draft chapter or section (checks/drafts.py), no `!!! todo` box, no
-  claims ledger or TODO page, no pending-page mark; a link to what it leaves out shows as its text. Notebook pages
-  show the stored full-size run (site/notebooks.py). Every page ends with its edition (build date, commit) and a
-  link to the errata page.
+- release: finished, sourced matter only. No draft chapter, section or notebook (checks/drafts.py), no `!!! todo`
+  box, no claims ledger or TODO page, no pending-page mark; a link to what it leaves out shows as its text. Notebook
+  pages show the stored full-size run (site/notebooks.py). Every page ends with its edition (build date, commit) and
+  a link to the errata page.
 - draft: everything an author needs, marked: drafts boxed, TODO state, the ledger, the ci outputs labelled.
 
 A TOC with errors or an unreadable source registry stops the build with their findings, the cause first.
@@ -40,7 +40,7 @@ from ..messages import say
 from ..reading import prose
 from ..reading.bibliography import is_measurement, measurement_chapter, measurement_device
 from ..reading.book import Book
-from ..reading.repo import find_repo
+from ..reading.repo import find_repo, notebook_chapter
 from ..reading.toc import Toc
 from . import notebooks as notebook_pages
 from . import pages
@@ -117,13 +117,13 @@ class BookPlugin(BasePlugin[BookConfig]):
         chapter = self.drafts.chapter(path)
         return self.draft or chapter is None or not chapter.draft
 
-    def notebook_published(self, path: Path, toc: Toc) -> bool:
-        """A notebook goes with its chapter: the release leaves out the notebooks of a draft chapter."""
-        chapter = next((c for c in toc.chapters if c.number == notebook_chapter(path)), None)
-        return chapter is None or chapter.path is None or self.published(chapter.path)
+    def notebook_published(self, path: Path) -> bool:
+        """The release leaves out the notebooks that are drafts (checks/drafts.py decides, for print too): those of a
+        draft chapter, and those its prose does not link."""
+        return self.draft or not self.drafts.notebook_left_out(path)
 
     def left_out(self, path: Path, anchor: str) -> bool:
-        """What the release does not publish: draft chapters and sections, the draft site's own pages."""
+        """What the release does not publish: draft chapters, sections and notebooks, the draft site's own pages."""
         path = path.resolve()
         if path.parent == self.docs and path.name in DRAFT_ONLY_PAGES:
             return True
@@ -139,7 +139,7 @@ class BookPlugin(BasePlugin[BookConfig]):
             try:
                 data = json.loads((self.repo.root / source["path"]).read_text(encoding="utf-8"))
                 notebook = self.repo.code / str(data.get("chapter")) / str(data.get("notebook"))
-                if notebook in self.notebooks:
+                if notebook in self.notebooks and self.notebook_published(notebook):
                     page = self.notebook_uri(notebook)
             except (OSError, ValueError, AttributeError):
                 pass
@@ -166,7 +166,8 @@ class BookPlugin(BasePlugin[BookConfig]):
     def navigation(self, toc: Toc, docs: Path) -> list:
         """Parts as sections, chapters in TOC order (a chapter in a subfolder keeps its folder), each chapter's
         notebooks under it, named by the chapter and by their own title; planned chapters without a file (and in the
-        release, draft chapters) are left out, and notebooks of no published chapter are listed on their own."""
+        release, draft chapters and notebooks) are left out, and notebooks of no published chapter are listed on their
+        own."""
         placed: set[Path] = set()
         nav: list = [{"首页": "index.md"}]
         for part in toc.parts:
@@ -176,14 +177,15 @@ class BookPlugin(BasePlugin[BookConfig]):
                     continue
                 page = chapter.path.relative_to(docs).as_posix()
                 notebooks = self.book.in_link_order(
-                    chapter.path, [p for p in self.notebooks if notebook_chapter(p) == chapter.number])
+                    chapter.path, [p for p in self.notebooks
+                                   if notebook_chapter(p) == chapter.number and self.notebook_published(p)])
                 placed.update(notebooks)
                 entries.append({chapter.heading: [{chapter.heading: page}]
                                 + [{f"代码示例：{self.notebook_name(p)}": self.notebook_uri(p)} for p in notebooks]}
                                if notebooks else {chapter.heading: page})
             if entries:
                 nav.append({part.label: entries})
-        unplaced = [p for p in self.notebooks if p not in placed and self.notebook_published(p, toc)]
+        unplaced = [p for p in self.notebooks if p not in placed and self.notebook_published(p)]
         if unplaced:
             nav.append({"代码示例": [{f"第{notebook_chapter(p)}章 代码示例：{self.notebook_name(p)}": self.notebook_uri(p)}
                                      for p in unplaced]})
@@ -209,10 +211,11 @@ class BookPlugin(BasePlugin[BookConfig]):
             files.remove(unlisted)
         prepared = cache_root(self.repo.root) / "site-notebooks" / ("draft" if self.draft else "release")
         for path in self.notebooks:
-            if not self.notebook_published(path, self.book.toc):
+            if not self.notebook_published(path):
                 continue
             uri = self.notebook_uri(path)
-            shown = notebook_pages.prepared(self.repo.root, path, self.draft)
+            shown = notebook_pages.prepared(self.repo.root, path, self.draft,
+                                            left_out=self.drafts.notebook_left_out(path))
             target = prepared / uri
             data = json.dumps(shown, ensure_ascii=False, indent=1).encode("utf-8")
             if not target.is_file() or target.read_bytes() != data:
@@ -304,8 +307,3 @@ def git_commit(root: Path) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() if out.returncode == 0 else None
-
-
-def notebook_chapter(path: Path) -> str:
-    """The chapter number a notebook belongs to, from its folder (code/ch05-batching/… → "5")."""
-    return str(int(path.parent.name[2:4]))
