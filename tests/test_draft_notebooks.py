@@ -10,7 +10,7 @@ from pathlib import Path
 from mkdocs.config import load_config
 from mkdocs.structure.files import Files
 
-from book.checks import drafts
+from book.checks import drafts, todo
 from book.print.content import Contents
 from book.print.typeset import Typesetter
 from book.reading.book import Book
@@ -122,3 +122,11 @@ def test_written_prose_linking_a_draft_chapters_notebook_is_a_ref_draft(book_cop
     chapter = book_copy / "manuscript/ch08-production.md"
     shown = plugin.shown_markdown(chapter.read_text(encoding="utf-8"), chapter)
     assert "多卡见 tensor_parallel.ipynb。" in shown and "](../code/ch09" not in shown
+
+
+def test_make_todo_lists_a_draft_notebook_until_written_prose_links_it(book_copy):
+    link_from_draft_section(book_copy)
+    listed = [(it.group, it.kind) for it in todo.collect(Book(Repo(book_copy)))[0] if it.path == CHUNKED]
+    assert listed == [("第5章 批量调度", "draft")]
+    link_from_written_section(book_copy)
+    assert not [it for it in todo.collect(Book(Repo(book_copy)))[0] if it.path == CHUNKED]

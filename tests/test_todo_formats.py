@@ -14,7 +14,7 @@ from conftest import run_book
 def test_table_never_breaks_a_location(columns):
     run = run_book("todo", env={"COLUMNS": columns})
     items = run_book("todo", "--format", "json").json()["items"]
-    shown = set(re.findall(r"(?:manuscript|toc)/[\w./-]+\.md:\d+:\d+", run.out))
+    shown = set(re.findall(r"(?:manuscript|toc|code)/[\w./-]+\.(?:md|ipynb):\d+:\d+", run.out))
     assert shown == {f"{i['path']}:{i['line']}:{i['col']}" for i in items}
 
 

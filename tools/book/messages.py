@@ -308,6 +308,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "todo:draft-section": {"zh": "{number} 节是草稿，发布版不显示", "en": "section {number} is a draft: the release leaves it out"},
     "todo:draft-chapter": {"zh": "第{number}章是草稿，发布版不显示", "en": "chapter {number} is a draft: the release leaves it out"},
     "todo:draft-appendix": {"zh": "附录{number}是草稿，发布版不显示", "en": "appendix {number} is a draft: the release leaves it out"},
+    "todo:draft-notebook": {"zh": "这个 notebook 是草稿：正文已写完的部分没有链接它，发布版不显示",
+                            "en": "this notebook is a draft: no written part of the prose links it, so the release leaves it out"},
     # Drafts: what the release leaves out.
     "draft-section:promise": {"zh": "{number} 节只有一段不超过 {limit} 字的预告，没有列表、表格、图、代码或实测：写完它，"
                                     "或在这一节里加上 `!!! draft` 标为草稿（发布版不显示草稿）",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..findings import Finding
 from ..messages import say
 from ..reading.book import Book, SourceFile
-from ..reading.repo import resolved
+from ..reading.repo import notebook_chapter, resolved
 from ..reading.prose import TODO_MARK
 from .claims import snippet
 
@@ -123,11 +123,12 @@ def collect(book: Book) -> tuple[list[Item], list[Finding]]:
 
 
 def draft_items(book: Book, groups: dict[str, str]) -> list[Item]:
-    """The draft chapters and sections, which the release leaves out."""
+    """The draft chapters, sections and notebooks, which the release leaves out."""
     from . import drafts
     wanted = {resolved(source.path) for source in book.files}  # the whole book, or the files asked for
     found = []
-    for chapter in drafts.read(book).by_path.values():
+    model = drafts.read(book)
+    for chapter in model.by_path.values():
         if resolved(chapter.path) not in wanted:
             continue
         group = groups.get(chapter.shown, OTHER_GROUP)
@@ -138,6 +139,12 @@ def draft_items(book: Book, groups: dict[str, str]) -> list[Item]:
             continue
         found += [Item(group, chapter.shown, s.line, 1, "draft", say("todo:draft-section", number=s.number))
                   for s in chapter.draft_sections()]
+    for notebook in book.repo.notebooks():  # a draft chapter's notebooks go with the chapter's item
+        chapter = model.numbered(notebook_chapter(notebook) or "")
+        if chapter is not None and not chapter.draft and resolved(chapter.path) in wanted \
+                and model.notebook_left_out(notebook):
+            found.append(Item(groups.get(chapter.shown, OTHER_GROUP), book.shown(notebook), 1, 1, "draft",
+                              say("todo:draft-notebook")))
     return found
 
 
