@@ -68,3 +68,17 @@ def test_make_todo_lists_the_drafts(book_copy):
     assert ("manuscript/ch09-parallelism.md", "第9章是草稿，发布版不显示") in listed
     assert ("manuscript/ch04-kv-cache.md", "4.6 节是草稿，发布版不显示") in listed
     assert not any(path == "manuscript/ch09-parallelism.md" and "9.1" in text for path, text in listed)
+
+
+def test_a_chapter_title_names_itself_not_a_draft_and_files_outside_the_book_need_no_chapter(tmp_path):
+    """`book claims notes/` on a file outside the TOC: its own `# 第9章 …` title is no reference to the book's draft
+    chapter 9, while prose naming 第9章 still is; and a file that names and links no chapter parses none of the
+    TOC's chapters."""
+    titled = tmp_path / "outline.md"
+    titled.write_text("# 第9章 多卡推理的笔记\n\n这里只有笔记。\n", encoding="utf-8")
+    book = Book(Repo(ROOT), [titled])
+    assert codes(drafts.check(book, strict=False), "ref-draft") == []
+    assert not any(source.document for source in book._texts.values() if source.path != titled)
+    titled.write_text("# 第9章 多卡推理的笔记\n\n细节见第9章。\n", encoding="utf-8")
+    found = codes(drafts.check(Book(Repo(ROOT), [titled]), strict=False), "ref-draft")
+    assert [(line, severity) for _, line, severity, _ in found] == [(3, "warning")]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from ..findings import ERROR, WARNING, Finding
@@ -194,11 +195,25 @@ def chapters(book: Book) -> list[ChapterDrafts]:
     return out
 
 
-@dataclass
 class Drafts:
-    """The book's drafts, by file, and the notebooks the release's prose links."""
-    by_path: dict[Path, ChapterDrafts]
-    released_notebooks: set[Path] = field(default_factory=set)
+    """The book's drafts, by file, and the notebooks the release's prose links. The TOC's chapters are parsed on
+    first use: `book claims` on files outside the book, or on prose that names and links no chapter, needs none of
+    them."""
+
+    def __init__(self, book: Book):
+        self.book = book
+
+    @cached_property
+    def by_path(self) -> dict[Path, ChapterDrafts]:
+        return {resolved(c.path): c for c in chapters(self.book)}
+
+    @cached_property
+    def chapter_paths(self) -> set[Path]:
+        return {resolved(e.path) for e in self.book.toc.chapters if e.path is not None}
+
+    @cached_property
+    def released_notebooks(self) -> set[Path]:
+        return released_notebooks(self.book, list(self.by_path.values()))
 
     def notebook_left_out(self, notebook: Path) -> bool:
         """Whether the release leaves out a notebook: one of a draft chapter, or one that no prose of the release
@@ -207,7 +222,8 @@ class Drafts:
         return (chapter is not None and chapter.draft) or resolved(notebook) not in self.released_notebooks
 
     def chapter(self, path: Path) -> ChapterDrafts | None:
-        return self.by_path.get(resolved(path))
+        key = resolved(path)
+        return self.by_path.get(key) if key in self.chapter_paths else None
 
     def numbered(self, number: str) -> ChapterDrafts | None:
         return next((c for c in self.by_path.values() if c.number == number), None)
@@ -238,8 +254,7 @@ class Drafts:
 
 
 def read(book: Book) -> Drafts:
-    found = chapters(book)
-    return Drafts({resolved(c.path): c for c in found}, released_notebooks(book, found))
+    return Drafts(book)
 
 
 def released_notebooks(book: Book, found: list[ChapterDrafts]) -> set[Path]:
@@ -273,7 +288,7 @@ def check(book: Book, strict: bool, drafts: Drafts | None = None) -> list[Findin
     drafts = drafts or read(book)
     wanted = {resolved(s.path) for s in book.files if s.problem is None}
     found: list[Finding] = []
-    ordered = list(drafts.by_path.values())
+    ordered = list(drafts.by_path.values()) if wanted & drafts.chapter_paths else []
     for k, chapter in enumerate(ordered):
         if resolved(chapter.path) not in wanted:
             continue
@@ -322,6 +337,8 @@ def references(book: Book, source: SourceFile, drafts: Drafts, severity: str) ->
             if mark not in unit.text:
                 continue
             for m in rx.finditer(unit.text):
+                if rx is CHAPTER_REF and m.start() == 0 and unit.kind == "heading":
+                    continue  # a chapter's own title (`# 第9章 …`) names it, it does not send the reader there
                 numbers = [m["number"]] if rx is CHAPTER_REF else [n for n in (m["first"], m["last"]) if n]
                 for number in numbers:
                     line, col = unit.where(m.start())

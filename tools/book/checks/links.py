@@ -50,10 +50,13 @@ def written_links(doc: Document) -> list[tuple[str, int]]:
             to_source = block_source(doc, token)
             out += [(value, to_source(at)) for value, at in html_links(token.content)]
         elif token.type == "inline":
+            children = token.children or []
+            if len(children) == 1 and children[0].type == "text":
+                continue  # a line of plain prose (most of a book): no link
             start = doc.line_starts[token.map[0]]
             end = doc.line_starts[token.map[1]] if token.map[1] < len(doc.line_starts) else len(doc.source)
             cursor = start
-            for child in token.children or []:
+            for child in children:
                 if child.type == "html_inline":
                     at = doc.source.find(child.content, cursor, end)
                     base = at if at >= 0 else cursor

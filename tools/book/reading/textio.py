@@ -128,9 +128,6 @@ def explain_yaml(exc: yaml.YAMLError, text: str) -> YamlProblem:
     return at(mark, "yaml:syntax")
 
 
-BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 class DuplicateKey(yaml.constructor.ConstructorError):
     pass
 
