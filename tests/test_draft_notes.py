@@ -62,9 +62,24 @@ def test_release_pages_drop_todo_admonitions_and_keep_the_rest():
     from book.site.drafts import without_todo_admonitions
     page = ("段落一。\n\n!!! todo \"写作计划\"\n    - [ ] 实验待写\n\n    来源待读。\n\n段落二。\n\n"
             "!!! tip \"成本影响\"\n    - 保留\n\n```markdown\n!!! todo \"代码里的示例\"\n    保留\n```\n")
-    assert without_todo_admonitions(page) == ("段落一。\n\n段落二。\n\n!!! tip \"成本影响\"\n    - 保留\n\n"
+    # The box's lines are left empty, not removed: the lines after it keep their numbers (labels match by line).
+    assert without_todo_admonitions(page) == ("段落一。\n\n\n\n\n\n\n段落二。\n\n!!! tip \"成本影响\"\n    - 保留\n\n"
                                               "```markdown\n!!! todo \"代码里的示例\"\n    保留\n```\n")
     assert without_todo_admonitions("没有作者注。\n") == "没有作者注。\n"
+
+
+def test_a_table_after_a_todo_box_keeps_its_number_on_the_release_page(tmp_path):
+    from book.reading import labels as labels_reading, prose
+    from book.site.drafts import without_todo_admonitions
+    from book.site.labels import numbered
+    page = ("# 第6章 量化\n\n段落。\n\n!!! todo \"写作计划\"\n    - 实验待写\n\n"
+            ": 表题 {#tbl:ch06-x}\n\n| a |\n|---|\n| 1 |\n\n见[](#tbl:ch06-x)。\n")
+    [definition] = labels_reading.scan(prose.parse(page)).definitions
+    label = labels_reading.Label(definition, tmp_path / "ch06.md", "ch06.md", "6", "6-1")
+    labels = labels_reading.Labels({definition.name: label}, [], {}, {}, {})
+    shown = numbered(without_todo_admonitions(page), "ch06.md", labels, tmp_path, None)
+    assert "**表 6-1**　表题\n{: #tbl:ch06-x .table-caption }" in shown and "(#tbl:ch06-x)" in shown
+    assert "写作计划" not in shown
 
 
 @pytest.mark.parametrize("pattern", draft_notes.NOTE_PATTERNS)

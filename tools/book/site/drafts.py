@@ -20,22 +20,24 @@ def without_todo_admonitions(markdown: str) -> str:
     """The page without its `!!! todo` admonitions (author notes: writing plans, sources still to read), as the
     release site shows it; the draft site keeps them. The book's one Markdown reader finds them, so a `!!! todo`
     inside a code block stays."""
-    lines = markdown.split("\n")
     drop: set[int] = set()
     for token in parse_markdown(markdown):
         if token.type == "admonition_open" and token.meta.get("tag") == "todo" and token.map:
             drop.update(range(*token.map))
+    return blanked(markdown, drop)
+
+
+def blanked(markdown: str, drop: set[int]) -> str:
+    """The text with the lines `drop` (0-based) left empty rather than removed: every line after them keeps its
+    number, which the figure and table labels (read from the source file) are matched by."""
     if not drop:
         return markdown
-    return "\n".join(line for k, line in enumerate(lines) if k not in drop)
+    return "\n".join("" if k in drop else line for k, line in enumerate(markdown.split("\n")))
 
 
 def without_draft_sections(markdown: str, chapter: ChapterDrafts) -> str:
     """The page without the sections its drafts model (read from this same text) leaves out."""
-    drop = chapter.left_out_lines()
-    if not drop:
-        return markdown
-    return "\n".join(line for k, line in enumerate(markdown.split("\n")) if k not in drop)
+    return blanked(markdown, chapter.left_out_lines())
 
 
 def marked_drafts(markdown: str) -> str:
