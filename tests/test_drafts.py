@@ -17,7 +17,7 @@ def test_the_books_drafts_are_the_marked_promise_only_sections_and_chapters():
     chapters = {c.path.stem: c for c in model.by_path.values()}
     assert {name for name, c in chapters.items() if c.draft} == {"ch09-parallelism", "ch10-serving-engines"}
     sections = {s.number for c in chapters.values() if not c.draft for s in c.draft_sections()}
-    assert sections == {"4.6", "4.7", "5.6", "5.7", "5.8", "6.6", "6.7", "7.6", "7.7", "C.3"}
+    assert sections == {"4.6", "4.7", "5.6", "5.7", "5.8", "7.6", "7.7", "C.3"}
     assert not chapters["appendix-c-case-studies"].section("C.2").draft  # a short case, written: not a promise
     assert not chapters["ch02-gpu-hardware"].section("2.1").draft  # one short paragraph that explains: written
     findings = drafts.check(Book(Repo(ROOT)), strict=True)
@@ -25,14 +25,14 @@ def test_the_books_drafts_are_the_marked_promise_only_sections_and_chapters():
 
 
 def test_an_unmarked_promise_is_detected_and_still_left_out(book_copy):
-    edit(book_copy / "manuscript/ch06-quantization.md", "## 6.7 FP8 与 W8A8：连同激活一起量化\n\n!!! draft\n",
-         "## 6.7 FP8 与 W8A8：连同激活一起量化\n")
+    edit(book_copy / "manuscript/ch07-speculative-decoding.md", "## 7.7 批处理下的投机采样\n\n!!! draft\n",
+         "## 7.7 批处理下的投机采样\n")
     book = Book(Repo(book_copy))
     found = codes(drafts.check(book, strict=False), "draft-section")
-    assert len(found) == 1 and found[0][:3] == ("manuscript/ch06-quantization.md", found[0][1], "warning")
-    assert "6.7 节只有一段不超过 200 字的预告" in found[0][3]
-    chapter = drafts.read(book).chapter(book_copy / "manuscript/ch06-quantization.md")
-    assert chapter.section("6.7").promise_only and chapter.section("6.7").draft
+    assert len(found) == 1 and found[0][:3] == ("manuscript/ch07-speculative-decoding.md", found[0][1], "warning")
+    assert "7.7 节只有一段不超过 200 字的预告" in found[0][3]
+    chapter = drafts.read(book).chapter(book_copy / "manuscript/ch07-speculative-decoding.md")
+    assert chapter.section("7.7").promise_only and chapter.section("7.7").draft
     assert codes(drafts.check(book, strict=True), "draft-section")[0][2] == "error"  # STRICT
 
 
