@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from . import figure
-from .style import ROOF, SERIES, mark_x, new_figure, plain_log_ticks, source_line
+from .style import ROOF, SERIES, log_axes, mark_x, new_figure, source_line
 
 # tokens_per_s_batch64 (one context), or tokens_per_s_batch64_ctx4096 (a sweep per context length)
 THROUGHPUT = re.compile(r"^tokens_per_s_batch(?P<batch>\d+)(?:_ctx(?P<context>\d+))?$")
@@ -55,11 +55,8 @@ def roofline(results):
         knee = f"knee_batch_ctx{context}" if context else "knee_batch_measured"
         if r.has(knee) and k == 0:
             mark_x(ax, r.value(knee), f"拐点：批大小 {r.value(knee):.0f}")
-    ax.set_xscale("log", base=2)
-    ax.set_yscale("log")
-    ax.set_xticks(sorted({b for rates in measured.values() for b in rates}),
-                  [str(b) for b in sorted({b for rates in measured.values() for b in rates})])
-    plain_log_ticks(ax.yaxis)
+    ticks = sorted({b for rates in measured.values() for b in rates})
+    log_axes(ax, ticks, [str(b) for b in ticks])
     ax.set_xlabel("批大小（同时解码的序列数）")
     ax.set_ylabel("吞吐量（token/s）")
     ax.legend(loc="upper left")
