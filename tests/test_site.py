@@ -79,17 +79,17 @@ def test_each_notebook_sits_under_its_chapter_named_by_it(release_site, draft_si
                 for item in entries for title, entry in item.items()}
     title, ch05 = next((title, entry) for title, entry in chapters.items() if title.startswith("第5章"))
     assert ch05[0] == {title: "ch05-batching.md"}  # the chapter's page is named by the chapter, not "正文"
-    # chapter 5's own demo; the chunked-prefill notebook is a draft (no written section links it: only 5.7 would)
-    assert [uri for entry in ch05[1:] for uri in entry.values()] == ["code/ch05-batching/continuous_batching.ipynb"]
+    # chapter 5's two notebooks, in the order its written prose links them (the intro, then 5.7)
+    assert [uri for entry in ch05[1:] for uri in entry.values()] == ["code/ch05-batching/continuous_batching.ipynb",
+                                                                     "code/ch05-batching/chunked_prefill.ipynb"]
     assert all(name.startswith("代码示例：") for entry in ch05[1:] for name in entry)
     assert not any("代码示例" in part for part in nav)  # every notebook found its chapter
+    assert 'href="../code/ch05-batching/chunked_prefill/"' in page(release_site, "ch05-batching")
+    assert "草稿：发布版不包含这个 notebook" not in page(release_site, "code/ch05-batching/chunked_prefill")
     assert not any(title.startswith("第9章") for title in chapters)  # a draft chapter is not published
-    assert not (release_site / "code/ch09-parallelism").exists()
-    assert not (release_site / "code/ch05-batching/chunked_prefill").exists()
-    assert "chunked_prefill" not in page(release_site, "ch05-batching")  # nor in the navigation
-    draft = page(draft_site, "code/ch05-batching/chunked_prefill")  # the draft site shows it, boxed as a draft
+    assert not (release_site / "code/ch09-parallelism").exists()  # nor its notebook
+    draft = page(draft_site, "code/ch09-parallelism/tensor_parallel")  # the draft site shows it, boxed as a draft
     assert "草稿：发布版不包含这个 notebook" in draft
-    assert 'href="../code/ch05-batching/chunked_prefill/"' in page(draft_site, "ch05-batching")
     html = page(release_site, "ch04-kv-cache")
     assert "<title>第4章 KV Cache 优化 - LLM推理优化实战</title>" in html
 
