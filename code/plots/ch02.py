@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from . import figure
-from .style import ROOF, SERIES, mark_x, new_figure, plain_log_ticks, source_line
+from .style import ROOF, SERIES, log_axes, mark_x, new_figure, source_line
 
 # tokens_per_s_batch64 (one context), or tokens_per_s_batch64_ctx4096 (a sweep per context length)
 THROUGHPUT = re.compile(r"^tokens_per_s_batch(?P<batch>\d+)(?:_ctx(?P<context>\d+))?$")
@@ -45,23 +45,20 @@ def roofline(results):
         where = f"，上下文 {context:,} token" if context else ""
         ax.plot(batches, roof(batches, context, weight_bytes, kv_bytes, bandwidth, tflops),
                 **(ROOF if k == 0 else {**ROOF, "linestyle": (0, (2, 2))}),
-                label=f"屋顶线（实测：拷贝带宽 {bandwidth:,.0f} GB/s，矩阵乘法 {tflops:,.0f} TFLOP/s{where}）")
+                label=f"屋顶线（实测值{where}）")
         if k == 0 and r.has("spec_bandwidth") and r.has("spec_bf16_tflops"):
             spec_bw, spec_tf = r.value("spec_bandwidth"), r.value("spec_bf16_tflops")
             ax.plot(batches, roof(batches, context, weight_bytes, kv_bytes, spec_bw, spec_tf), **SPEC_ROOF,
-                    label=f"屋顶线（数据手册：{spec_bw:,.0f} GB/s，{spec_tf:,.0f} TFLOP/s{where}）")
+                    label=f"屋顶线（数据手册{where}）")
         ax.plot(batches, [rates[b] for b in batches], **SERIES[k % len(SERIES)],
-                label=f"实测：编译后解码（CUDA graph{where}）")
+                label=f"实测（编译后解码{where}）")
         knee = f"knee_batch_ctx{context}" if context else "knee_batch_measured"
         if r.has(knee) and k == 0:
             mark_x(ax, r.value(knee), f"拐点：批大小 {r.value(knee):.0f}")
-    ax.set_xscale("log", base=2)
-    ax.set_yscale("log")
-    ax.set_xticks(sorted({b for rates in measured.values() for b in rates}),
-                  [str(b) for b in sorted({b for rates in measured.values() for b in rates})])
-    plain_log_ticks(ax.yaxis)
+    ticks = sorted({b for rates in measured.values() for b in rates})
+    log_axes(ax, ticks, [str(b) for b in ticks])
     ax.set_xlabel("批大小（同时解码的序列数）")
     ax.set_ylabel("吞吐量（token/s）")
-    ax.legend(loc="upper left")
+    ax.legend(loc="upper left")  # above the curves, which climb from lower left to upper right
     source_line(fig, r.chapter, r.device)
     return fig

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from . import figure
-from .style import ROOF, SERIES, new_figure, plain_log_ticks, source_line
+from .style import ROOF, SERIES, log_axes, new_figure, source_line
 
 CONTEXTS = [256, 1024, 4096, 16384]
 
@@ -22,10 +22,7 @@ def step_time(results):
     for n, slow, fast in zip(contexts, recompute, cached):
         ax.annotate(f"{slow / fast:.1f} 倍", (n, (slow * fast) ** 0.5), ha="left", va="center", fontsize=7.5,
                     xytext=(4, 0), textcoords="offset points")
-    ax.set_xscale("log", base=2)
-    ax.set_yscale("log")
-    ax.set_xticks(contexts, [f"{n:,}" for n in contexts])
-    plain_log_ticks(ax.yaxis)
+    log_axes(ax, contexts, [f"{n:,}" for n in contexts])
     ax.set_xlabel("上下文长度（token）")
     ax.set_ylabel("生成一个新 token 的耗时（ms）")
     ax.legend(loc="upper left")

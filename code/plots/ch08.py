@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from . import figure
-from .style import BAR_SHADES, HATCHES, SERIES, label_bars, new_figure, plain_log_ticks, source_line
+from .style import BAR_SHADES, HATCHES, SERIES, label_bars, log_axes, new_figure, source_line
 
 
 @figure("ch08-cost", reads=["ch08-production"])
@@ -40,10 +40,7 @@ def per_slot_count(r):
     if missed:
         ax.plot(missed, [r.value(f"cost_per_1000_at_slo_slots{n}") for n in missed], linestyle="none", marker="o",
                 markersize=8, markerfacecolor="white", color="#1a1a1a", label="未达到 p99 服务等级")
-    ax.set_xscale("log", base=2)
-    ax.set_yscale("log")
-    ax.set_xticks(slots, [str(n) for n in slots])
-    plain_log_ticks(ax.yaxis)
+    log_axes(ax, slots, [str(n) for n in slots])
     ax.set_xlabel("缓存槽位数（同时服务的请求数）")
     ax.set_ylabel("每千次查询的成本（美元）")
     ax.legend(loc="upper right")

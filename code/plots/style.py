@@ -92,6 +92,15 @@ def plain_log_ticks(axis) -> None:
     axis.set_minor_formatter(NullFormatter())
 
 
+def log_axes(ax, ticks: list, labels: list[str]) -> None:
+    """Both axes logarithmic, x in powers of two (batch sizes, contexts and slots double) ticked at the values
+    measured, y in plain numbers."""
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xticks(ticks, labels)
+    plain_log_ticks(ax.yaxis)
+
+
 def decimals(value: float) -> int:
     return 0 if value >= 1 else len(f"{value:.10f}".rstrip("0").split(".")[1])
 
