@@ -52,8 +52,8 @@ def test_every_label_of_the_book_resolves_and_is_numbered_by_chapter():
     labels = Book(Repo(ROOT)).labels
     assert labels.numbering() == {
         "fig:ch02-roofline": "图 2-1", "tbl:ch02-batch": "表 2-1", "fig:ch04-step": "图 4-1",
-        "fig:ch05-latency": "图 5-1", "fig:ch06-speed": "图 6-1", "tbl:ch06-ptq": "表 6-1", "tbl:ch06-fp8": "表 6-2",
-        "fig:ch07-speedup": "图 7-1", "tbl:ch07-k": "表 7-1", "fig:ch08-cost": "图 8-1"}
+        "fig:ch05-latency": "图 5-1", "tbl:ch05-sweep": "表 5-1", "fig:ch06-speed": "图 6-1", "tbl:ch06-ptq": "表 6-1",
+        "tbl:ch06-fp8": "表 6-2", "fig:ch07-speedup": "图 7-1", "tbl:ch07-k": "表 7-1", "fig:ch08-cost": "图 8-1"}
     references = [r for refs in labels.references.values() for r in refs]
     assert len(references) >= 9 and all(labels.text(r.name) for r in references)
     assert labels.text("sec:6.4") == "6.4 节" and labels.text("sec:4") == "第4章" and labels.text("sec:8.4.1") == "8.4.1 节"
@@ -107,15 +107,15 @@ def test_a_table_caption_away_from_any_table(book):
 
 def test_a_table_cell_that_no_longer_matches_its_results(book):
     path = book / CH02
-    edit(path, "| 4 | 1,861.1 | 3.94 | 86.8 | 1.3 |", "| 4 | 1,861.1 | 3.94 | 68.8 | 1.3 |")
+    edit(path, "| 4 | 1,865.3 | 3.99 | 86.3 | 1.3 |", "| 4 | 1,865.3 | 3.99 | 68.3 | 1.3 |")
     found = check(book)
-    line = line_of(path, "| 4 | 1,861.1 | 3.94 | 68.8 | 1.3 |")
+    line = line_of(path, "| 4 | 1,865.3 | 3.99 | 68.3 | 1.3 |")
     assert rows(found) == [(CH02, line, 24, "results-mismatch", "error")]
-    assert "表 2-1" in found[0].message and "68.8%" in found[0].message
+    assert "表 2-1" in found[0].message and "68.3%" in found[0].message
 
 
 def test_a_table_is_checked_with_the_rounding_it_prints(book):
-    edit(book / CH02, "| 4 | 1,861.1 | 3.94 | 86.8 | 1.3 |", "| 4 | 1,861 | 3.9 | 87 | 1 |")
+    edit(book / CH02, "| 4 | 1,865.3 | 3.99 | 86.3 | 1.3 |", "| 4 | 1,865 | 4.0 | 86 | 1 |")
     assert check(book) == []
 
 
@@ -198,7 +198,7 @@ def test_deleted_figures_are_redrawn_byte_for_byte(book):
 
 def test_book_check_reports_a_stale_figure_and_never_draws(book):
     results = book / "code/results/ch08-production.json"
-    results.write_text(results.read_text(encoding="utf-8").replace('"value": 2.5', '"value": 3.0', 1), encoding="utf-8")
+    results.write_text(results.read_text(encoding="utf-8").replace('"gpu_price_per_hour": 3.5', '"gpu_price_per_hour": 3.0', 1), encoding="utf-8")
     svg = book / "manuscript/figures/ch08-cost.svg"
     before = svg.read_bytes()
     others = ("toc", "claims", "verify", "lint", "todo", "notebooks", "results", "print", "site")

@@ -124,10 +124,8 @@ def test_a_chapter_with_two_notebooks_keeps_two_results_files_apart(book):
     shutil.copy2(book / "code" / "ch05-batching" / "continuous_batching.ipynb", second)
     record(book, "ch05-batching", "continuous_batching.ipynb", {"throughput_gain": (1.65, "x")})
     record(book, "ch05-batching", "chunked_prefill.ipynb", {"stall_ratio": (4.2, "x")}, stem="ch05-chunked-prefill")
-    registry = book / "manuscript" / "sources.yaml"
-    registry.write_text(registry.read_text(encoding="utf-8") + (
-        "results-ch05-chunked:\n  title: 第5章实测：分块预填充\n  publisher: 本书配套代码\n  year: 2026\n"
-        "  path: code/results/ch05-chunked-prefill.json\n  paged: false\n"), encoding="utf-8")
+    registry = (book / "manuscript" / "sources.yaml").read_text(encoding="utf-8")
+    assert "results-ch05-chunked:\n" in registry and "path: code/results/ch05-chunked-prefill.json\n" in registry
     assert stale(book) == []
     assert mismatches(book, "连续批处理快 1.65 倍 [@results-ch05]，分块后停顿缩短 4.2 倍 [@results-ch05-chunked]。") == []
     [finding] = mismatches(book, "分块后停顿缩短 1.65 倍 [@results-ch05-chunked]。")

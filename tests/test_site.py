@@ -6,6 +6,7 @@ from pathlib import Path
 
 from book.checks import drafts
 from book.reading.book import Book
+from book.site.notebooks import NO_RUN_LINE, prepared
 from book.site.plugin import BookPlugin
 from book.reading.repo import Repo
 from conftest import ROOT, run_book
@@ -35,7 +36,7 @@ def test_chapter_one_shows_currency_numbered_citations_and_boxes(release_site):
 
 def test_measurements_cite_briefly_once_per_paragraph(release_site):
     html = page(release_site, "ch04-kv-cache")
-    paragraph = next(p for p in re.findall(r"<p>.*?</p>", html, re.S) if "8.354 ms" in p)
+    paragraph = next(p for p in re.findall(r"<p>.*?</p>", html, re.S) if "9.012 ms" in p)
     assert paragraph.count("实测") == 1
     assert re.search(r'（<a class="measurement" href="../code/ch04-kv-cache/kv_cache/">H100 实测，见本章代码示例</a>）',
                      paragraph)
@@ -58,8 +59,11 @@ def test_navigation_follows_the_toc(release_site):
 
 def test_notebook_pages_never_show_ci_outputs_in_the_release(release_site, draft_site):
     html = page(release_site, "code/ch04-kv-cache/kv_cache")
-    assert "全尺寸运行的结果尚未存入本书仓库" in html  # no stored full-size run yet: code and prose only
-    assert "生成的 token 完全相同： True" not in html and "device=cpu" not in html
+    assert "全尺寸（full）运行：NVIDIA H100" in html and "device=cuda scale=full" in html  # the stored run
+    assert "device=cpu" not in html and "scale=ci" not in html
+    unrun = prepared(ROOT, ROOT / "code/ch04-kv-cache/prefix_caching.ipynb", draft=False)  # no stored run yet
+    assert any(NO_RUN_LINE in "".join(cell["source"]) for cell in unrun["cells"][:2])  # under the title
+    assert not any(cell.get("outputs") for cell in unrun["cells"])  # code and prose only, never the ci outputs
     assert "mathjax" not in html.lower()  # the CDN loader is removed: offline, and $ stays text
     assert (release_site / "code/ch04-kv-cache/kv_cache/kv_cache.ipynb").exists()
     assert 'href="../code/ch04-kv-cache/kv_cache/"' in page(release_site, "ch04-kv-cache")
@@ -79,17 +83,17 @@ def test_each_notebook_sits_under_its_chapter_named_by_it(release_site, draft_si
                 for item in entries for title, entry in item.items()}
     title, ch05 = next((title, entry) for title, entry in chapters.items() if title.startswith("第5章"))
     assert ch05[0] == {title: "ch05-batching.md"}  # the chapter's page is named by the chapter, not "正文"
-    # chapter 5's own demo; the chunked-prefill notebook is a draft (no written section links it: only 5.7 would)
-    assert [uri for entry in ch05[1:] for uri in entry.values()] == ["code/ch05-batching/continuous_batching.ipynb"]
+    # chapter 5's two notebooks, in the order its written prose links them (the intro, then 5.7)
+    assert [uri for entry in ch05[1:] for uri in entry.values()] == ["code/ch05-batching/continuous_batching.ipynb",
+                                                                     "code/ch05-batching/chunked_prefill.ipynb"]
     assert all(name.startswith("代码示例：") for entry in ch05[1:] for name in entry)
     assert not any("代码示例" in part for part in nav)  # every notebook found its chapter
+    assert 'href="../code/ch05-batching/chunked_prefill/"' in page(release_site, "ch05-batching")
+    assert "草稿：发布版不包含这个 notebook" not in page(release_site, "code/ch05-batching/chunked_prefill")
     assert not any(title.startswith("第9章") for title in chapters)  # a draft chapter is not published
-    assert not (release_site / "code/ch09-parallelism").exists()
-    assert not (release_site / "code/ch05-batching/chunked_prefill").exists()
-    assert "chunked_prefill" not in page(release_site, "ch05-batching")  # nor in the navigation
-    draft = page(draft_site, "code/ch05-batching/chunked_prefill")  # the draft site shows it, boxed as a draft
+    assert not (release_site / "code/ch09-parallelism").exists()  # nor its notebook
+    draft = page(draft_site, "code/ch09-parallelism/tensor_parallel")  # the draft site shows it, boxed as a draft
     assert "草稿：发布版不包含这个 notebook" in draft
-    assert 'href="../code/ch05-batching/chunked_prefill/"' in page(draft_site, "ch05-batching")
     html = page(release_site, "ch04-kv-cache")
     assert "<title>第4章 KV Cache 优化 - LLM推理优化实战</title>" in html
 
@@ -149,9 +153,9 @@ def test_drafts_show_todo_items_releases_do_not(release_site, draft_site):
 
 
 def test_todo_admonitions_only_in_the_draft(release_site, draft_site):
-    assert "写作计划" not in page(release_site, "ch02-gpu-hardware")
-    assert "写作计划" in page(draft_site, "ch02-gpu-hardware")
-    assert "2.5 硬件选型与成本" in page(release_site, "ch02-gpu-hardware")
+    assert "写作计划" not in page(release_site, "ch05-batching")
+    assert "写作计划" in page(draft_site, "ch05-batching")
+    assert "5.5 调度策略与服务等级" in page(release_site, "ch05-batching")
 
 
 def test_broken_link_fails_and_leaves_the_previous_site(book_copy):
