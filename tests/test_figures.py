@@ -221,7 +221,11 @@ def test_the_site_numbers_figures_tables_and_references():
     assert "[图 2-1](#fig:ch02-roofline)" in ch02 and "[表 2-1](#tbl:ch02-batch)" in ch02
     text = "见[](#fig:ch04-step)与[](#sec:4.3)，`[](#fig:ch04-step)` 不变。"
     shown = numbered(text, "ch05-batching.md", book.labels, docs, lambda heading, sep: heading.split()[0])
-    assert shown == "见[图 4-1](ch04-kv-cache.md#fig:ch04-step)与[4.3 节](ch04-kv-cache.md#4.3)，`[](#fig:ch04-step)` 不变。"
+    assert shown == "见[图 4-1](ch04-kv-cache.md#fig:ch04-step) 与[4.3 节](ch04-kv-cache.md#4.3)，`[](#fig:ch04-step)` 不变。"
+    # a reference ending in a digit takes the space Chinese typesetting puts before a Chinese character after it
+    shown = numbered("[](#fig:ch04-step)画出了两条曲线，见[](#fig:ch04-step)。", "ch05-batching.md", book.labels, docs,
+                     lambda heading, sep: heading)
+    assert shown == "[图 4-1](ch04-kv-cache.md#fig:ch04-step) 画出了两条曲线，见[图 4-1](ch04-kv-cache.md#fig:ch04-step)。"
 
 
 def test_release_and_draft_sites_show_the_same_numbers_with_working_links(release_site, draft_site):

@@ -217,6 +217,7 @@ def test_epub_passes_epubcheck_and_reads_as_the_book(tmp_path):
     assert "第4章 KV Cache 优化" in chapters and "参考文献" in chapters
     assert "页码待补" not in chapters and "写作计划" not in chapters
     assert not re.search("[\ue000-\uf8ff]", chapters) and "图 4-1" in chapters and "<figure" in chapters
+    assert "图 4-1 画出了" in chapters and "图 4-1画" not in chapters  # spaced before the Chinese that follows
     paragraphs = re.findall(r"<p>(.*?)</p>", chapters, re.S)
     assert paragraphs and not [p for p in paragraphs if re.search(r"[\u4e00-\u9fff]\s[\u4e00-\u9fff]", p)]
 
@@ -360,10 +361,16 @@ def test_release_prints_the_stored_full_size_run_and_the_draft_the_ci_outputs(bo
     results = json.loads((book_copy / "code" / "results" / "ch04-kv-cache.json").read_text(encoding="utf-8"))
     stored["metadata"]["book"] = {"inputs_key": results["provenance"]["inputs_key"], "scale": "full"}
     (book_copy / "code" / "results" / "ch04-kv-cache.ipynb").write_text(json.dumps(stored), encoding="utf-8")
+    edited = json.loads(notebook.read_text(encoding="utf-8"))  # the code changes after that run
+    edited["cells"].append({"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+                            "source": ["pass"]})
+    notebook.write_text(json.dumps(edited), encoding="utf-8")
     release = prepare(Repo(book_copy), draft=False)[0].read_text(encoding="utf-8")
     draft = prepare(Repo(book_copy), draft=True)[0].read_text(encoding="utf-8")
-    assert "FULL-SIZE PROBE 4096" in release and "NVIDIA H100 80GB HBM3，代码提交 6181c40" in release
-    assert "已改变" in release  # the notebook's inputs changed since that run (requirements.lock at least)
+    provenance = results["provenance"]
+    assert "FULL-SIZE PROBE 4096" in release
+    assert f"{provenance['device_name']}，代码提交 {provenance['commit'][:7]}" in release
+    assert "已改变" in release  # the notebook's inputs changed since that run
     assert "FULL-SIZE PROBE" not in draft and "小规模运行" in draft
     assert ci_text not in release.replace("\\n", "\n")
 

@@ -23,7 +23,7 @@ from ..reading.markdown import markdown, parse
 from ..reading.repo import Repo
 from . import content, notebooks
 from .citing import PLACE, ChapterCitations, Mark
-from ..reading.labels import FIGURE_TAIL, REFERENCE, TABLE_CAPTION
+from ..reading.labels import FIGURE_TAIL, REFERENCE, TABLE_CAPTION, space_after
 from ..reading.prose_map import lone_comment
 from .markup import CJK_END, CJK_START
 
@@ -150,6 +150,7 @@ class HtmlBook:
             children = joined_between_cjk(token.children)
             self.open_links: list[bool] = []
             self.reference: str | None = None  # a reference by label `[](#fig:…)` being written
+            self.after_reference: str | None = None  # the text of the reference just written
             token.children = [c for child in children for c in self.inline(child, page, cites)]
         if token.type in ("math_block", "math_block_eqno"):
             return html_token(f'<p><span class="math display">\\[{html.escape(token.content)}\\]</span></p>\n', block=True)
@@ -158,6 +159,10 @@ class HtmlBook:
         return token
 
     def inline(self, child: Token, page: Path, cites: ChapterCitations | None) -> list[Token]:
+        label, self.after_reference = self.after_reference, None
+        if label is not None and child.type == "text" and (space := space_after(label, child.content)):
+            child = child.copy()
+            child.content = space + child.content
         if child.type == "text" and "\ue000" in child.content:
             out, at = [], 0
             for m in PLACE.finditer(child.content):
@@ -177,7 +182,7 @@ class HtmlBook:
             self.reference = self.book.labels.text(name) or name
             return [text_token(self.reference)]
         if child.type == "link_close" and self.reference is not None:
-            self.reference = None
+            self.reference, self.after_reference = None, self.reference
             self.open_links.pop()
             return []
         if child.type == "link_open":  # a link between the book's pages prints as its text

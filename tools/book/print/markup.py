@@ -1,7 +1,8 @@
 """Markdown, as the book's one reader parses it, written as Typst markup.
 
-Every block carries a marker `#metadata("path:line")<src>` so that the compiled document can say on which page each
-manuscript line landed (the page map that `book claims` reads). Text is escaped character by character, so nothing
+Every block, every further source line of a paragraph and every table row carries a marker `#metadata("path:line")<src>`
+so that the compiled document can say on which page each manuscript line landed (the page map that `book claims`
+reads): a paragraph or a table that runs onto the next page has its rest there. Text is escaped character by character, so nothing
 an author writes is read as Typst markup; a line break between two Chinese characters is dropped (it is no space).
 """
 from __future__ import annotations
@@ -147,6 +148,7 @@ class Writer:
         header: list[str] = []
         rows: list[list[str]] = []
         aligns: list[str] = []
+        row_mark = ""
         in_head = False
         for k, token in enumerate(tokens):
             if token.type == "thead_open":
@@ -155,6 +157,7 @@ class Writer:
                 in_head = False
             elif token.type == "tr_open" and not in_head:
                 rows.append([])
+                row_mark = self.marker(token.map[0]) if token.map else ""  # a table may run onto the next page
             elif token.type in ("th_open", "td_open"):
                 cell = "[" + self.inline(tokens[k + 1]) + "]"
                 if in_head:
@@ -162,6 +165,8 @@ class Writer:
                     style = token.attrGet("style") or ""
                     aligns.append("right" if "right" in style else "center" if "center" in style else "left")
                 else:
+                    if not rows[-1] and row_mark:
+                        cell = "[" + row_mark + cell[1:]
                     rows[-1].append(cell)
         columns = max([len(header)] + [len(r) for r in rows])
         cells = [c for row in rows for c in row + ["[]"] * (columns - len(row))]
@@ -174,6 +179,7 @@ class Writer:
         stack: list[str] = []
         children = token.children or []
         written: set[int] = set()  # the link_close of a reference, written with its link_open
+        line0 = token.map[0] if token.map else None
         for k, child in enumerate(children):
             kind = child.type
             if k in written:
@@ -184,8 +190,14 @@ class Writer:
                 before = children[k - 1].content if k else ""
                 after = children[k + 1].content if k + 1 < len(children) else ""
                 out.append("" if CJK_END.search(before) and CJK_START.search(after) else " ")
+                if line0 is not None:  # each source line of a paragraph is found on its own page
+                    line0 += 1
+                    out.append(self.marker(line0))
             elif kind == "hardbreak":
                 out.append(" \\\n")
+                if line0 is not None:
+                    line0 += 1
+                    out.append(self.marker(line0))
             elif kind == "code_inline":
                 out.append(raw_inline(child.content))
             elif kind in ("strong_open", "em_open"):

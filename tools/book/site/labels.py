@@ -17,7 +17,7 @@ from typing import Callable
 
 from ..reading import labels as labels_reading
 from ..reading import prose
-from ..reading.labels import Labels
+from ..reading.labels import Labels, space_after
 
 
 # Drawn at the print width (140 mm); on screen as wide as the text column allows, up to about that width doubled.
@@ -47,7 +47,8 @@ def numbered(markdown: str, page: str, labels: Labels, docs: Path, slugify: Call
     for ref in found.references:
         target = link(ref.name, page, labels, docs, slugify)
         if target is not None:
-            edits.append((ref.start, ref.end, f"[{target[0]}]({target[1]})"))
+            edits.append((ref.start, ref.end,
+                          f"[{target[0]}]({target[1]})" + space_after(target[0], markdown[ref.end:ref.end + 1])))
     out, at = [], 0
     for start, end, replacement in sorted(edits):
         out += [markdown[at:start], replacement]
