@@ -42,3 +42,18 @@ def test_one_count_of_pending_items_everywhere():
     listed = re.search(r"未完成的数据项 \d+ 个：.*待补页码 (\d+)", check)
     table = re.search(r"待补页码 (\d+)", run_book("todo").out.splitlines()[-1])
     assert todo == warnings == int(tally[1]) == int(listed[1]) == int(table[1]) > 0
+
+
+def test_a_location_on_line_100_is_printed_as_written(capsys):
+    """rich reads `:100:` as an emoji code (💯) unless told not to: every console the commands print through."""
+    from book.commands.check import Text
+    from book.commands.todo import table
+    from book.checks.todo import Item
+    from book.findings import ERROR, WARNING, Finding
+    report = Text(verbose=False)
+    report.finding(Finding("manuscript/ch06.md", 100, 22, ERROR, "uncited-claim", "“3 倍”没有出处"))
+    report.finding(Finding("manuscript/ch06.md", 100, 1, WARNING, "pending-citation", "页码待补 :thumbs_up:"))
+    table([Item("第6章", "manuscript/ch06.md", 100, 22, "pending-citation", "页码待核实")])
+    out = capsys.readouterr().out
+    assert out.count("manuscript/ch06.md:100:22") == 2 and "manuscript/ch06.md:100:1" in out
+    assert "💯" not in out and ":thumbs_up:" in out

@@ -343,7 +343,7 @@ class Text:
 
     def __init__(self, verbose: bool):
         from rich.console import Console
-        self.console = Console(highlight=False, soft_wrap=True)
+        self.console = Console(highlight=False, soft_wrap=True, emoji=False)
         self.verbose = verbose
 
     def line(self, text: str, style: str | None = None) -> None:

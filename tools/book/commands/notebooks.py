@@ -48,7 +48,7 @@ def execute(args, book: Book, results_too: bool = True) -> tuple[list[Finding], 
     opts = options(args, scale)
     from rich.console import Console
     from rich.markup import escape
-    console = Console(stderr=fmt == "json", highlight=False, soft_wrap=True)
+    console = Console(stderr=fmt == "json", highlight=False, soft_wrap=True, emoji=False)
     progress = ConsoleProgress(console, total=len(paths))
     console.print(escape(say("notebooks:header", count=len(paths), scale=opts.scale, device=opts.device,
                              timeout=notebooks.cell_timeout(scale), force=", --force" if opts.force else "")))

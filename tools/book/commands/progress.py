@@ -28,7 +28,7 @@ class ConsoleProgress(runner.Progress):
 
     def __init__(self, console=None, total: int = 0):
         from rich.console import Console
-        self.console = console or Console(stderr=True, highlight=False, soft_wrap=True)
+        self.console = console or Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
         self.running: dict[str, float] = {}
         self.total, self.done = total, 0
         self.lock = threading.Lock()

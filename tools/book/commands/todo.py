@@ -46,7 +46,7 @@ def table(items: list[todo.Item]) -> None:
     from rich.table import Table
     # In a terminal the table fits its width; piped into a file or a CI log (where rich assumes 80 columns) it is
     # laid out at 160, so that the text column is not squeezed beside the unbroken locations.
-    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    console = Console(highlight=False, emoji=False, width=None if sys.stdout.isatty() else 160)
     grid = Table(title=say("todo:title", count=len(items)), show_lines=False)
     grid.add_column(say("todo:column-where"), no_wrap=True, min_width=max((len(location(it)) for it in items), default=8))
     grid.add_column(say("todo:column-kind"), no_wrap=True)
