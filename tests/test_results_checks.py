@@ -102,6 +102,15 @@ def test_figures_citing_results_must_equal_a_value_as_printed(book):
     assert line[finding.col - 1:].startswith("1.70")
 
 
+def test_a_figure_with_a_unit_matches_only_a_metric_of_that_quantity(book):
+    """`2 GB` is no match for a ratio of 2.0, nor `2 ms` for 2 bytes: the units must measure the same thing."""
+    record(book, "ch05-batching", "continuous_batching.ipynb",
+           {"compiled_over_eager": (2.0, "x"), "kv_bytes": (2, "bytes"), "step": (0.002, "s")})
+    [size] = mismatches(book, "拷贝 2 GB 的缓冲区 [@results-ch05]。")
+    assert "2 GB" in size.message
+    assert mismatches(book, "快 2.0 倍，每步 2 ms，每个 token 2 字节 [@results-ch05]。") == []
+
+
 def test_a_figure_is_held_to_the_citation_that_follows_it(book):
     record(book, "ch05-batching", "continuous_batching.ipynb", {"throughput_gain": (1.6512, "x")})
     text = "文献报告提升 3-10 倍 [@ark-big-ideas-2026, p. 3]，我们实测为 1.65 倍 [@results-ch05]。"

@@ -178,19 +178,20 @@ def metric_values(data: dict) -> list[tuple[str, float, str]]:
 
 
 def candidates(figure: str, value: float, unit: str) -> list[float]:
-    """The metric's value in the figure's terms: as is, a fraction as a percentage, 万/k magnitudes, and the
-    figure's own unit where both are units of one quantity (bytes as GB, seconds as ms)."""
+    """The metric's value in the figure's terms. A figure in bytes, seconds or bytes/s takes only a metric of that
+    quantity, converted to the figure's unit (bytes as GB, seconds as ms): `2 GB` is no match for a ratio of 2.0 or
+    for 2 bytes. Any other figure: the value as is, or a fraction as a percentage, 万/k magnitudes."""
     printed = printed_value(figure)
     if printed is None:
         return []
     _, _, percent, magnitude = printed
+    text, q = first_quantity(figure)
+    theirs, ours = unit_of(text[q.end:]), unit_of(unit)
+    if theirs:  # a figure in bytes, seconds or bytes/s: only a metric of that quantity, converted
+        return [value * ours[1] / theirs[1]] if ours and ours[0] == theirs[0] else []
     out = [value / magnitude]
     if percent:
         out.append(value * 100 / magnitude)
-    text, q = first_quantity(figure)
-    theirs, ours = unit_of(text[q.end:]), unit_of(unit)
-    if theirs and ours and theirs[0] == ours[0]:
-        out.append(value * ours[1] / theirs[1])
     return out
 
 
