@@ -177,3 +177,36 @@ def test_the_site_step_is_not_built_again_for_an_edit_of_notebook_code(book_copy
     assert key() == base
     (book_copy / "code" / "results" / "ch03-environment.json").write_text("{}\n", encoding="utf-8")
     assert key() != base
+
+
+def test_the_lint_step_checks_again_only_the_files_that_changed(book_copy, tmp_path, monkeypatch):
+    """After a prose edit only the edited file is linted again; the findings are those of a check without the memo;
+    a changed glossary (or registry, toolchain, STRICT) checks every file again; a damaged memo is ignored."""
+    from book.checks import typography
+    from book.commands import check
+    from book.commands.lint import check as lint_check
+    from book.reading.book import Book
+    from book.reading.repo import Repo
+    monkeypatch.setenv("BOOK_CACHE_DIR", str(tmp_path / "cache"))
+    linted: list[int] = []
+    real = typography.lint
+    monkeypatch.setattr(typography, "lint", lambda text, *rest: linted.append(len(text)) or real(text, *rest))
+
+    def step() -> tuple[list, int]:
+        linted.clear()
+        findings = check.step_lint(Book(Repo(book_copy)), None).findings
+        return [f.render() for f in findings], len(linted)
+
+    first, files = step()
+    assert files > 5
+    chapter = book_copy / "manuscript" / "ch03-environment.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n新增一段话，用一块GPU推理。\n", encoding="utf-8")
+    after_edit, again = step()
+    assert again == 1
+    assert after_edit == [f.render() for f in lint_check(Book(Repo(book_copy)))] and after_edit != first
+    glossary = book_copy / typography.GLOSSARY_FILE
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert step()[1] == files
+    memo = check.StepCache(book_copy).folder / "lint-files.json"
+    memo.write_text('{"context": 1, "files": [', encoding="utf-8")
+    assert step() == (after_edit, files)

@@ -141,14 +141,25 @@ def stale_findings(repo: Repo, files: list[ResultsFile], strict: bool) -> list[F
 
 # ---------------------------------------------------------------------------------------------------- results-mismatch
 
-def printed_value(figure: str) -> tuple[float, float, bool, float] | None:
-    """(number, half a unit of its last printed digit, is a percentage, magnitude) of a figure as printed, read by
-    the book's one number reader: `1.4 万亿` is 1.4 of 1e12, `三百万` 3,000,000, `９９％` 99 percent."""
+@dataclass(frozen=True)
+class Printed:
+    """A figure as printed, read once by the book's one number reader: `1.4 万亿` is 1.4 of 1e12, `三百万` 3,000,000,
+    `９９％` 99 percent. `half`: half a unit of its last printed digit; `unit`: (quantity, factor) when it is written in
+    bytes, seconds or bytes/s."""
+    number: float
+    half: float
+    percent: bool
+    magnitude: float
+    unit: tuple[str, float] | None
+
+
+def printed_value(figure: str) -> Printed | None:
     read = first_quantity(figure)
     if read is None:
         return None
-    q = read[1]
-    return float(q.value * q.factor), float(q.half * q.factor), q.percent, float(q.magnitude or 1)
+    text, q = read
+    return Printed(float(q.value * q.factor), float(q.half * q.factor), q.percent, float(q.magnitude or 1),
+                   unit_of(text[q.end:]))
 
 
 UNITS = {  # unit as printed -> (quantity, factor to the base unit)
@@ -177,21 +188,16 @@ def metric_values(data: dict) -> list[tuple[str, float, str]]:
     return out
 
 
-def candidates(figure: str, value: float, unit: str) -> list[float]:
+def candidates(printed: Printed, value: float, unit: str) -> list[float]:
     """The metric's value in the figure's terms. A figure in bytes, seconds or bytes/s takes only a metric of that
     quantity, converted to the figure's unit (bytes as GB, seconds as ms): `2 GB` is no match for a ratio of 2.0 or
     for 2 bytes. Any other figure: the value as is, or a fraction as a percentage, 万/k magnitudes."""
-    printed = printed_value(figure)
-    if printed is None:
-        return []
-    _, _, percent, magnitude = printed
-    text, q = first_quantity(figure)
-    theirs, ours = unit_of(text[q.end:]), unit_of(unit)
-    if theirs:  # a figure in bytes, seconds or bytes/s: only a metric of that quantity, converted
-        return [value * ours[1] / theirs[1]] if ours and ours[0] == theirs[0] else []
-    out = [value / magnitude]
-    if percent:
-        out.append(value * 100 / magnitude)
+    if printed.unit:
+        ours = unit_of(unit)
+        return [value * ours[1] / printed.unit[1]] if ours and ours[0] == printed.unit[0] else []
+    out = [value / printed.magnitude]
+    if printed.percent:
+        out.append(value * 100 / printed.magnitude)
     return out
 
 
@@ -200,16 +206,15 @@ def matches(figure: str, values: list[tuple[str, float, str]]) -> bool | None:
     printed = printed_value(figure)
     if printed is None:
         return None
-    number, half = printed[0], printed[1]
-    return any(abs(c - number) <= half * (1 + 1e-9) + 1e-12
-               for _, v, unit in values for c in candidates(figure, v, unit))
+    return any(abs(c - printed.number) <= printed.half * (1 + 1e-9) + 1e-12
+               for _, v, unit in values for c in candidates(printed, v, unit))
 
 
 def closest(figure: str, values: list[tuple[str, float, str]]) -> tuple[str, float] | None:
     printed = printed_value(figure)
     if printed is None or not values:
         return None
-    best = min(((abs(c - printed[0]), name, v) for name, v, unit in values for c in candidates(figure, v, unit)),
+    best = min(((abs(c - printed.number), name, v) for name, v, unit in values for c in candidates(printed, v, unit)),
                default=None)
     return (best[1], best[2]) if best else None
 

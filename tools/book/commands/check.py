@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ..cache import cache_dir, read_json, write_json
 from ..checks import claims, draft_notes, drafts, figures, print_layout, results, toc, todo, verify
+from ..checks.typography import GLOSSARY_FILE
 from ..execution.keys import file_sha256
 from ..findings import ERROR, Finding, exit_status, strict
 from ..messages import MESSAGES, data, finding_data, finding_from, from_data, say
@@ -79,7 +80,47 @@ def step_verify(book: Book, args) -> Step:
 
 
 def step_lint(book: Book, args) -> Step:
-    return found(lint_check(book))  # warnings; errors under STRICT=1
+    memo = FileFindings(book, StepCache(book.root), "lint-files", [book.root / GLOSSARY_FILE, book.repo.sources])
+    findings = lint_check(book, memo)  # warnings; errors under STRICT=1
+    memo.save()
+    return found(findings)
+
+
+class FileFindings:
+    """One check's findings per file, kept by the file's text and everything else the check reads (`context`: the
+    glossary, the registry; the toolchain, the Python version and STRICT always): after a prose edit only the edited
+    file is checked again. Entries of files no longer there are dropped; a damaged memo is ignored."""
+
+    def __init__(self, book: Book, cache: "StepCache", name: str, context: list[Path]):
+        root = book.root
+        files = toolchain(root) + [p for p in context if p.exists()]
+        doc = {"check": name, "version": CACHE_VERSION, "python": sys.version_info[:2], "strict": strict(),
+               "files": {p.relative_to(root).as_posix(): content_key(p) for p in files}}
+        self.context = hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+        self.cache, self.name = cache, name
+        stored = cache.load(name)
+        self.stored = stored if isinstance(stored, dict) and stored.get("context") == self.context else {}
+        self.kept: dict[str, list] = {}
+
+    def key(self, source) -> str:
+        return f"{source.shown}:{hashlib.sha256(source.text.encode()).hexdigest()}"
+
+    def get(self, source) -> list[Finding] | None:
+        entry = (self.stored.get("files") or {}).get(self.key(source))
+        try:
+            found = [finding_from(f) for f in entry] if isinstance(entry, list) else None
+        except (KeyError, TypeError):
+            found = None
+        if found is not None:
+            self.kept[self.key(source)] = entry
+        return found
+
+    def put(self, source, findings: list[Finding]) -> None:
+        self.kept[self.key(source)] = [finding_data(f) for f in findings]
+
+    def save(self) -> None:
+        if self.kept != self.stored.get("files"):
+            self.cache.save(self.name, {"context": self.context, "files": self.kept})
 
 
 def step_todo(book: Book, args) -> Step:

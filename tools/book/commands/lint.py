@@ -33,8 +33,9 @@ def prose_paths(book: Book) -> list:
     return [p for p in book.markdown_paths() if resolved(p) != generated]
 
 
-def check(book: Book) -> list[Finding]:
-    """The typography findings of the book (or of the files the Book was given)."""
+def check(book: Book, remembered=None) -> list[Finding]:
+    """The typography findings of the book (or of the files the Book was given). `remembered`: a file's findings
+    kept from an earlier run by its text (`book check` passes its memo: a prose edit re-reads one file)."""
     terms = glossary(book)
     findings: list[Finding] = []
     for path in prose_paths(book):
@@ -42,8 +43,13 @@ def check(book: Book) -> list[Finding]:
         if source.text is None:
             findings.append(source.problem)
             continue
-        prose = book.prose_map(source) if book.citations is not None else None
-        findings += typography.findings(source.shown, typography.lint(source.text, terms, prose), terms)
+        kept = remembered.get(source) if remembered is not None else None
+        if kept is None:
+            prose = book.prose_map(source) if book.citations is not None else None
+            kept = typography.findings(source.shown, typography.lint(source.text, terms, prose), terms)
+            if remembered is not None:
+                remembered.put(source, kept)
+        findings += kept
     if not book.paths:  # the generated appendix A depends on the whole book
         findings += glossary_appendix.findings(book, terms)
     return findings

@@ -31,6 +31,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 # Bump when the meaning of the key changes (what goes in, how it is hashed): every stored run is then re-run.
@@ -266,8 +267,7 @@ def imported_code(root: Path, notebook: Path, sources: list[str]) -> tuple[set[P
             todo.extend(files)
 
     for source in sources:
-        tree = parse(source)
-        follow(imported(tree, None) if tree is not None else scan_text(source), resolver)
+        follow(cell_imports(source), resolver)
     seen: set[Path] = set()
     while todo:
         path, module = todo.pop()
@@ -283,6 +283,13 @@ def imported_code(root: Path, notebook: Path, sources: list[str]) -> tuple[set[P
         inner = resolver if not path.is_relative_to(root / COMMON) else Resolver(root, None)
         follow(imports, inner)
     return seen, outside
+
+
+@cache
+def cell_imports(source: str) -> list[tuple[str, list[str]]]:
+    """A code cell's imports, read once per process for each text (`book check` asks at two scales)."""
+    tree = parse(source)
+    return imported(tree, None) if tree is not None else scan_text(source)
 
 
 _IMPORTS: dict[tuple, list[tuple[str, list[str]]] | None] = {}
