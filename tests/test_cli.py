@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from types import SimpleNamespace
 
 from conftest import ROOT, run_book
 
@@ -192,9 +193,9 @@ def test_the_lint_step_checks_again_only_the_files_that_changed(book_copy, tmp_p
     real = typography.lint
     monkeypatch.setattr(typography, "lint", lambda text, *rest: linted.append(len(text)) or real(text, *rest))
 
-    def step() -> tuple[list, int]:
+    def step(no_cache: bool = False) -> tuple[list, int]:
         linted.clear()
-        findings = check.step_lint(Book(Repo(book_copy)), None).findings
+        findings = check.step_lint(Book(Repo(book_copy)), SimpleNamespace(no_cache=no_cache)).findings
         return [f.render() for f in findings], len(linted)
 
     first, files = step()
@@ -210,3 +211,4 @@ def test_the_lint_step_checks_again_only_the_files_that_changed(book_copy, tmp_p
     memo = check.StepCache(book_copy).folder / "lint-files.json"
     memo.write_text('{"context": 1, "files": [', encoding="utf-8")
     assert step() == (after_edit, files)
+    assert step()[1] == 0 and step(no_cache=True) == (after_edit, files)  # --no-cache: every file again
