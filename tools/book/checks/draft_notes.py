@@ -16,6 +16,7 @@ from bisect import bisect_right
 from ..findings import ERROR, WARNING, Finding
 from ..messages import finding
 from ..reading.book import Book
+from ..reading.prose import todo_boxes
 from ..reading.prose_map import ProseMap
 
 # Each alternative is one way a sentence narrates the draft: what is still to check, add or write (待核实, 有待…核对,
@@ -48,11 +49,8 @@ def visible_source(prose: ProseMap) -> str:
     text = prose.text
     hidden = [(s.start, s.end) for s in prose.spans if s.kind in HIDDEN]
     doc = prose.document
-    for token in doc.tokens:  # a `!!! todo` box is the author's, not the reader's (draft builds show it, marked)
-        if token.type == "admonition_open" and token.meta.get("tag") == "todo" and token.map:
-            end = token.map[1]
-            hidden.append((doc.line_starts[token.map[0]],
-                           doc.line_starts[end] if end < len(doc.line_starts) else len(text)))
+    for first, after in todo_boxes(doc.tokens):  # the author's, not the reader's (draft builds show it, marked)
+        hidden.append((doc.line_starts[first], doc.line_starts[after] if after < len(doc.line_starts) else len(text)))
     pieces, at = [], 0
     for a, b in sorted(hidden):
         a, b = max(a, at), min(b, len(text))

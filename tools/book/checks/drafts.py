@@ -30,7 +30,7 @@ from ..findings import ERROR, WARNING, Finding
 from ..messages import finding
 from ..reading.bibliography import is_measurement
 from ..reading.book import Book, SourceFile
-from ..reading.prose import Document
+from ..reading.prose import HAN, Document, todo_boxes
 from ..reading.repo import notebook_chapter, resolved
 from .links import local_target, written_links
 
@@ -38,7 +38,6 @@ PROMISE_LIMIT = 200  # Chinese characters
 SECTION_HEADING = re.compile(r"^(?P<number>(?:\d+|[A-Z])\.\d+)\s+(?P<title>.+)$")
 CHAPTER_HEADING = re.compile(r"^(?:第(?P<chapter>\d+)章|附录(?P<appendix>[A-Z]))")
 PROMISE = re.compile(r"本(?:节|章)[^。！？!?\n]{0,30}?(?:讲|介绍|讨论|比较|给出|说明|分析|展示|演示|整理|回答|解释|收集)")
-CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 # Prose naming a chapter or a section: 第9章, 第9章到第10章, 4.6 节, 5.6 到 5.8 节 (each number is one reference).
 CHAPTER_REF = re.compile(r"第\s*(?P<number>\d+)\s*章")
 SECTION_REF = re.compile(r"(?<![\d.])(?P<first>(?:\d+|[A-Z])\.\d+)(?![\d.])"
@@ -168,7 +167,7 @@ def promise_only(book: Book, doc: Document, section: Section) -> bool:
     if len(paragraphs) != 1:
         return False
     text = paragraphs[0]
-    if len(CJK_CHAR.findall(text)) > PROMISE_LIMIT or not PROMISE.search(" ".join(text.split())):
+    if len(HAN.findall(text)) > PROMISE_LIMIT or not PROMISE.search(" ".join(text.split())):
         return False
     citations = book.citations
     if citations is not None:
@@ -268,19 +267,13 @@ def released_notebooks(book: Book, found: list[ChapterDrafts]) -> set[Path]:
         doc = book.document(book.file(path))
         if doc is None:
             continue
-        hidden = hidden | author_note_lines(doc)
+        hidden = hidden | {k for first, after in todo_boxes(doc.tokens) for k in range(first, after)}
         for written, at in written_links(doc):
             target = local_target(written)
             line, _ = doc.position(max(0, min(at, len(doc.source))))
             if target and target.endswith(".ipynb") and line - 1 not in hidden:
                 linked.add(resolved(path.parent / target))
     return linked
-
-
-def author_note_lines(doc: Document) -> set[int]:
-    """The 0-based lines of the `!!! todo` boxes (the release shows none)."""
-    return {k for token in doc.tokens if token.type == "admonition_open" and token.meta.get("tag") == "todo"
-            and token.map for k in range(*token.map)}
 
 
 def check(book: Book, strict: bool, drafts: Drafts | None = None) -> list[Finding]:

@@ -108,13 +108,14 @@ class FileFindings:
         return f"{source.shown}:{hashlib.sha256(source.text.encode()).hexdigest()}"
 
     def get(self, source) -> list[Finding] | None:
-        entry = (self.stored.get("files") or {}).get(self.key(source))
+        key = self.key(source)
+        entry = (self.stored.get("files") or {}).get(key)
         try:
             found = [finding_from(f) for f in entry] if isinstance(entry, list) else None
         except (KeyError, TypeError):
             found = None
         if found is not None:
-            self.kept[self.key(source)] = entry
+            self.kept[key] = entry
         return found
 
     def put(self, source, findings: list[Finding]) -> None:

@@ -1,9 +1,10 @@
 """Markdown, as the book's one reader parses it, written as Typst markup.
 
-Every block, every further source line of a paragraph and every table row carries a marker `#metadata("path:line")<src>`
-so that the compiled document can say on which page each manuscript line landed (the page map that `book claims`
-reads): a paragraph or a table that runs onto the next page has its rest there. Text is escaped character by character, so nothing
-an author writes is read as Typst markup; a line break between two Chinese characters is dropped (it is no space).
+Every block, every further source line of a paragraph and every table row carries a marker
+`#metadata("path:line")<src>` so that the compiled document can say on which page each manuscript line landed (the
+page map that `book claims` reads): a paragraph or a table that runs onto the next page has its rest there. Text is
+escaped character by character, so nothing an author writes is read as Typst markup; a line break between two
+Chinese characters is dropped (it is no space).
 """
 from __future__ import annotations
 
@@ -186,16 +187,14 @@ class Writer:
                 continue
             if kind == "text":
                 out.append(self.hooks.text(child.content, self.block_line))
-            elif kind == "softbreak":
-                before = children[k - 1].content if k else ""
-                after = children[k + 1].content if k + 1 < len(children) else ""
-                out.append("" if CJK_END.search(before) and CJK_START.search(after) else " ")
+            elif kind in ("softbreak", "hardbreak"):
+                if kind == "hardbreak":
+                    out.append(" \\\n")
+                else:
+                    before = children[k - 1].content if k else ""
+                    after = children[k + 1].content if k + 1 < len(children) else ""
+                    out.append("" if CJK_END.search(before) and CJK_START.search(after) else " ")
                 if line0 is not None:  # each source line of a paragraph is found on its own page
-                    line0 += 1
-                    out.append(self.marker(line0))
-            elif kind == "hardbreak":
-                out.append(" \\\n")
-                if line0 is not None:
                     line0 += 1
                     out.append(self.marker(line0))
             elif kind == "code_inline":

@@ -20,19 +20,18 @@ from pathlib import Path
 
 from markdown_it.token import Token
 
-from .prose import Document
+from .prose import HAN, Document
 
 LABEL_NAME = r"[A-Za-z0-9][\w.\-]*"
 FIGURE_TAIL = re.compile(rf"^\s*\{{#(?P<name>fig:{LABEL_NAME})\}}\s*$")
 TABLE_CAPTION = re.compile(rf"^:\s+(?P<caption>.*?)\s*\{{#(?P<name>tbl:{LABEL_NAME})\}}\s*$", re.S)
 REFERENCE = re.compile(rf"^#(?P<name>(?:fig|tbl):{LABEL_NAME}|sec:[0-9A-Z]+(?:\.\d+)*)$")
-CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def space_after(text: str, following: str) -> str:
     """The space Chinese typesetting wants between a reference whose text ends in a digit or a letter (`图 2-1`) and a
     Chinese character right after it (`图 2-1 画出了…`): the site and the EPUB write it; Typst spaces them itself."""
-    return " " if text[-1:].isascii() and text[-1:].isalnum() and CJK.match(following[:1]) else ""
+    return " " if text[-1:].isascii() and text[-1:].isalnum() and HAN.match(following[:1]) else ""
 KIND_WORD = {"figure": "图", "table": "表"}
 
 

@@ -18,6 +18,7 @@ from markdown_it.token import Token
 from .citations import PENDING_PAGE_MARK
 from .markdown import parse as parse_markdown
 
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")  # a Chinese character
 # Full-width digits and symbols read as their ASCII twins; one character for one, so columns stay true.
 HALF_WIDTH = str.maketrans("０１２３４５６７８９％＄．～－＋ｘＸ", "0123456789%$.~-+xX")
 FULL_WIDTH = re.compile("[０１２３４５６７８９％＄．～－＋ｘＸ]")
@@ -508,6 +509,13 @@ def units(doc: Document) -> list[Unit]:
                 continue
             unit.no_cite = doc.no_cite_lines[line]
     return out
+
+
+def todo_boxes(tokens: list[Token]) -> list[tuple[int, int]]:
+    """The lines (first, after; 0-based) of each `!!! todo` admonition: the author's notes, which the release shows
+    nowhere and a reader never reads."""
+    return [(t.map[0], t.map[1]) for t in tokens
+            if t.type == "admonition_open" and t.meta.get("tag") == "todo" and t.map]
 
 
 def split_lines(unit: Unit, kind: str) -> list[Unit]:

@@ -20,11 +20,8 @@ def without_todo_admonitions(markdown: str) -> str:
     """The page without its `!!! todo` admonitions (author notes: writing plans, sources still to read), as the
     release site shows it; the draft site keeps them. The book's one Markdown reader finds them, so a `!!! todo`
     inside a code block stays."""
-    drop: set[int] = set()
-    for token in parse_markdown(markdown):
-        if token.type == "admonition_open" and token.meta.get("tag") == "todo" and token.map:
-            drop.update(range(*token.map))
-    return blanked(markdown, drop)
+    boxes = prose.todo_boxes(parse_markdown(markdown))
+    return blanked(markdown, {k for first, after in boxes for k in range(first, after)})
 
 
 def blanked(markdown: str, drop: set[int]) -> str:
