@@ -13,12 +13,14 @@ INLINE_CASES = ["纯文本 30%，没有标记。", "成本 $3 <!-- no-cite: 作�
                 "注释后有代码 <!-- x --> `30%`", "奇怪的 <!-- -- --> 注释", "链接 [a](http://x/30%) <!-- x -->",
                 "<https://a.b/5%> <!-- x -->", "公式 \\(a\\) <!-- x -->", "引用 [ref] 与 <!-- x -->\n\n[ref]: http://x",
                 "**粗体** 与 *斜体* 30%", "a_b 与 &amp; 实体", "行尾两个空格  \n换行", "图片 ![替代文字](a.png) 之后",
-                "转义 \\* 星号", "- [ ] 待办 30%\n- [x] 已完成"]
+                "转义 \\* 星号", "- [ ] 待办 30%\n- [x] 已完成", "- [X] 大写\n- [ ]没有空格", "行一\r\n行二\r行三 30%",
+                "空字符\0在这里", "公式\n\n\\[\nx^2\n\\]\n\n之后", "图片 ![替代 \\*文字\\* 与 `码`](a.png) 之后"]
 
 
 def same_as_the_inline_rules(text: str) -> None:
     def shown(tokens):
-        return [(t.type, t.map, t.content, [(c.type, c.content) for c in t.children or []]) for t in tokens]
+        return [(t.type, t.map, t.content, t.attrs, [(c.type, c.content, [(g.type, g.content) for g in c.children or []])
+                                                     for c in t.children or []]) for t in tokens]
     assert shown(markdown.parse(text)) == shown(markdown.markdown(shortcut=False).parse(text, {})), text
 
 
