@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 
+from book.cache import read_json
 from book.reading import numerals
 from book.reading.book import Book
 from book.reading.repo import Repo
@@ -46,6 +47,35 @@ def test_registry_problems_are_located(mini):
     assert [(f.line, f.code) for f in load(mini).findings] == [(4, "source-registry")]
     mini.sources.unlink()
     assert [(f.path, f.line, f.code) for f in load(mini).findings] == [("manuscript/sources.yaml", 1, "source-registry")]
+
+
+def test_a_registry_read_without_a_problem_is_remembered_by_its_text(mini, monkeypatch, tmp_path):
+    from book.reading import sources
+    monkeypatch.setenv("BOOK_CACHE_DIR", str(tmp_path / "cache"))
+    (mini.root / "docs").mkdir()
+    (mini.root / "docs" / "a.pdf").write_bytes(b"%PDF")
+    mini.sources.write_text("ark:\n  title: A\n  paged: true\n  path: docs/a.pdf\n", encoding="utf-8")
+    first = load(mini)
+    memo = next((tmp_path / "cache" / "registry").rglob("registry.json"))
+    assert not first.findings and read_json(memo)["sources"] == first.sources
+
+    def unread(*args):
+        raise AssertionError("read in full although remembered")
+    with monkeypatch.context() as patch:
+        patch.setattr(sources, "read", unread)
+        assert load(mini).sources == first.sources  # the memo answers: no YAML, no validator
+    (mini.root / "docs" / "a.pdf").unlink()  # what the sources name is looked at again
+    assert [(f.line, f.code) for f in load(mini).findings] == [(4, "source-registry")]
+    (mini.root / "docs" / "a.pdf").write_bytes(b"%PDF")
+    mini.sources.write_text("ark:\n  title: A\n  paged: true\n  pages: 0\n", encoding="utf-8")  # a new text: read
+    assert [f.code for f in load(mini).findings] == ["source-registry"]
+    memo.write_text("{damaged", encoding="utf-8")
+    mini.sources.write_text("ark:\n  title: A\n  paged: true\n  path: docs/a.pdf\n", encoding="utf-8")
+    assert load(mini).sources == first.sources
+    mini.sources.write_text("2026:\n  title: A\n  paged: false\n", encoding="utf-8")  # a number as key: valid
+    numbered = load(mini)  # but JSON would give it back as text: never remembered, read in full each time
+    assert list(numbered.sources) == [2026] and not numbered.findings
+    assert next(iter(read_json(memo)["sources"])) == "ark"  # the memo still holds the last registry it could keep
 
 
 def test_toc_model_is_typed_with_labels_and_resolved_paths(mini):

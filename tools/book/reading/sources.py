@@ -1,13 +1,25 @@
 """The source registry, manuscript/sources.yaml: read safely (a key given twice is an error at its line), validated by
-its schema, every problem a `source-registry` finding at its line."""
+its schema, every problem a `source-registry` finding at its line.
+
+A registry read without a problem is remembered by everything its reading depends on (its text, the schema, this
+reading's code, the YAML and JSON Schema libraries' versions): the next command takes its sources from the memo
+without parsing the YAML or importing the validator (whose import alone takes longer than all the rest of `book
+claims` but the Markdown parse, on a book of one chapter). Only the files its sources name are looked at again; a
+registry with a problem is read in full every time, for its findings' lines."""
 from __future__ import annotations
 
+import importlib.util
+import json
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import yaml
+
+from ..cache import cache_dir, read_json, write_json
 from ..findings import ERROR, Finding, rel
 from ..messages import detailed, finding
 from .repo import Repo
-from .schemas import describe, error_path, errors
 from .textio import FileProblem, YamlProblem, node_line, node_position, read_text, read_yaml
 
 CODE = "source-registry"
@@ -42,6 +54,40 @@ def load(repo: Repo) -> Registry:
         text = read_text(path, shown, CODE)
     except FileProblem as problem:
         return Registry(findings=[problem.finding])
+    memo, inputs = cache_dir(repo.root, "registry", "1") / "registry.json", reading_inputs(repo, text)
+    stored = read_json(memo) if inputs is not None else None
+    if isinstance(stored, dict) and stored.get("inputs") == inputs and isinstance(stored.get("sources"), dict) and all(
+            (repo.root / src["path"]).is_file() for src in stored["sources"].values() if "path" in src):
+        return Registry(sources=stored["sources"])
+    registry = read(repo, text, shown)
+    if inputs is not None and not registry.findings:
+        try:
+            if json.loads(json.dumps(registry.sources)) == registry.sources:  # a number as a key would come back text
+                write_json(memo, {"inputs": inputs, "sources": registry.sources})
+        except (TypeError, ValueError):
+            pass
+    return registry
+
+
+def reading_inputs(repo: Repo, text: str) -> dict | None:
+    """All that reading the registry depends on: its text, the schema, the code that reads it (this module, the schema
+    checks, the YAML reader), the YAML and JSON Schema libraries' versions. None when the validator's version cannot
+    be told (the registry is then read in full)."""
+    spec = importlib.util.find_spec("jsonschema")  # found, not imported
+    site = Path(spec.origin).parent.parent if spec is not None and spec.origin else None
+    validator = sorted(p.name for p in site.glob("jsonschema-*.dist-info")) if site is not None else []
+    schema = repo.schemas / "sources.schema.json"
+    if not validator or not schema.is_file():
+        return None
+    here = Path(__file__).parent
+    return {"registry": text, "schema": schema.read_text(encoding="utf-8", errors="replace"),
+            "code": [(here / name).read_text(encoding="utf-8") for name in ("sources.py", "schemas.py", "textio.py")],
+            "validator": validator, "yaml": yaml.__version__, "python": list(sys.version_info[:3])}
+
+
+def read(repo: Repo, text: str, shown: str) -> Registry:
+    """The registry read in full: the YAML parsed, validated by the schema, the files it names looked at."""
+    from .schemas import describe, error_path, errors  # the validator: imported only when the memo cannot answer
     try:
         root, data = read_yaml(text)
     except YamlProblem as exc:
