@@ -1,6 +1,7 @@
 """Shared fixtures: the repository, a disposable copy of it, and a runner for the `book` CLI."""
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -143,11 +144,13 @@ def first_characters(items) -> tuple[set[str] | None, bool]:
             return found, False
         if op is c.SUBPATTERN:
             first, empty = first_characters(av[3])
+        elif op is c.ATOMIC_GROUP:
+            first, empty = first_characters(av)
         elif op is c.BRANCH:
             parts = [first_characters(alt) for alt in av[1]]
             first = None if any(f is None for f, _ in parts) else set().union(*(f for f, _ in parts))
             empty = any(e for _, e in parts)
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
             first, empty = first_characters(av[2])
             empty = empty or av[0] == 0
         else:
@@ -158,6 +161,38 @@ def first_characters(items) -> tuple[set[str] | None, bool]:
         if not empty:
             return found, False
     return found, True
+
+
+def spelled(items, limit: int = 10_000) -> set[str] | None:
+    """Every text a parsed pattern (re's own parser) matches, for a pattern of literals, classes, alternatives and
+    bounded repeats (`tokens?/s`, `[KMGT]B/s`); None for one that matches more (`\\d+`) or more than `limit`."""
+    from re import _constants as c
+    texts = {""}
+    for op, av in items:
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # zero width
+        if op is c.LITERAL:
+            options = {chr(av)}
+        elif op is c.IN and all(o in (c.LITERAL, c.RANGE) for o, _ in av):
+            options = {chr(a) for o, a in av if o is c.LITERAL} | {
+                chr(x) for o, a in av if o is c.RANGE for x in range(a[0], a[1] + 1)}
+        elif op is c.SUBPATTERN:
+            options = spelled(av[3], limit)
+        elif op is c.BRANCH:
+            parts = [spelled(alt, limit) for alt in av[1]]
+            options = None if any(p is None for p in parts) else set().union(*parts)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[1] <= 4:
+            once = spelled(av[2], limit)
+            options = None if once is None else {"".join(r) for n in range(av[0], av[1] + 1)
+                                                 for r in itertools.product(sorted(once), repeat=n)}
+        else:
+            return None
+        if options is None:
+            return None
+        texts = {t + o for t in texts for o in options}
+        if len(texts) > limit:
+            return None
+    return texts
 
 
 def starts_within(pattern: str, first_class: str) -> bool:

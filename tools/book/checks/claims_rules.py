@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 
-# Building blocks.
-DIGITS = r"\d+(?:,\d{3})*(?:\.\d+)?"
+# Building blocks. A number is read whole, never backed off digit by digit (an atomic group): a shorter reading would
+# leave a digit, a comma or a point before what follows it, which no row below accepts there (but the few words before
+# 中 of a ratio, which then have less room), so it matches nowhere the whole one fails; the engine need not try them.
+DIGITS = r"(?>\d+(?:,\d{3})*(?:\.\d+)?)"
 NUM = rf"(?<![A-Za-z0-9_.\-/]){DIGITS}"                              # 3, 1.5, 1,000 — not the 100 of H100
 CN = r"[零一二两三四五六七八九十百千万亿]+"                              # 三百, 二十, 两
 RANGE = rf"{NUM}(?:\s*[-~–—至到]\s*{DIGITS})?"                          # 3-10, 1.5~2, 60–80
@@ -18,6 +20,7 @@ MAGNITUDE = r"(?:万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|[K
 CN_LARGE = r"(?<![每几数上成第])[零一二两三四五六七八九十]*[百千万亿][零一二两三四五六七八九十百千万亿]*(?=[万亿]?\s*[次个名位家])(?<=[百千万亿])"
 CURRENCY = r"[$¥￥€£]"
 PER = r"(?:\s*(?:/|每)\s*(?:天|日|秒|分钟|小时|月|年|周|sec|day|s|h)(?![A-Za-z]))?"
+PER_TIME = r"每(?:秒|分钟|小时)"
 RATE_UNIT = r"(?<![A-Za-z])(?:tokens?/s|tok/s|QPS|RPS|req/s|TFLOPS|[KMGT]B/s)(?![A-Za-z])"
 
 # What the book counts as a data claim: (kind, pattern). The table runs as one alternation, so at a given start the
@@ -94,12 +97,14 @@ MAY_HOLD_CLAIM = re.compile(r"[0-9$¥￥€£%零一二两三四五六七八九�
 # formula). Run after the table above, on what it left: the figure is reported from its number on.
 GAP = r"[^\d\x00，。；;,!?！？（(÷×*/=+<>]"
 GOVERNED_PATTERNS: list[tuple[str, str]] = [
-    ("rate", rf"每(?:秒|分钟|小时){GAP}{{0,8}}?{NUM}(?:\s*{MAGNITUDE})?"),
+    ("rate", rf"{PER_TIME}{GAP}{{0,8}}?{NUM}(?:\s*{MAGNITUDE})?"),
     ("rate", rf"{RATE_UNIT}[）)]?{GAP}{{0,6}}?{NUM}(?:\s*{MAGNITUDE})?"),
 ]
 GOVERNED_FIRST = r"[每tQRrTKMG]"
 GOVERNED, GOVERNED_KINDS = compile_table(GOVERNED_PATTERNS, GOVERNED_FIRST)
-GOVERNING_UNIT = re.compile(rf"(?={GOVERNED_FIRST})(?:每(?:秒|分钟|小时)|{RATE_UNIT})")  # none: no second pass
+# What every governing unit above (PER_TIME, RATE_UNIT) holds, as alternatives that each open with a plain character:
+# the regex engine then skips to the next of those characters at C speed. A text without any needs no second pass.
+GOVERNING_UNIT = re.compile("每(?:秒|分钟|小时)|/s|QPS|RPS|TFLOPS")
 
 # A table's header names the unit of its column (`吞吐 (tokens/s)`, `延迟（ms）`, `成本（美元）`): a cell below it that is
 # a bare number is a figure of that kind. The first row whose pattern the header cell holds gives the kind.
