@@ -22,6 +22,7 @@ marked, in the draft builds). The site and print both ask `Drafts.notebook_left_
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -30,7 +31,8 @@ from ..findings import ERROR, WARNING, Finding
 from ..messages import finding
 from ..reading.bibliography import is_measurement
 from ..reading.book import Book, SourceFile
-from ..reading.prose import HAN, Document, todo_boxes
+from ..reading.prose import HAN, Document, Unit, todo_boxes
+from ..reading.prose_map import ProseMap
 from ..reading.repo import notebook_chapter, resolved
 from .links import local_target, written_links
 
@@ -42,7 +44,7 @@ PROMISE = re.compile(r"本(?:节|章)[^。！？!?\n]{0,30}?(?:讲|介绍|讨论
 CHAPTER_REF = re.compile(r"第\s*(?P<number>\d+)\s*章")
 SECTION_REF = re.compile(r"(?<![\d.])(?P<first>(?:\d+|[A-Z])\.\d+)(?![\d.])"
                          r"(?:\s*(?:到|至|和|与|、|–|-|~|～)\s*(?P<last>(?:\d+|[A-Z])\.\d+)(?![\d.]))?\s*节")
-# Each with the character every match of it holds: most units hold neither, and `in` tells so at C speed.
+# Each with the character every match of it holds: most files hold one, but a file that holds neither is not scanned.
 NAMES = ((CHAPTER_REF, "章"), (SECTION_REF, "节"))
 AUTHOR_NOTES = ("todo", "draft")
 DRAFT_ONLY_PAGES = ("claims.md", "todo.md")  # generated for the draft site only: the claims ledger, the TODO page
@@ -305,6 +307,18 @@ def check(book: Book, strict: bool, drafts: Drafts | None = None) -> list[Findin
     return found
 
 
+def named_in_units(prose: ProseMap) -> list[tuple[Unit, re.Match, int]]:
+    """(unit, match, its offset in the unit's text) of each chapter and section the prose names, unit by unit, in
+    NAMES' order, in text order: found in one pass over the file's units joined (no match spans their separator)."""
+    named = []
+    for order, (rx, mark) in enumerate(NAMES):
+        if mark in prose.joined:
+            for m in rx.finditer(prose.joined):
+                named.append((bisect_right(prose.unit_starts, m.start()) - 1, order, m.start(), m))
+    named.sort(key=lambda found: found[:3])
+    return [(prose.units[k], m, at - prose.unit_starts[k]) for k, _, at, m in named]
+
+
 def references(book: Book, source: SourceFile, drafts: Drafts, severity: str) -> list[Finding]:
     """Links to drafts and prose naming them, outside drafts."""
     doc = book.document(source)
@@ -325,21 +339,18 @@ def references(book: Book, source: SourceFile, drafts: Drafts, severity: str) ->
         draft_only = path.parent == resolved(book.repo.manuscript) and path.name in DRAFT_ONLY_PAGES
         if (target or anchor) and (draft_only or drafts.left_out(path, anchor)):
             found.append(finding(source.shown, line, col, severity, "ref-draft:link", link=written))
-    for unit in book.units(source):
-        for rx, mark in NAMES:
-            if mark not in unit.text:
+    for unit, m, at in named_in_units(book.prose_map(source)):
+        rx = m.re
+        if rx is CHAPTER_REF and at == 0 and unit.kind == "heading":
+            continue  # a chapter's own title (`# 第9章 …`) names it, it does not send the reader there
+        numbers = [m["number"]] if rx is CHAPTER_REF else [n for n in (m["first"], m["last"]) if n]
+        for number in numbers:
+            line, col = unit.where(at)
+            if not drafts.named_left_out(number) or line - 1 in hidden:
                 continue
-            for m in rx.finditer(unit.text):
-                if rx is CHAPTER_REF and m.start() == 0 and unit.kind == "heading":
-                    continue  # a chapter's own title (`# 第9章 …`) names it, it does not send the reader there
-                numbers = [m["number"]] if rx is CHAPTER_REF else [n for n in (m["first"], m["last"]) if n]
-                for number in numbers:
-                    line, col = unit.where(m.start())
-                    if not drafts.named_left_out(number) or line - 1 in hidden:
-                        continue
-                    if own is not None and "." in number and own.number == number.split(".")[0] \
-                            and own.section_at(line - 1) is not None and own.section_at(line - 1).number == number:
-                        continue
-                    kind = "ref-draft:section" if "." in number else "ref-draft:chapter"
-                    found.append(finding(source.shown, line, col, severity, kind, number=number))
+            if own is not None and "." in number and own.number == number.split(".")[0] \
+                    and own.section_at(line - 1) is not None and own.section_at(line - 1).number == number:
+                continue
+            kind = "ref-draft:section" if "." in number else "ref-draft:chapter"
+            found.append(finding(source.shown, line, col, severity, kind, number=number))
     return found
