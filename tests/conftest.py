@@ -195,6 +195,26 @@ def spelled(items, limit: int = 10_000) -> set[str] | None:
     return texts
 
 
+def holds_a_mark(items, marks: tuple[str, ...]) -> bool:
+    """Whether every match of a parsed pattern (re's own parser) holds one of `marks`: a run of its plain characters
+    does, or a part every match has (a group, each alternative of a choice, a repeat at least once) does. False where
+    it cannot tell."""
+    from re import _constants as c
+    run = ""
+    for op, av in items:
+        if op is c.LITERAL:
+            run += chr(av)
+            if any(mark in run for mark in marks):
+                return True
+            continue
+        run = ""
+        if (op is c.SUBPATTERN and holds_a_mark(av[3], marks) or op is c.ATOMIC_GROUP and holds_a_mark(av, marks)
+                or op is c.BRANCH and all(holds_a_mark(alt, marks) for alt in av[1])
+                or op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1 and holds_a_mark(av[2], marks)):
+            return True
+    return False
+
+
 def starts_within(pattern: str, first_class: str) -> bool:
     """Whether every match of the pattern starts with a character of `[…]` (a first class that a scan tests before
     it tries the pattern, as the claims and draft-note tables do), and none is empty."""

@@ -6,7 +6,7 @@ import sys
 import pytest
 import yaml
 
-from conftest import ROOT, run_book, starts_within
+from conftest import ROOT, holds_a_mark, run_book, starts_within
 
 sys.path.insert(0, str(ROOT / "tools"))
 from book.checks import draft_notes  # noqa: E402
@@ -87,3 +87,12 @@ def test_each_note_pattern_starts_with_a_character_of_the_first_class(pattern):
     """The scan tries the patterns only where the first class fits (NOTE_FIRST): a pattern that could start with
     another character would be silently skipped there."""
     assert starts_within(pattern, draft_notes.NOTE_FIRST)
+
+
+@pytest.mark.parametrize("pattern", draft_notes.NOTE_PATTERNS)
+def test_each_note_pattern_holds_a_mark_of_the_quick_test(pattern):
+    """A file whose prose holds none of NOTE_MARK's marks is not scanned: every pattern must hold one."""
+    from re import _parser
+    marks = tuple(draft_notes.NOTE_MARK.pattern.split("|"))
+    assert holds_a_mark(_parser.parse(pattern), marks)
+    assert not holds_a_mark(_parser.parse(pattern), ("不在其中",))

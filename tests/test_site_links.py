@@ -8,6 +8,7 @@ import pytest
 
 from book.checks import links
 from book.commands import site
+from book.reading import prose
 from book.reading.book import Book
 from conftest import run_book
 from test_reading import mini  # noqa: F401  (the fixture)
@@ -77,6 +78,16 @@ def test_mkdocs_link_warnings_name_the_link_as_written(mini):  # noqa: F811
     [found] = site.build_findings(log, mini, mini.manuscript)
     assert (found.path, found.line, found.col, found.code) == (CH1, 29, 8, "site-link")
     assert "'../code/ch01-a/demo.py'" in found.message and "Doc file" not in found.message
+
+
+@pytest.mark.parametrize("page,link", [("[缺][r]\n\n[r]: gone.md\n", "gone.md"), ("[r] 在此\n\n[r]: gone.md\n", "gone.md"),
+                                       ("[a][]\n\n[a]: c.md\n", "c.md"), ("见[x](gone.md)。\n", "gone.md"),
+                                       ("![图](a.png)\n", "a.png"), ('<img src="a.png">\n', "a.png"),
+                                       ('文字 <A HREF="b.md">x</A>\n', "b.md")])
+def test_a_page_whose_one_link_is_of_any_form_has_it_read(page, link):
+    """A page without any mark of a link is not walked (links.LINK_MARK): each form alone must still be read."""
+    assert [written for written, _ in links.written_links(prose.parse(page))] == [link]
+    assert links.written_links(prose.parse("纯文字 <!-- 注释 --> [@k, p. 3]，第 [1] 项\n")) == []
 
 
 def test_html_links_parser_survives_broken_tags():

@@ -37,6 +37,9 @@ NOTE_PATTERNS = [
 # patterns, which makes it several times faster on Chinese prose; a new pattern that starts otherwise must extend it.
 NOTE_FIRST = "[待有仍尚还出来页数原细规本按据初记TFB]"
 DRAFT_NOTE = re.compile(f"(?={NOTE_FIRST})(?:{'|'.join(NOTE_PATTERNS)})")
+# What every pattern above holds (tested): a text without any holds no note, and this search, whose alternatives each
+# open with a plain character, skips through it at C speed.
+NOTE_MARK = re.compile("待|未|没|规划|稿|TODO|FIXME|TBD")
 CHECKLIST = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[ \][ \t]+(?P<item>.*)$", re.M)
 SOFT_BREAK = re.compile(r"\n[ \t]*(?=[^\s])")  # a line break inside a paragraph: the prose runs on across it
 # What a reader does not read, as the prose map names it: code, math, comments, link targets, front matter.
@@ -71,8 +74,10 @@ def scan(prose: ProseMap) -> list[tuple[int, int, str, str]]:
     for m in CHECKLIST.finditer(text) if "[ ]" in text else ():  # most files have no checklist
         line, col = doc.position(m.start("item") - 4)  # the `[ ]`
         found.append((line, col, "draft-note:checklist", " ".join(m["item"].split())[:40]))
-    joins = list(SOFT_BREAK.finditer(text))
     flat = SOFT_BREAK.sub("", text)
+    if not NOTE_MARK.search(flat):
+        return sorted(found)
+    joins = list(SOFT_BREAK.finditer(text))
     kept, removed = [], []  # flat offset at each join, and the characters removed up to and including it
     total = 0
     for j in joins:

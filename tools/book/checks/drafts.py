@@ -44,7 +44,7 @@ PROMISE = re.compile(r"本(?:节|章)[^。！？!?\n]{0,30}?(?:讲|介绍|讨论
 CHAPTER_REF = re.compile(r"第\s*(?P<number>\d+)\s*章")
 SECTION_REF = re.compile(r"(?<![\d.])(?P<first>(?:\d+|[A-Z])\.\d+)(?![\d.])"
                          r"(?:\s*(?:到|至|和|与|、|–|-|~|～)\s*(?P<last>(?:\d+|[A-Z])\.\d+)(?![\d.]))?\s*节")
-# Each with the character every match of it holds: most files hold one, but a file that holds neither is not scanned.
+# Each with the character every match of it holds: most units hold neither, and a search of the text tells so at C speed.
 NAMES = ((CHAPTER_REF, "章"), (SECTION_REF, "节"))
 AUTHOR_NOTES = ("todo", "draft")
 DRAFT_ONLY_PAGES = ("claims.md", "todo.md")  # generated for the draft site only: the claims ledger, the TODO page
@@ -307,16 +307,19 @@ def check(book: Book, strict: bool, drafts: Drafts | None = None) -> list[Findin
     return found
 
 
-def named_in_units(prose: ProseMap) -> list[tuple[Unit, re.Match, int]]:
-    """(unit, match, its offset in the unit's text) of each chapter and section the prose names, unit by unit, in
-    NAMES' order, in text order: found in one pass over the file's units joined (no match spans their separator)."""
+def named_in_units(prose: ProseMap) -> list[tuple[Unit, re.Match]]:
+    """(unit, match in its text) of each chapter and section the prose names, unit by unit in NAMES' order. Only the
+    units that hold a name's character are read: the file's units joined (the prose map's) tell which, at C speed."""
+    joined, starts, units = prose.joined, prose.unit_starts, prose.units
     named = []
     for order, (rx, mark) in enumerate(NAMES):
-        if mark in prose.joined:
-            for m in rx.finditer(prose.joined):
-                named.append((bisect_right(prose.unit_starts, m.start()) - 1, order, m.start(), m))
+        at = joined.find(mark)
+        while at >= 0:
+            k = bisect_right(starts, at) - 1
+            named += [(k, order, m.start(), m) for m in rx.finditer(units[k].text)]
+            at = joined.find(mark, starts[k + 1]) if k + 1 < len(starts) else -1
     named.sort(key=lambda found: found[:3])
-    return [(prose.units[k], m, at - prose.unit_starts[k]) for k, _, at, m in named]
+    return [(units[k], m) for k, _, _, m in named]
 
 
 def references(book: Book, source: SourceFile, drafts: Drafts, severity: str) -> list[Finding]:
@@ -339,8 +342,8 @@ def references(book: Book, source: SourceFile, drafts: Drafts, severity: str) ->
         draft_only = path.parent == resolved(book.repo.manuscript) and path.name in DRAFT_ONLY_PAGES
         if (target or anchor) and (draft_only or drafts.left_out(path, anchor)):
             found.append(finding(source.shown, line, col, severity, "ref-draft:link", link=written))
-    for unit, m, at in named_in_units(book.prose_map(source)):
-        rx = m.re
+    for unit, m in named_in_units(book.prose_map(source)):
+        rx, at = m.re, m.start()
         if rx is CHAPTER_REF and at == 0 and unit.kind == "heading":
             continue  # a chapter's own title (`# 第9章 …`) names it, it does not send the reader there
         numbers = [m["number"]] if rx is CHAPTER_REF else [n for n in (m["first"], m["last"]) if n]

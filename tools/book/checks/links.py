@@ -40,9 +40,16 @@ def local_target(link: str) -> str | None:
     return unquote(target) or None
 
 
+# Every link this reads is written with one of these: a Markdown link or image (`](`, `][`, or `[name]` with its
+# definition `[name]:`), an HTML tag (`<` and a letter). A page with none has no link: its tokens are not walked.
+LINK_MARK = re.compile(r"\]\(|\]\[|\]:|<[A-Za-z]")
+
+
 def written_links(doc: Document) -> list[tuple[str, int]]:
     """(link as written, offset in the source) of every link, image and raw-HTML `src`/`href` of a page."""
     out: list[tuple[str, int]] = []
+    if not LINK_MARK.search(doc.source):
+        return out
     for token in doc.tokens:
         if token.map is None:
             continue
