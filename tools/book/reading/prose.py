@@ -79,6 +79,8 @@ class Document:
     inline_spans: list[tuple[str, int, int]] = field(default_factory=list)
     block_lines: list[tuple[str, int, int]] = field(default_factory=list)
     inline_lines: list[tuple[int, int]] = field(default_factory=list)
+    # Whether any text of it may hold a full-width digit or sign to fold: one in the source, or an entity (`&#65296;`).
+    wide: bool = True
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, col) of an offset into the source."""
@@ -144,7 +146,7 @@ def parse(text: str) -> Document:
     for line in lines:
         starts.append(at)
         at += len(line) + 1
-    doc = Document(lines, text, tokens, {}, starts)
+    doc = Document(lines, text, tokens, {}, starts, wide="&" in text or FULL_WIDTH.search(text) is not None)
     for token in tokens:
         if token.type == "html_block" and token.map:
             for m in NO_CITE.finditer(token.content):
@@ -157,7 +159,7 @@ class Aligner:
     """Walks an inline token's children along its lines of the source, giving each prose character its position."""
 
     def __init__(self, doc: Document, first_line: int, last_line: int):
-        self.source = doc.source
+        self.source, self.wide = doc.source, doc.wide
         self.cursor = doc.line_starts[first_line]
         self.start = self.cursor
         self.end = doc.line_starts[last_line] - 1 if last_line < len(doc.line_starts) else len(doc.source)
@@ -172,7 +174,7 @@ class Aligner:
     def take(self, unit: Unit, content: str) -> None:
         """Append a text child to the unit, each of its lines found at or after the cursor. A line the source does not
         hold verbatim (an escape) is placed character by character."""
-        shown = half_width(content)
+        shown = half_width(content) if self.wide else content
         at_char = 0
         for k, line in enumerate(content.split("\n") if "\n" in content else (content,)):
             if k:
@@ -240,7 +242,7 @@ def inline_unit(doc: Document, token: Token, kind: str) -> Unit:
         content = children[0].content
         at = doc.source.find(content, doc.line_starts[first], doc.line_starts[first] + len(doc.lines[first]))
         if at >= 0:
-            return Unit(kind, doc, half_width(content), [0], [at])
+            return Unit(kind, doc, half_width(content) if doc.wide else content, [0], [at])
     aligner = Aligner(doc, first, last)
     unit = Unit(kind, doc)
     skipping_autolink = False
