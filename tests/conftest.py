@@ -4,6 +4,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -84,6 +85,20 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def measured_paragraph(chapter: str, key: str) -> tuple[str, str]:
+    """For tests of how the book's own measurements are cited, whatever the latest GPU run measured: a figure found
+    once in the chapter, from its paragraph that cites `key` most often (three times at least), and the device the
+    results file names (`H200`)."""
+    from book.reading.bibliography import measurement_device
+    from book.reading.book import Book
+    from book.reading.repo import Repo
+    text = (ROOT / "manuscript" / f"{chapter}.md").read_text(encoding="utf-8")
+    paragraph = max(text.split("\n\n"), key=lambda p: p.count(f"[@{key}]"))
+    assert paragraph.count(f"[@{key}]") >= 3, f"no paragraph of {chapter} cites {key} three times"
+    figure = next(f for f in re.findall(r"\d+\.\d+ ms", paragraph) if text.count(f) == 1)
+    return figure, measurement_device(ROOT, Book(Repo(ROOT)).registry.sources[key])
 
 
 @pytest.fixture(scope="session")

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
 
-from book.checks import figures
+from book.checks import figures, results
 from book.reading.book import Book
 from book.reading.repo import Repo
 from book.site.labels import numbered
@@ -105,17 +106,38 @@ def test_a_table_caption_away_from_any_table(book):
     assert rows(check(book)) == [(CH04, line + 2, 11, "figure-alt", "error")]
 
 
+def table_row(path: Path, batch: int) -> tuple[str, list[str]]:
+    """A row of 表 2-1 as written, and its cells."""
+    row = next(line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith(f"| {batch} |"))
+    return row, [cell.strip() for cell in row.strip("|").split("|")]
+
+
 def test_a_table_cell_that_no_longer_matches_its_results(book):
     path = book / CH02
-    edit(path, "| 4 | 1,865.3 | 3.99 | 86.3 | 1.3 |", "| 4 | 1,865.3 | 3.99 | 68.3 | 1.3 |")
+    row, cells = table_row(path, 4)
+    measured = results.metric_values(json.loads((book / "code/results/ch02-gpu-hardware.json").read_text()))
+    wrong = next(w for w in ("68.3", "11.1", "77.7", "33.3") if results.matches(w + "%", measured) is False)
+    changed = row.replace(f"| {cells[3]} |", f"| {wrong} |")
+    edit(path, row, changed)
     found = check(book)
-    line = line_of(path, "| 4 | 1,865.3 | 3.99 | 68.3 | 1.3 |")
-    assert rows(found) == [(CH02, line, 24, "results-mismatch", "error")]
-    assert "表 2-1" in found[0].message and "68.3%" in found[0].message
+    line = line_of(path, changed)
+    assert rows(found) == [(CH02, line, changed.index(wrong) + 1, "results-mismatch", "error")]
+    assert "表 2-1" in found[0].message and f"{wrong}%" in found[0].message
+
+
+def fewer_digits(cell: str) -> str:
+    """The cell rounded one digit shorter (half away from zero): what the check must still accept."""
+    number = Decimal(cell.replace(",", ""))
+    places = Decimal(1) if number.as_tuple().exponent >= -1 else Decimal("0.1")
+    shorter = number.quantize(places, rounding=ROUND_HALF_UP)
+    return f"{shorter:,}" if "," in cell else str(shorter)
 
 
 def test_a_table_is_checked_with_the_rounding_it_prints(book):
-    edit(book / CH02, "| 4 | 1,865.3 | 3.99 | 86.3 | 1.3 |", "| 4 | 1,865 | 4.0 | 86 | 1 |")
+    # a row none of whose dropped digits is a 5 (rounding 0.x5 either way may leave the measured value)
+    row, cells = next((r, c) for r, c in (table_row(book / CH02, b) for b in (4, 8, 16, 2))
+                      if not any(cell.replace(",", "").endswith("5") for cell in c[1:]))
+    edit(book / CH02, row, "| " + " | ".join([cells[0]] + [fewer_digits(c) for c in cells[1:]]) + " |")
     assert check(book) == []
 
 

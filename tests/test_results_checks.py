@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -109,6 +110,17 @@ def test_a_figure_with_a_unit_matches_only_a_metric_of_that_quantity(book):
     [size] = mismatches(book, "拷贝 2 GB 的缓冲区 [@results-ch05]。")
     assert "2 GB" in size.message
     assert mismatches(book, "快 2.0 倍，每步 2 ms，每个 token 2 字节 [@results-ch05]。") == []
+
+
+def test_a_percentage_or_a_multiplier_matches_only_a_ratio(book):
+    """`5%` is no match for 5 ms, nor `3 倍` for 3 prompts: a percentage prints a ratio (or a metric in %), a
+    multiplier a ratio; a plain count may print any metric."""
+    record(book, "ch05-batching", "continuous_batching.ipynb",
+           {"step": (5.0, "ms"), "prompts": (3, "prompts"), "hit_rate": (0.805, "ratio"), "gain": (2.34, "x"),
+            "share": (12.5, "%")})
+    found = mismatches(book, "只有 5% 的请求超时，快了 3 倍 [@results-ch05]。")
+    assert sorted(re.match(r"\W(.+?)\W cites", f.message)[1] for f in found) == ["3 倍", "5%"], found
+    assert mismatches(book, "命中率 80.5%，快 2.34 倍，占 12.5%，共 3 个提示 [@results-ch05]。") == []
 
 
 def test_a_figure_is_held_to_the_citation_that_follows_it(book):

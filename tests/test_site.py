@@ -1,6 +1,7 @@
 """The published site: built strictly and atomically, navigation from the TOC, citations and boxes rendered."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from book.reading.book import Book
 from book.site.notebooks import NO_RUN_LINE, prepared
 from book.site.plugin import BookPlugin
 from book.reading.repo import Repo
-from conftest import ROOT, run_book
+from conftest import ROOT, measured_paragraph, run_book
 
 
 def append(path: Path, line: str) -> None:
@@ -36,11 +37,12 @@ def test_chapter_one_shows_currency_numbered_citations_and_boxes(release_site):
 
 def test_measurements_cite_briefly_once_per_paragraph(release_site):
     html = page(release_site, "ch04-kv-cache")
-    paragraph = next(p for p in re.findall(r"<p>.*?</p>", html, re.S) if "9.012 ms" in p)
+    figure, device = measured_paragraph("ch04-kv-cache", "results-ch04")
+    paragraph = next(p for p in re.findall(r"<p>.*?</p>", html, re.S) if figure in p)
     assert paragraph.count("实测") == 1
-    assert re.search(r'（<a class="measurement" href="../code/ch04-kv-cache/kv_cache/">H100 实测，见本章代码示例</a>）',
+    assert re.search(rf'（<a class="measurement" href="../code/ch04-kv-cache/kv_cache/">{device} 实测，见本章代码示例</a>）',
                      paragraph)
-    assert "kv_cache.ipynb，H100" not in html  # the registry's title is not the citation
+    assert f"kv_cache.ipynb，{device}" not in html  # the registry's title is not the citation
     ch01 = page(release_site, "ch01-cost-revolution")
     assert "实测，见第5章代码示例" in ch01 or "[@results" not in (ROOT / "manuscript/ch01-cost-revolution.md").read_text()
 
@@ -59,7 +61,8 @@ def test_navigation_follows_the_toc(release_site):
 
 def test_notebook_pages_never_show_ci_outputs_in_the_release(release_site, draft_site):
     html = page(release_site, "code/ch04-kv-cache/kv_cache")
-    assert "全尺寸（full）运行：NVIDIA H100" in html and "device=cuda scale=full" in html  # the stored run
+    device = json.loads((ROOT / "code/results/ch04-kv-cache.json").read_text(encoding="utf-8"))["provenance"]["device_name"]
+    assert f"全尺寸（full）运行：{device}" in html and "device=cuda scale=full" in html  # the stored run
     assert "device=cpu" not in html and "scale=ci" not in html
     unrun = prepared(ROOT, ROOT / "code/ch04-kv-cache/prefix_caching.ipynb", draft=False)  # no stored run yet
     assert any(NO_RUN_LINE in "".join(cell["source"]) for cell in unrun["cells"][:2])  # under the title

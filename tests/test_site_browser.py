@@ -19,7 +19,7 @@ from book.checks import drafts
 from book.reading.book import Book
 from book.reading.repo import Repo
 from book.site import notebooks
-from conftest import ROOT, run_book
+from conftest import ROOT, measured_paragraph, run_book
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # Screenshots for a person to look at; outside the checkout (tests write nothing into it).
@@ -206,7 +206,8 @@ def test_a_source_cited_three_times_in_a_paragraph_shows_its_title_at_most_once(
             assert all(text.count(title) <= 1 for title in titles), (chapter, text)
         shot(tab, f"release-{chapter}")
     tab.goto(f"{release}/ch04-kv-cache/", wait_until="domcontentloaded")
-    paragraph = tab.locator("article p", has_text="9.012 ms").first  # cites the chapter's results three times
+    figure, _ = measured_paragraph("ch04-kv-cache", "results-ch04")
+    paragraph = tab.locator("article p", has_text=figure).first  # cites the chapter's results three times
     assert paragraph.inner_text().count("实测") == 1 and paragraph.locator("a.measurement").count() == 1
 
 

@@ -3,14 +3,16 @@ channel, int4 per group of input channels.
 
 The weights are stored as small integers plus scales; the activations
 stay in floating point. What a decode step saves is bytes read, and only
-if the widening back to floating point happens inside the matrix-vector
-product, never as a full floating-point copy of the weight in memory:
+if the kernel that multiplies reads the small integers directly:
 
 - int8, batch 1: `(x[..., None, :] * w_int8.to(x.dtype)).sum(-1) *
   scales`, a form that torch.compile (Inductor) turns into one kernel
-  that reads the int8 weight once (as gpt-fast does);
-  `F.linear(x, w_int8.to(x.dtype))` would materialise the widened weight
-  first (`naive=True` keeps that form, for comparison).
+  that reads the int8 weight once (as gpt-fast does).
+  `naive=True` keeps the textbook form `F.linear(x, w_int8.to(x.dtype))
+  * scales` for comparison: Inductor replaces that pattern with ATen's
+  own `_weight_int8pack_mm`, whose CUDA kernel (one thread per output,
+  uncoalesced weight reads) is what makes it slow, as chapter 6's
+  profile shows; not a widened copy of the weight.
 - int4 on a CUDA GPU: PyTorch's tinygemm kernel,
   `aten._weight_int4pack_mm`, on weights packed by
   `aten._convert_weight_to_int4pack` (`Int4Linear.use_tinygemm()`);

@@ -144,11 +144,11 @@ def stale_findings(repo: Repo, files: list[ResultsFile], strict: bool) -> list[F
 @dataclass(frozen=True)
 class Printed:
     """A figure as printed, read once by the book's one number reader: `1.4 万亿` is 1.4 of 1e12, `三百万` 3,000,000,
-    `９９％` 99 percent. `half`: half a unit of its last printed digit; `unit`: (quantity, factor) when it is written in
-    bytes, seconds or bytes/s."""
+    `９９％` 99 percent. `half`: half a unit of its last printed digit; `kind`: the number reader's ("%", "x", "n", a
+    currency); `unit`: (quantity, factor) when it is written in bytes, seconds or bytes/s."""
     number: float
     half: float
-    percent: bool
+    kind: str
     magnitude: float
     unit: tuple[str, float] | None
 
@@ -158,7 +158,7 @@ def printed_value(figure: str) -> Printed | None:
     if read is None:
         return None
     text, q = read
-    return Printed(float(q.value * q.factor), float(q.half * q.factor), q.percent, float(q.magnitude or 1),
+    return Printed(float(q.value * q.factor), float(q.half * q.factor), q.kind, float(q.magnitude or 1),
                    unit_of(text[q.end:]))
 
 
@@ -188,17 +188,23 @@ def metric_values(data: dict) -> list[tuple[str, float, str]]:
     return out
 
 
+RATIOS = ("ratio", "x")  # metric units a percentage or a multiplier can print
+
+
 def candidates(printed: Printed, value: float, unit: str) -> list[float]:
-    """The metric's value in the figure's terms. A figure in bytes, seconds or bytes/s takes only a metric of that
-    quantity, converted to the figure's unit (bytes as GB, seconds as ms): `2 GB` is no match for a ratio of 2.0 or
-    for 2 bytes. Any other figure: the value as is, or a fraction as a percentage, 万/k magnitudes."""
+    """The metric's value in the figure's terms, where the figure can print it. A figure in bytes, seconds or bytes/s
+    takes only a metric of that quantity, converted to the figure's unit (bytes as GB, seconds as ms): `2 GB` is no
+    match for a ratio of 2.0 or for 2 bytes. A percentage takes only a ratio (as a percentage) or a metric in %; a
+    multiplier (`倍`, `x`) only a ratio: `5%` is no match for 5 ms, `3 倍` none for 3 prompts. Any other figure: the
+    value as is, 万/k magnitudes."""
     if printed.unit:
         ours = unit_of(unit)
         return [value * ours[1] / printed.unit[1]] if ours and ours[0] == printed.unit[0] else []
-    out = [value / printed.magnitude]
-    if printed.percent:
-        out.append(value * 100 / printed.magnitude)
-    return out
+    if printed.kind == "%":
+        return [value * 100 / printed.magnitude] if unit in RATIOS else [value / printed.magnitude] if unit == "%" else []
+    if printed.kind == "x":
+        return [value / printed.magnitude] if unit in RATIOS else []
+    return [value / printed.magnitude]
 
 
 def matches(figure: str, values: list[tuple[str, float, str]]) -> bool | None:
