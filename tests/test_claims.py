@@ -1,6 +1,8 @@
 """`book claims`: the labelled examples, the book itself, the ledger, and bad input."""
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 
 import pytest
@@ -140,6 +142,48 @@ def test_the_ledger_does_not_change_the_findings(tmp_path):
     codes = {f.code for f in with_ledger.findings}
     assert {"file-encoding", "bad-page", "uncited-claim", "pending-citation"} <= codes
     assert len(with_ledger.claims) > 10_000
+
+
+def test_the_files_shared_by_processes_give_the_report_of_one(tmp_path):
+    """`book claims` checks the files in one process per core (forked copies, each with a share of the text): the
+    same report as `-j 1`, where this process checks them all, on a long book with findings of all three checks."""
+    book = long_book(tmp_path / "book")
+    (book / "ch90-latin1.md").write_bytes("成本 30%\n".encode("gb18030"))
+    (book / "ch91-notes.md").write_text("这个数字还有待核实。细节见第9章。\n\n成本 $3 [@ark-big-ideas-2026, page]。\n",
+                                        encoding="utf-8")
+    alone = run_book("claims", "-j", "1", str(book))
+    for jobs in ([], ["-j", "3"]):
+        shared = run_book("claims", *jobs, str(book))
+        assert (shared.code, shared.out) == (alone.code, alone.out)
+    codes = {line.split()[2] for line in alone.lines()[:-1]}
+    assert codes == {"file-encoding", "bad-page", "pending-citation", "draft-note", "ref-draft"}, codes
+    bad = run_book("claims", "-j", "0", str(book))
+    assert bad.code == 2 and "-j/--jobs" in bad.err
+
+
+SHARING = """
+import os
+from pathlib import Path
+from book.commands.claims import in_processes
+from book.reading.book import SourceFile
+files = [SourceFile(Path(f"{k}.md"), f"{k}.md", "文" * (60 - k)) for k in range(6)]
+here = os.getpid()
+def work(source):
+    if os.environ["COPIES"] == "fail" and os.getpid() != here:
+        raise RuntimeError("a copy fails")
+    return source.shown, os.getpid()
+done = in_processes(files, work, 3)
+print([shown for shown, _ in done] == [f.shown for f in files], len({pid for _, pid in done}))
+"""
+
+
+@pytest.mark.parametrize("copies,processes", [("work", 3), ("fail", 1)])
+def test_files_are_shared_by_forked_copies_and_a_failed_copys_checked_here(copies, processes):
+    """Three processes share six files, each result in its file's place; when the copies fail, this process does
+    their files itself (and would report what goes wrong)."""
+    proc = subprocess.run([sys.executable, "-c", SHARING], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "tools"), "COPIES": copies})
+    assert proc.stdout.split() == ["True", str(processes)], proc.stderr
 
 
 def test_a_broken_registry_reports_the_registry_alone(book_copy, tmp_path):

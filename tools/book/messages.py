@@ -400,6 +400,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "glossary:keep-regex": {"zh": "keep 中的“{pattern}”不是有效的正则表达式：{problem}",
                             "en": "'{pattern}' in keep is not a valid regular expression: {problem}"},
     # book notebooks: usage, progress, the line after the run.
+    "claims:jobs": {"zh": "-j/--jobs 需要一个正整数（同时检查的进程数），而不是 {jobs}",
+                    "en": "-j/--jobs needs a positive number of processes, not {jobs}"},
     "notebooks:jobs": {"zh": "-j/--jobs 需要一个正整数，而不是 {jobs}", "en": "-j/--jobs needs a positive number of workers, not {jobs}"},
     "notebooks:device": {"zh": "BOOK_DEVICE 只能是 cpu 或 cuda，而不是 {device}", "en": "BOOK_DEVICE must be cpu or cuda, not {device}"},
     "notebooks:scale": {"zh": "BOOK_SCALE 只能是 {allowed} 之一，而不是 {scale}", "en": "BOOK_SCALE must be one of {allowed}, not {scale}"},
@@ -616,6 +618,8 @@ MESSAGES.update({
                  "en": "check the TOC: parsing, JSON Schema, numbering, linked chapter files, heading drift"},
     "help:claims": {"zh": "检查每个数据声明是否在同一句中标注了带页码的来源",
                     "en": "check that every data claim cites a source with a page in the same sentence"},
+    "help:claims-jobs": {"zh": "同时检查文件的进程数（默认每个 CPU 核一个；1：只用本进程）；--format json 只用本进程",
+                         "en": "processes checking the files at once (default: one per CPU core; 1: this one only); --format json uses this one only"},
     "help:lint": {"zh": "检查中文排版：中英文之间的空格、全角标点、百分号、术语写法（manuscript/glossary.yaml）",
                   "en": "check the typography: spaces between Chinese and Latin, full-width punctuation, percentages, terms (manuscript/glossary.yaml)"},
     "help:lint-fix": {"zh": "把修正写回文件（原子替换）", "en": "write the corrections into the files (atomically)"},

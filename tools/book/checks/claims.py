@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..findings import ERROR, WARNING, Finding
 from ..messages import finding
-from ..reading.book import Book, bulk
+from ..reading.book import Book, SourceFile, bulk
 from ..reading.citations import Citation
 from ..reading.labels import TABLE_CAPTION
 from ..reading.prose import TODO_MARK, Unit
@@ -221,10 +221,14 @@ def check(book: Book, strict: bool, ledger: bool = True) -> ClaimsResult:
         return result
     with bulk():
         for source in book.files:
-            if source.problem is not None:
-                result.findings.append(source.problem)
-                continue
-            claims, findings = check_units(book.prose_map(source), source.shown, strict, ledger)
+            claims, findings = check_file(book, source, strict, ledger)
             result.claims += claims
             result.findings += findings
     return result
+
+
+def check_file(book: Book, source: SourceFile, strict: bool, ledger: bool = True) -> tuple[list[Claim], list[Finding]]:
+    """One file's claims and findings (the finding that says why it cannot be read), with a usable registry."""
+    if source.problem is not None:
+        return [], [source.problem]
+    return check_units(book.prose_map(source), source.shown, strict, ledger)

@@ -93,14 +93,14 @@ def scan(prose: ProseMap) -> list[tuple[int, int, str, str]]:
 
 
 def check(book: Book, strict: bool) -> list[Finding]:
+    return [f for source in book.files for f in check_file(book, source, strict)]
+
+
+def check_file(book: Book, source, strict: bool) -> list[Finding]:
+    """One file's draft notes (none for the TOC's files, nor for a file that cannot be read: the claims check
+    reports it)."""
+    prose = None if source.shown.startswith("toc/") else book.prose_map(source)
+    if prose is None:
+        return []
     severity = ERROR if strict else WARNING
-    findings = []
-    for source in book.files:
-        if source.shown.startswith("toc/"):
-            continue
-        prose = book.prose_map(source)
-        if prose is None:
-            continue  # an unreadable file: the claims check reports it
-        for line, col, key, phrase in scan(prose):
-            findings.append(finding(source.shown, line, col, severity, key, phrase=phrase))
-    return findings
+    return [finding(source.shown, line, col, severity, key, phrase=phrase) for line, col, key, phrase in scan(prose)]

@@ -279,8 +279,14 @@ def released_notebooks(book: Book, found: list[ChapterDrafts]) -> set[Path]:
 
 
 def check(book: Book, strict: bool, drafts: Drafts | None = None) -> list[Finding]:
-    severity = ERROR if strict else WARNING
     drafts = drafts or read(book)
+    return chapter_findings(book, strict, drafts) + [f for source in book.files
+                                                     for f in check_file(book, source, strict, drafts)]
+
+
+def chapter_findings(book: Book, strict: bool, drafts: Drafts) -> list[Finding]:
+    """The draft sections and chapters of the book's chapters among its files: promises, gaps."""
+    severity = ERROR if strict else WARNING
     wanted = {resolved(s.path) for s in book.files if s.problem is None}
     found: list[Finding] = []
     ordered = list(drafts.by_path.values()) if wanted & drafts.chapter_paths else []
@@ -301,10 +307,14 @@ def check(book: Book, strict: bool, drafts: Drafts | None = None) -> list[Findin
             written = next(c for c in later if not c.draft)
             found.append(finding(chapter.shown, chapter.marker_line or 1, 1, severity, "draft-section:chapter-gap",
                                  number=chapter.number, after=written.number))
-    for source in book.files:
-        if source.problem is None and resolved(source.path) in wanted and not source.shown.startswith("toc/"):
-            found += references(book, source, drafts, severity)
     return found
+
+
+def check_file(book: Book, source: SourceFile, strict: bool, drafts: Drafts) -> list[Finding]:
+    """One file's links to drafts and prose naming them (none for the TOC's files, nor an unreadable one)."""
+    if source.problem is not None or source.shown.startswith("toc/"):
+        return []
+    return references(book, source, drafts, ERROR if strict else WARNING)
 
 
 def named_in_units(prose: ProseMap) -> list[tuple[Unit, re.Match]]:

@@ -1,18 +1,87 @@
-"""`book claims [PATH...]`: every data claim needs a citation with a page; `--format json` adds the ledger (`claims`)."""
+"""`book claims [PATH...]`: every data claim needs a citation with a page; `--format json` adds the ledger (`claims`).
+
+Without the ledger, the files are checked in as many processes as there are cores for this one (`-j N` to choose; 1:
+all here): each file's findings depend on that file alone, the registry and the TOC, which are read first, so forked
+copies of the command each check a share of the text and hand their findings back, merged in the files' order. A copy
+that fails hands nothing back: its files are then checked here, which reports what goes wrong."""
 from __future__ import annotations
 
+import os
+import pickle
+
 from ..checks import claims, draft_notes, drafts
-from ..findings import strict
+from ..findings import Finding, ToolError, strict
 from ..messages import say
-from ..reading.book import Book
+from ..reading.book import Book, SourceFile, bulk
 from .report import report
 
 
 def run(args, book: Book) -> int:
-    wants_ledger = args.format == "json"
-    result = claims.check(book, strict(), ledger=wants_ledger)
-    findings = result.findings + draft_notes.check(book, strict()) + drafts.check(book, strict())
-    return report(findings, args.format, "book claims", {"claims": ledger(book, result)} if wants_ledger else None)
+    jobs = getattr(args, "jobs", None)
+    if jobs is not None and jobs < 1:
+        raise ToolError(say("claims:jobs", jobs=jobs))
+    if args.format != "json":
+        return report(findings(book, strict(), jobs), args.format, "book claims")
+    result = claims.check(book, strict())
+    found = result.findings + draft_notes.check(book, strict()) + drafts.check(book, strict())
+    return report(found, args.format, "book claims", {"claims": ledger(book, result)})
+
+
+def findings(book: Book, strict: bool, jobs: int | None = None) -> list[Finding]:
+    """The findings of the claims, draft-note and draft checks, each file's computed in one of `jobs` processes
+    (default: one per core of this process)."""
+    registry, citations, chapters = book.registry, book.citations, drafts.read(book)
+    chapter_findings = drafts.chapter_findings(book, strict, chapters)  # the TOC is read before any copy is made
+
+    def of_file(source: SourceFile) -> list[Finding]:
+        found = claims.check_file(book, source, strict, ledger=False)[1] if citations is not None else []
+        return found + draft_notes.check_file(book, source, strict) + drafts.check_file(book, source, strict, chapters)
+    with bulk():
+        per_file = in_processes(book.files, of_file, jobs)
+    return list(registry.findings) + [f for found in per_file for f in found] + chapter_findings
+
+
+def in_processes(files: list[SourceFile], work, jobs: int | None = None) -> list:
+    """work(file) for each file, in order, shared by `jobs` processes (default: the cores this one may use): forked
+    copies of this one, each given an equal share of the text, the largest files first; this one takes a share too."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    jobs = min(jobs or cores, len(files)) if hasattr(os, "fork") else 1
+    shares: list[list[int]] = [[] for _ in range(jobs)]
+    load = [0] * jobs
+    for k in sorted(range(len(files)), key=lambda k: -len(files[k].text or "")):
+        lightest = load.index(min(load))
+        shares[lightest].append(k)
+        load[lightest] += len(files[k].text or "")
+    copies = [handing_over(files, work, share) for share in shares[1:]]
+    done = {k: work(files[k]) for k in shares[0]}
+    for share, (child, reading) in zip(shares[1:], copies):
+        with os.fdopen(reading, "rb") as pipe:
+            data = pipe.read()
+        os.waitpid(child, 0)
+        try:
+            handed = pickle.loads(data) if data else {}
+        except Exception:  # cut short: a copy that died on the way
+            handed = {}
+        done.update({k: handed[k] if k in handed else work(files[k]) for k in share})
+    return [done[k] for k in range(len(files))]
+
+
+def handing_over(files: list[SourceFile], work, share: list[int]) -> tuple[int, int]:
+    """A forked copy that computes work(file) for its share of the files and writes the results down a pipe, then
+    ends without any of this process's clean-up; (its process id, the pipe's reading end)."""
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child:
+        os.close(writing)
+        return child, reading
+    os.close(reading)
+    try:
+        data = pickle.dumps({k: work(files[k]) for k in share})
+    except BaseException:  # the parent checks these files again and reports what goes wrong
+        data = b""
+    with os.fdopen(writing, "wb") as out:
+        out.write(data)
+    os._exit(0)
 
 
 def ledger(book: Book, result: claims.ClaimsResult) -> list[dict]:

@@ -48,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     command("toc", "help:toc", paths=True)
-    command("claims", "help:claims", paths=True)
+    claims = command("claims", "help:claims", paths=True)
+    claims.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help=say("help:claims-jobs"))
     lint = command("lint", "help:lint", paths=True)
     lint.add_argument("--fix", action="store_true", help=say("help:lint-fix"))
     lint.add_argument("--diff", action="store_true", help=say("help:lint-diff"))
