@@ -74,14 +74,16 @@ def handing_over(files: list[SourceFile], work, share: list[int]) -> tuple[int, 
     if child:
         os.close(writing)
         return child, reading
-    os.close(reading)
-    try:
-        data = pickle.dumps({k: work(files[k]) for k in share})
-    except BaseException:  # the parent checks these files again and reports what goes wrong
-        data = b""
-    with os.fdopen(writing, "wb") as out:
-        out.write(data)
-    os._exit(0)
+    try:  # whatever happens, the copy never returns into the parent's code
+        os.close(reading)
+        try:
+            data = pickle.dumps({k: work(files[k]) for k in share})
+        except BaseException:  # the parent checks these files again and reports what goes wrong
+            data = b""
+        with os.fdopen(writing, "wb") as out:
+            out.write(data)
+    finally:
+        os._exit(0)
 
 
 def ledger(book: Book, result: claims.ClaimsResult) -> list[dict]:
