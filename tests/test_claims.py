@@ -159,6 +159,8 @@ def test_the_files_shared_by_processes_give_the_report_of_one(tmp_path):
     assert codes == {"file-encoding", "bad-page", "pending-citation", "draft-note", "ref-draft"}, codes
     bad = run_book("claims", "-j", "0", str(book))
     assert bad.code == 2 and "-j/--jobs" in bad.err
+    (tmp_path / "empty").mkdir()  # no file to share
+    assert run_book("claims", str(tmp_path / "empty")).code == 0
 
 
 SHARING = """

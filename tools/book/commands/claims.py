@@ -45,7 +45,7 @@ def in_processes(files: list[SourceFile], work, jobs: int | None = None) -> list
     """work(file) for each file, in order, shared by `jobs` processes (default: the cores this one may use): forked
     copies of this one, each given an equal share of the text, the largest files first; this one takes a share too."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    jobs = min(jobs or cores, len(files)) if hasattr(os, "fork") else 1
+    jobs = max(1, min(jobs or cores, len(files))) if hasattr(os, "fork") else 1
     shares: list[list[int]] = [[] for _ in range(jobs)]
     load = [0] * jobs
     for k in sorted(range(len(files)), key=lambda k: -len(files[k].text or "")):

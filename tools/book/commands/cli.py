@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Commands that only read the book and print (no thread, no child process, every file they write closed): the
+# Commands that only read the book and print (no thread or child process left, every file they write closed): the
 # `book` process ends at once after them. Freeing the Book object by object, then the interpreter's own teardown,
 # would take longer than some of their checks (30 ms of `book claims` on a book of a million characters); the
 # operating system takes the memory back whole.
