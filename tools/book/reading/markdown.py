@@ -7,8 +7,8 @@ TOC, the prose units, the TODO items, the site) parses with `markdown()`.
 Its inline step is markdown-it's own, with one shortcut: text that holds no character any inline rule reacts to
 (most of a book) becomes one text child without running the rules. The core rules that would find nothing to do in
 a text are not run on it: line ends to normalise (no CR, no NUL), task list items (no `[ ]`, `[x]`), display math
-to place (no `\\[`), text children to join (one child). The result is the same token for token (tests/test_markdown.py
-compares the two on the book and on edge cases).
+to place (no `\\[`). The result is the same token for token (tests/test_markdown.py compares the two on the book and on
+edge cases).
 """
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from functools import cache
 from markdown_it import MarkdownIt
 from markdown_it.common import html_re
 from markdown_it.rules_core import StateCore
-from markdown_it.rules_core.text_join import _join_text_tokens as join_text_tokens
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -44,7 +43,6 @@ def markdown(shortcut: bool = True) -> MarkdownIt:
         rules = dict(zip(md.core.ruler.get_active_rules(), md.core.ruler.getRules("")))
         for name, needs in RULE_NEEDS.items():
             md.core.ruler.at(name, only_where(rules[name], needs))
-        md.core.ruler.at("text_join", text_join)
     return md
 
 
@@ -59,18 +57,6 @@ def only_where(rule, needs: tuple[str, ...]):
         if any(mark in state.src for mark in needs):
             rule(state)
     return gated
-
-
-def text_join(state: StateCore) -> None:
-    """markdown-it's text_join rule, less the inline tokens whose only child is one text (the shortcut's): nothing
-    to join there."""
-    for token in state.tokens:
-        if token.type == "inline" and token.children and not (
-                len(token.children) == 1 and token.children[0].type == "text"):
-            token.children = join_text_tokens(token.children)
-            for child in token.children:
-                if child.children:  # an image's alt text: its own tree
-                    child.children = join_text_tokens(child.children)
 
 
 def math_block_map(state: StateCore) -> None:
