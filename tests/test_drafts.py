@@ -17,7 +17,7 @@ def test_the_books_drafts_are_the_marked_promise_only_sections_and_chapters():
     chapters = {c.path.stem: c for c in model.by_path.values()}
     assert {name for name, c in chapters.items() if c.draft} == {"ch09-parallelism", "ch10-serving-engines"}
     sections = {s.number for c in chapters.values() if not c.draft for s in c.draft_sections()}
-    assert sections == {"4.6", "4.7", "5.8", "7.6", "7.7", "C.3"}
+    assert sections == {"4.7", "5.8", "7.6", "7.7", "C.3"}
     assert not chapters["appendix-c-case-studies"].section("C.2").draft  # a short case, written: not a promise
     assert not chapters["ch02-gpu-hardware"].section("2.1").draft  # one short paragraph that explains: written
     findings = drafts.check(Book(Repo(ROOT)), strict=True)
@@ -51,7 +51,7 @@ def test_the_book_points_at_no_draft():
 
 def test_references_to_drafts_by_link_and_by_name(book_copy):
     edit(book_copy / "manuscript/ch08-production.md", "## 8.1 推理服务的架构\n",
-         "## 8.1 推理服务的架构\n\n前缀缓存见[第4章](ch04-kv-cache.md#46-前缀缓存跨请求复用-kv-cache)与 4.7 节。\n")
+         "## 8.1 推理服务的架构\n\n卸载与淘汰见[第4章](ch04-kv-cache.md#47-kv-cache-的卸载与淘汰)，分离见 5.8 节。\n")
     edit(book_copy / "manuscript/index.md", "## 怎么读\n",
          "## 怎么读\n\n多卡推理见第9章，全部数据声明列在[数据声明](claims.md)页。\n")
     found = codes(drafts.check(Book(Repo(book_copy)), strict=False), "ref-draft")
@@ -59,7 +59,7 @@ def test_references_to_drafts_by_link_and_by_name(book_copy):
         "## 8.1 推理服务的架构") + 3  # the line written under the heading (1-based)
     ch08 = [f for f in found if f[0] == "manuscript/ch08-production.md" and f[1] == added]
     assert len(ch08) == 2 and all(f[2] == "warning" for f in ch08)
-    assert any("ch04-kv-cache.md#46-" in f[3] for f in ch08) and any("4.7 节" in f[3] for f in ch08)
+    assert any("ch04-kv-cache.md#47-" in f[3] for f in ch08) and any("5.8 节" in f[3] for f in ch08)
     assert any(f[0] == "manuscript/index.md" and "第9章" in f[3] for f in found)  # a chapter left out, by name
     assert any(f[0] == "manuscript/index.md" and "'claims.md'" in f[3] for f in found)  # the ledger: draft site only
 
@@ -68,7 +68,7 @@ def test_make_todo_lists_the_drafts(book_copy):
     items = run_book("todo", "--format", "json", cwd=book_copy).json()["items"]
     listed = {(it["path"], it["text"]) for it in items if it["kind"] == "draft"}
     assert ("manuscript/ch09-parallelism.md", "第9章是草稿，发布版不显示") in listed
-    assert ("manuscript/ch04-kv-cache.md", "4.6 节是草稿，发布版不显示") in listed
+    assert ("manuscript/ch04-kv-cache.md", "4.7 节是草稿，发布版不显示") in listed
     assert not any(path == "manuscript/ch09-parallelism.md" and "9.1" in text for path, text in listed)
 
 

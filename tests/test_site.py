@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 from book.checks import drafts
@@ -59,12 +60,15 @@ def test_navigation_follows_the_toc(release_site):
     assert "附录A" in html and "附录B" not in html  # appendix A is generated; B, planned without a file, is left out
 
 
-def test_notebook_pages_never_show_ci_outputs_in_the_release(release_site, draft_site):
+def test_notebook_pages_never_show_ci_outputs_in_the_release(release_site, draft_site, tmp_path):
     html = page(release_site, "code/ch04-kv-cache/kv_cache")
     device = json.loads((ROOT / "code/results/ch04-kv-cache.json").read_text(encoding="utf-8"))["provenance"]["device_name"]
     assert f"全尺寸（full）运行：{device}" in html and "device=cuda scale=full" in html  # the stored run
     assert "device=cpu" not in html and "scale=ci" not in html
-    unrun = prepared(ROOT, ROOT / "code/ch04-kv-cache/prefix_caching.ipynb", draft=False)  # no stored run yet
+    unrun_notebook = tmp_path / "code/ch04-kv-cache/prefix_caching.ipynb"  # in a repo that stores no run of it
+    unrun_notebook.parent.mkdir(parents=True)
+    shutil.copy(ROOT / "code/ch04-kv-cache/prefix_caching.ipynb", unrun_notebook)  # with its ci outputs
+    unrun = prepared(tmp_path, unrun_notebook, draft=False)
     assert any(NO_RUN_LINE in "".join(cell["source"]) for cell in unrun["cells"][:2])  # under the title
     assert not any(cell.get("outputs") for cell in unrun["cells"])  # code and prose only, never the ci outputs
     assert "mathjax" not in html.lower()  # the CDN loader is removed: offline, and $ stays text
@@ -116,7 +120,8 @@ def test_references_count_every_citing_page_and_the_ledger_is_draft_only(release
     refs = page(release_site, "references")
     assert cited and all(f'id="{key}"' in refs for key in cited), cited
     assert "尚未引用" not in refs
-    assert 'id="vllm-docs"' in page(draft_site, "references")  # cited where no figure is (4.6, a draft)
+    assert 'id="xiao-2024-streamingllm"' in page(draft_site, "references")  # cited only in 4.7, a draft
+    assert 'id="xiao-2024-streamingllm"' not in refs  # which the release leaves out
     assert not (release_site / "claims").exists()
     home = page(release_site, "")
     assert 'href="claims/"' not in home  # the ledger is the draft site's alone (a link to it would become text)
@@ -139,9 +144,9 @@ def test_release_pages_hold_no_todo_state_and_say_their_edition(release_site):
 def test_drafts_are_left_out_of_the_release_and_boxed_in_the_draft(release_site, draft_site):
     assert not (release_site / "ch09-parallelism").exists() and not (release_site / "ch10-serving-engines").exists()
     ch04 = page(release_site, "ch04-kv-cache")
-    assert "4.5 实验与成本解读" in ch04 and "4.6 前缀缓存" not in ch04 and "RadixAttention" not in ch04
+    assert "4.6 前缀缓存" in ch04 and "4.7 KV Cache 的卸载与淘汰" not in ch04 and "StreamingLLM" not in ch04
     draft = page(draft_site, "ch04-kv-cache")
-    assert "4.6 前缀缓存" in draft and "草稿：发布版不包含这一节" in draft
+    assert "4.7 KV Cache 的卸载与淘汰" in draft and "草稿：发布版不包含这一节" in draft
     assert "草稿：发布版不包含这一章" in page(draft_site, "ch09-parallelism")
 
 
