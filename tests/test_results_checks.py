@@ -123,6 +123,14 @@ def test_a_percentage_or_a_multiplier_matches_only_a_ratio(book):
     assert mismatches(book, "命中率 80.5%，快 2.34 倍，占 12.5%，共 3 个提示 [@results-ch05]。") == []
 
 
+def test_each_end_of_a_range_must_be_a_metric(book):
+    """`1.63～1.90 倍` prints two multipliers: the second end is held to the results as the first is."""
+    record(book, "ch05-batching", "continuous_batching.ipynb", {"low": (1.63, "x"), "high": (1.9, "x"), "ms": (1.8, "ms")})
+    assert mismatches(book, "快 1.63～1.90 倍，也可写作 1.63-1.9 倍 [@results-ch05]。") == []
+    [finding] = mismatches(book, "快 1.63～1.80 倍 [@results-ch05]。")  # 1.8 is a time, not a multiplier
+    assert "1.63" in finding.message and "high = 1.9" in finding.message
+
+
 def test_a_figure_is_held_to_the_citation_that_follows_it(book):
     record(book, "ch05-batching", "continuous_batching.ipynb", {"throughput_gain": (1.6512, "x")})
     text = "文献报告提升 3-10 倍 [@ark-big-ideas-2026, p. 3]，我们实测为 1.65 倍 [@results-ch05]。"

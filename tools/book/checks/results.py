@@ -24,7 +24,7 @@ from pathlib import Path
 from ..execution import keys
 from ..findings import ERROR, WARNING, Finding, rel
 from ..reading.book import Book
-from ..reading.numerals import first_quantity
+from ..reading.numerals import figure_quantities
 from ..reading.repo import Repo
 from ..messages import detailed, finding
 from ..reading.schemas import describe, errors
@@ -153,13 +153,18 @@ class Printed:
     unit: tuple[str, float] | None
 
 
+def printed_values(figure: str) -> list[Printed]:
+    """What a figure prints: one value, or each end of a range (`1.70～1.79 倍`: both multipliers); each must be a
+    metric. The unit after the figure is the unit of every end."""
+    text, found = figure_quantities(figure)
+    unit = unit_of(text[found[-1].end:]) if found else None
+    return [Printed(float(q.value * q.factor), float(q.half * q.factor), q.kind, float(q.magnitude or 1), unit)
+            for q in found]
+
+
 def printed_value(figure: str) -> Printed | None:
-    read = first_quantity(figure)
-    if read is None:
-        return None
-    text, q = read
-    return Printed(float(q.value * q.factor), float(q.half * q.factor), q.kind, float(q.magnitude or 1),
-                   unit_of(text[q.end:]))
+    values = printed_values(figure)
+    return values[0] if values else None
 
 
 UNITS = {  # unit as printed -> (quantity, factor to the base unit)
@@ -207,17 +212,23 @@ def candidates(printed: Printed, value: float, unit: str) -> list[float]:
     return [value / printed.magnitude]
 
 
-def matches(figure: str, values: list[tuple[str, float, str]]) -> bool | None:
-    """True when some value, rounded as the figure is printed, equals it; None when the figure has no number."""
-    printed = printed_value(figure)
-    if printed is None:
-        return None
+def equals(printed: Printed, values: list[tuple[str, float, str]]) -> bool:
     return any(abs(c - printed.number) <= printed.half * (1 + 1e-9) + 1e-12
                for _, v, unit in values for c in candidates(printed, v, unit))
 
 
+def matches(figure: str, values: list[tuple[str, float, str]]) -> bool | None:
+    """True when every value the figure prints (each end of a range), rounded as printed, equals some metric; None
+    when the figure has no number."""
+    printed = printed_values(figure)
+    if not printed:
+        return None
+    return all(equals(p, values) for p in printed)
+
+
 def closest(figure: str, values: list[tuple[str, float, str]]) -> tuple[str, float] | None:
-    printed = printed_value(figure)
+    """The metric nearest to the first value of the figure that equals none."""
+    printed = next((p for p in printed_values(figure) if not equals(p, values)), None)
     if printed is None or not values:
         return None
     best = min(((abs(c - printed.number), name, v) for name, v, unit in values for c in candidates(printed, v, unit)),

@@ -6,7 +6,7 @@
   magnitudes after a number (万, 亿, 万亿, K, M, B, T, thousand … trillion: `1.4 万亿` is 1.4e12), and a kind:
   percent (%, 百分之, 个百分点, 九成), multiplier (x, ×, 倍, times, fold), currency ($, 美元, ¥, 元, €, £) or a plain
   number; words that state a figure without a digit (翻倍, 减半). Ranges (2-5, 2~5, 2 to 5, 2至5) are two
-  quantities with a range gap between them (`RANGE_GAP`).
+  quantities with a range gap between them (`RANGE_GAP`); a figure's own range, both ends completed: `figure_quantities`.
 
 A Quantity keeps where it stands in the text read, the number as printed (`value`, before its magnitude) and half a
 unit of its last printed digit (`half`): `2,700` may be 2,650–2,750, `1.4 万亿` is 1.35–1.45 万亿.
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -199,8 +199,14 @@ def quantities(text: str) -> list[Quantity]:
     return found
 
 
-def first_quantity(figure: str) -> tuple[str, Quantity] | None:
-    """The figure normalised, and its first quantity (`1.4 万亿美元`, `三百万次`, `９９％`), or None."""
+def figure_quantities(figure: str) -> tuple[str, list[Quantity]]:
+    """The figure normalised, and what it states: its first quantity, or both ends of a range (`1.70～1.79 倍`,
+    `2-5 万`), the first end taking the kind, factor and magnitude written only after the second."""
     text = normalise(figure)
     found = quantities(text)
-    return (text, found[0]) if found else None
+    if len(found) >= 2 and RANGE_GAP.fullmatch(text, found[0].end, found[1].start):
+        low, high = found[0], found[1]
+        if low.kind == "n":
+            low = replace(low, kind=high.kind, factor=high.factor)
+        return text, [replace(low, magnitude=low.magnitude or high.magnitude), high]
+    return text, found[:1]
