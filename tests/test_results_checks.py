@@ -131,6 +131,16 @@ def test_each_end_of_a_range_must_be_a_metric(book):
     assert "1.63" in finding.message and "high = 1.9" in finding.message
 
 
+def test_a_plain_decimal_beside_a_results_citation_is_a_measurement_too(book):
+    """`α 为 0.710` is no claim (no unit), but printed beside a results citation it must still be a metric: a stale one
+    was missed. A section (`8.4.3 节`) is not a figure; a sentence that explains a constant with `no-cite` is left."""
+    record(book, "ch05-batching", "continuous_batching.ipynb", {"alpha": (0.724, "ratio"), "tokens": (2.903, "tokens")})
+    assert mismatches(book, "α 为 0.724，每次检查 2.903 个 token，见 8.4.3 节与 2.3 节 [@results-ch05]。") == []
+    found = mismatches(book, "α 为 0.710，每次检查 2.828 个 token [@results-ch05]。")
+    assert [re.match(r"\W(.+?)\W cites", f.message)[1] for f in found] == ["0.710", "2.828"]
+    assert mismatches(book, "卡方的 0.999 分位数为 20.52 [@results-ch05]<!-- no-cite: 分位点，不是测量 -->。") == []
+
+
 def test_a_figure_is_held_to_the_citation_that_follows_it(book):
     record(book, "ch05-batching", "continuous_batching.ipynb", {"throughput_gain": (1.6512, "x")})
     text = "文献报告提升 3-10 倍 [@ark-big-ideas-2026, p. 3]，我们实测为 1.65 倍 [@results-ch05]。"
