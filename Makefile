@@ -4,7 +4,10 @@ SHELL  := /bin/bash
 PYTHON ?= python3
 VENV   := .venv
 STAMP  := $(VENV)/.installed
-READY  := $(STAMP)
+# The demos' training corpus is committed in parts, each under the size limit for a tracked file; the code reads the
+# joined file (git-ignored), made here. Its inputs key is the same either way (book.execution.keys.joined_files).
+CORPUS := code/corpus/corpus.txt.xz
+READY  := $(STAMP) $(CORPUS)
 BOOK   := $(VENV)/bin/book
 PYTEST := $(VENV)/bin/python -m pytest
 # make's own lines in the author's language: BOOK_LANG=en (as for the book command) makes them English.
@@ -114,7 +117,7 @@ test: $(READY) browser print-deps
 GPU_PYTHON ?= python3
 CHAPTERS ?=
 GPU_NOTEBOOKS = $(if $(CHAPTERS),$(foreach c,$(CHAPTERS),$(wildcard code/$(c)-*/*.ipynb)),$(wildcard code/ch*/*.ipynb))
-gpu:
+gpu: $(CORPUS)
 	@test -n "$(GPU_NOTEBOOKS)" || { echo "$(NO_NOTEBOOKS)" >&2; exit 2; }
 	$(call step,BOOK_SCALE=full BOOK_DEVICE=cuda PYTHONPATH=$(CURDIR)/code:$(CURDIR)/tools$${PYTHONPATH:+:$$PYTHONPATH} $(GPU_PYTHON) -m book notebooks --scale full --force -j 1 $(GPU_NOTEBOOKS))
 
@@ -154,6 +157,9 @@ $(STAMP): requirements.lock pyproject.toml
 	  || { echo "$(INSTALL_FAILED)" >&2; exit 2; }
 	@touch $@
 	@echo "$(INSTALLED)" >&2
+
+$(CORPUS): $(sort $(wildcard $(CORPUS).part*))
+	@cat $^ > $@.tmp && mv $@.tmp $@
 
 #> 按 requirements.in 重新解析并写入 requirements.lock（改了依赖时手动运行） | re-resolve requirements.in into requirements.lock (when a pin changes)
 lock:

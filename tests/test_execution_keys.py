@@ -120,6 +120,21 @@ def test_new_import_adds_an_input(repo):
     assert ("code/common/batching.py", "added") in keys.changed(before.inputs, after.inputs)
 
 
+def test_a_corpus_committed_in_parts_is_the_file_they_make(repo):
+    """The corpus is committed in parts under the size limit and joined by make: the key is the same with the parts
+    alone, with the joined copy beside them, and with the whole file; a changed part changes the joined file's hash."""
+    corpus = repo / "code" / "corpus"
+    whole = key(repo)
+    data = (corpus / "corpus.txt.xz").read_bytes()
+    (corpus / "corpus.txt.xz.part00").write_bytes(data[:7])
+    (corpus / "corpus.txt.xz.part01").write_bytes(data[7:])
+    assert key(repo).inputs == whole.inputs  # the joined copy beside its parts counts once
+    (corpus / "corpus.txt.xz").unlink()
+    assert key(repo).inputs == whole.inputs  # a fresh clone, before make joins them
+    (corpus / "corpus.txt.xz.part01").write_bytes(data[7:] + b"!")
+    assert keys.changed(whole.inputs, key(repo).inputs) == [("code/corpus/corpus.txt.xz", "changed")]
+
+
 def test_corpus_and_lock_change_the_key(repo):
     base = key(repo)
     (repo / "code" / "corpus" / "corpus.txt.xz").write_bytes(b"\xfd7zXZ\x00other bytes")

@@ -5,7 +5,8 @@ A run of a notebook depends on
 - every file of `code/common/` it can import, found statically: `import common…` / `from common… import` in its
   cells, then transitively through the imports of those modules (relative ones included); a local module beside
   the notebook (`import helpers` for `helpers.py` in its folder) counts the same way,
-- every file under `code/corpus/` (what the demo models train on),
+- every file under `code/corpus/` (what the demo models train on; a file committed in parts counts once, as the
+  file its parts make),
 - the pins in `requirements.lock` of the distributions that code imports (torch, …), found by the same scan: one
   input `requirements.lock#<name>` each, so a pin only the toolchain uses (the site, figures, print) never makes a
   measured result stale; a third-party import the lock does not name keeps the whole lock as an input instead,
@@ -44,6 +45,7 @@ CORPUS = Path("code") / "corpus"
 LOCK = Path("requirements.lock")
 ENV_KEY, ENV_INPUTS = "BOOK_INPUTS_KEY", "BOOK_INPUTS"
 SKIP_PARTS = {"__pycache__", ".ipynb_checkpoints", ".cache"}
+PART = re.compile(r"(?P<whole>.+)\.part\d+")      # one piece of a file committed in parts
 
 
 class InputsError(ValueError):
@@ -77,18 +79,33 @@ def inputs_key(inputs: dict[str, str], scale: str, device: str) -> str:
 _HASHES: dict[tuple, str] = {}
 
 
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes, remembered per (path, size, mtime, inode) within one process."""
-    st = path.stat()
-    memo = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+def file_sha256(*parts: Path) -> str:
+    """SHA-256 of a file's bytes (or of the bytes of its parts, joined in order), remembered per (path, size, mtime,
+    inode) of each within one process."""
+    memo = tuple((str(p), st.st_size, st.st_mtime_ns, st.st_ino) for p in parts for st in [p.stat()])
     digest = _HASHES.get(memo)
     if digest is None:
         h = hashlib.sha256()
-        with open(path, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                h.update(block)
+        for path in parts:
+            with open(path, "rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    h.update(block)
         digest = _HASHES[memo] = h.hexdigest()
     return digest
+
+
+def joined_files(folder: Path) -> dict[Path, list[Path]]:
+    """The files under `folder` as the code reads them: a file committed in parts (`corpus.txt.xz.part00`, …, each
+    under the repository's size limit; `make` joins them into the file) is one entry, its parts in order, whether or
+    not the joined copy is there yet."""
+    files = files_under(folder)
+    parted: dict[Path, list[Path]] = {}
+    for path in files:
+        m = PART.fullmatch(path.name)
+        if m:
+            parted.setdefault(path.with_name(m["whole"]), []).append(path)
+    whole = {path: [path] for path in files if path not in parted and not PART.fullmatch(path.name)}
+    return dict(sorted((whole | parted).items()))
 
 
 def files_under(folder: Path) -> list[Path]:
@@ -393,8 +410,8 @@ def notebook_inputs(notebook: Path, scale: str, device: str, root: Path | None =
         for path in files_under(root / COMMON):
             if path.suffix != ".py":
                 inputs[relpath(path, root)] = file_sha256(path)
-    for path in files_under(root / CORPUS):
-        inputs[relpath(path, root)] = file_sha256(path)
+    for path, parts in joined_files(root / CORPUS).items():
+        inputs[relpath(path, root)] = file_sha256(*parts)
     if (root / LOCK).is_file():
         try:
             pins = lock_pins((root / LOCK).read_text(encoding="utf-8"))
