@@ -162,11 +162,6 @@ def printed_values(figure: str) -> list[Printed]:
             for q in found]
 
 
-def printed_value(figure: str) -> Printed | None:
-    values = printed_values(figure)
-    return values[0] if values else None
-
-
 UNITS = {  # unit as printed -> (quantity, factor to the base unit)
     **{u: ("bytes", f) for u, f in {"B": 1, "bytes": 1, "byte": 1, "字节": 1, "KB": 1e3, "kB": 1e3, "MB": 1e6,
                                     "GB": 1e9, "TB": 1e12, "KiB": 2 ** 10, "MiB": 2 ** 20, "GiB": 2 ** 30,

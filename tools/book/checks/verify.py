@@ -38,7 +38,7 @@ from ..reading import documents
 from ..reading.documents import Document, DocumentProblem, DocumentRef
 from ..reading.citations import Citation, filled
 from ..reading.prose_map import ProseMap, raw_offset
-from ..reading.numerals import RANGE_GAP, WORD_FIGURES, WORDS, normalise, number_text, quantities
+from ..reading.numerals import WORD_FIGURES, WORDS, normalise, number_text, quantities, range_at
 from . import claims as claims_check
 from .claims import Claim
 
@@ -63,10 +63,10 @@ def figure_keys(text: str) -> tuple[set[str], list[tuple[str, ...]]]:
     k = 0
     while k < len(found):
         a = found[k]
-        b = found[k + 1] if k + 1 < len(found) else None
-        if b is not None and RANGE_GAP.fullmatch(text, a.end, b.start):
-            kind = a.kind if a.kind != "n" else b.kind
-            low, high = a.scaled(b.magnitude), b.scaled(a.magnitude)
+        ends = range_at(text, found, k)
+        if ends is not None:
+            kind = ends[0].kind
+            low, high = ends[0].scaled(), ends[1].scaled()
             range_key = f"{kind}:{number_text(low)}~{number_text(high)}"
             low_key, high_key = f"{kind}:{number_text(low)}", f"{kind}:{number_text(high)}"
             singles.update((range_key, low_key, high_key))

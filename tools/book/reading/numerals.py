@@ -6,7 +6,7 @@
   magnitudes after a number (万, 亿, 万亿, K, M, B, T, thousand … trillion: `1.4 万亿` is 1.4e12), and a kind:
   percent (%, 百分之, 个百分点, 九成), multiplier (x, ×, 倍, times, fold), currency ($, 美元, ¥, 元, €, £) or a plain
   number; words that state a figure without a digit (翻倍, 减半). Ranges (2-5, 2~5, 2 to 5, 2至5) are two
-  quantities with a range gap between them (`RANGE_GAP`); a figure's own range, both ends completed: `figure_quantities`.
+  quantities with a range gap between them, each end completed by the other (`range_at`).
 
 A Quantity keeps where it stands in the text read, the number as printed (`value`, before its magnitude) and half a
 unit of its last printed digit (`half`): `2,700` may be 2,650–2,750, `1.4 万亿` is 1.35–1.45 万亿.
@@ -199,14 +199,22 @@ def quantities(text: str) -> list[Quantity]:
     return found
 
 
+def range_at(text: str, found: list[Quantity], k: int) -> tuple[Quantity, Quantity] | None:
+    """found[k] and found[k + 1] as the two ends of a range, when a range gap stands between them, each completed with
+    what only the other writes: the kind and factor (`1.70～1.79 倍`) and the magnitude (`2-5 万`)."""
+    if k + 1 >= len(found) or not RANGE_GAP.fullmatch(text, found[k].end, found[k + 1].start):
+        return None
+    low, high = found[k], found[k + 1]
+    if low.kind == "n":
+        low = replace(low, kind=high.kind, factor=high.factor)
+    elif high.kind == "n":
+        high = replace(high, kind=low.kind, factor=low.factor)
+    return replace(low, magnitude=low.magnitude or high.magnitude), replace(high, magnitude=high.magnitude or low.magnitude)
+
+
 def figure_quantities(figure: str) -> tuple[str, list[Quantity]]:
-    """The figure normalised, and what it states: its first quantity, or both ends of a range (`1.70～1.79 倍`,
-    `2-5 万`), the first end taking the kind, factor and magnitude written only after the second."""
+    """The figure normalised, and what it states: its first quantity, or both ends of a range (`range_at`)."""
     text = normalise(figure)
     found = quantities(text)
-    if len(found) >= 2 and RANGE_GAP.fullmatch(text, found[0].end, found[1].start):
-        low, high = found[0], found[1]
-        if low.kind == "n":
-            low = replace(low, kind=high.kind, factor=high.factor)
-        return text, [replace(low, magnitude=low.magnitude or high.magnitude), high]
-    return text, found[:1]
+    ends = range_at(text, found, 0)
+    return text, list(ends) if ends else found[:1]
