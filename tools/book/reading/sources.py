@@ -8,6 +8,7 @@ claims` but the Markdown parse, on a book of one chapter). Only the files its so
 registry with a problem is read in full every time, for its findings' lines."""
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import sys
@@ -54,25 +55,25 @@ def load(repo: Repo) -> Registry:
         text = read_text(path, shown, CODE)
     except FileProblem as problem:
         return Registry(findings=[problem.finding])
-    memo, inputs = cache_dir(repo.root, "registry", "1") / "registry.json", reading_inputs(repo, text)
-    stored = read_json(memo) if inputs is not None else None
-    if isinstance(stored, dict) and stored.get("inputs") == inputs and isinstance(stored.get("sources"), dict) and all(
+    memo, key = cache_dir(repo.root, "registry", "1") / "registry.json", reading_key(repo, text)
+    stored = read_json(memo) if key is not None else None
+    if isinstance(stored, dict) and stored.get("key") == key and isinstance(stored.get("sources"), dict) and all(
             (repo.root / src["path"]).is_file() for src in stored["sources"].values() if "path" in src):
         return Registry(sources=stored["sources"])
     registry = read(repo, text, shown)
-    if inputs is not None and not registry.findings:
+    if key is not None and not registry.findings:
         try:
             if json.loads(json.dumps(registry.sources)) == registry.sources:  # a number as a key would come back text
-                write_json(memo, {"inputs": inputs, "sources": registry.sources})
+                write_json(memo, {"key": key, "sources": registry.sources})
         except (TypeError, ValueError):
             pass
     return registry
 
 
-def reading_inputs(repo: Repo, text: str) -> dict | None:
-    """All that reading the registry depends on: its text, the schema, the code that reads it (this module, the schema
-    checks, the YAML reader), the YAML and JSON Schema libraries' versions. None when the validator's version cannot
-    be told (the registry is then read in full)."""
+def reading_key(repo: Repo, text: str) -> str | None:
+    """A hash of all that reading the registry depends on: its text, the schema, the code that reads it (this module,
+    the schema checks, the YAML reader), the YAML and JSON Schema libraries' versions. None when the validator's
+    version cannot be told (the registry is then read in full)."""
     spec = importlib.util.find_spec("jsonschema")  # found, not imported
     site = Path(spec.origin).parent.parent if spec is not None and spec.origin else None
     validator = sorted(p.name for p in site.glob("jsonschema-*.dist-info")) if site is not None else []
@@ -80,9 +81,10 @@ def reading_inputs(repo: Repo, text: str) -> dict | None:
     if not validator or not schema.is_file():
         return None
     here = Path(__file__).parent
-    return {"registry": text, "schema": schema.read_text(encoding="utf-8", errors="replace"),
-            "code": [(here / name).read_text(encoding="utf-8") for name in ("sources.py", "schemas.py", "textio.py")],
-            "validator": validator, "yaml": yaml.__version__, "python": list(sys.version_info[:3])}
+    inputs = {"registry": text, "schema": schema.read_text(encoding="utf-8", errors="replace"),
+              "code": [(here / name).read_text(encoding="utf-8") for name in ("sources.py", "schemas.py", "textio.py")],
+              "validator": validator, "yaml": yaml.__version__, "python": list(sys.version_info[:3])}
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
 
 
 def read(repo: Repo, text: str, shown: str) -> Registry:
